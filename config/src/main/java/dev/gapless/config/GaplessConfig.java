@@ -1,0 +1,41 @@
+package dev.gapless.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole of one Gapless YAML file, resolved: every default applied, every path absolute, every
+ * value checked. Built only by {@link dev.gapless.config.load.ConfigLoader}; the agent and the
+ * watchdog read it and never see YAML.
+ *
+ * @param dataDir           journal, cursors, agent id, run files
+ * @param heartbeatInterval how often the agent writes a heartbeat event into the journal
+ * @param journal           the disk buffer
+ * @param admin             the agent's /health and /metrics listener
+ * @param inputs            sources, each with a unique id
+ * @param outputs           destinations, each with a unique id
+ * @param watchdog          how the watchdog probes and repairs the agent
+ */
+public record GaplessConfig(
+        Path dataDir,
+        Duration heartbeatInterval,
+        JournalConfig journal,
+        AdminConfig admin,
+        List<InputConfig> inputs,
+        List<OutputConfig> outputs,
+        WatchdogConfig watchdog) {
+
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+
+    public GaplessConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(watchdog, "watchdog");
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gapless.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Batches POSTed as NDJSON. 2xx = delivered; 408, 429, 5xx and timeouts are retried (honouring
+ * {@code Retry-After}); any other status rejects the batch.
+ *
+ * @param url       where to POST
+ * @param codec     json_lines (envelope and message) or line (original bytes)
+ * @param timeout   a request without a full answer after this long fails and is retried
+ * @param headers   extra request headers (e.g. authorization)
+ * @param healthUrl the watchdog's probe of this destination: a GET that must answer (any status);
+ *                  when absent, the watchdog connects to the url's host and port
+ */
+public record HttpOutputConfig(
+        String id,
+        URI url,
+        Codec codec,
+        Duration timeout,
+        Map<String, String> headers,
+        Optional<URI> healthUrl,
+        BatchConfig batch,
+        RetryConfig retry) implements OutputConfig {
+
+    public static final String TYPE = "http";
+    public static final Codec DEFAULT_CODEC = Codec.JSON_LINES;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public HttpOutputConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(timeout, "timeout");
+        headers = Map.copyOf(headers);
+        Objects.requireNonNull(healthUrl, "healthUrl");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(retry, "retry");
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.gapless.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Newline-delimited lines over TCP.
+ *
+ * @param listen            bind address; 127.0.0.1 unless configured otherwise
+ * @param maxLineBytes      a longer line is cut to this length, tagged {@code truncated} and counted;
+ *                          the rest of it up to the next newline is discarded and the connection lives on
+ * @param maxConnections    connections beyond this are closed on accept and counted
+ * @param expectEventsEvery see {@link InputConfig#expectEventsEvery()}
+ */
+public record TcpInputConfig(
+        String id,
+        HostPort listen,
+        ByteSize maxLineBytes,
+        int maxConnections,
+        Optional<Duration> expectEventsEvery) implements InputConfig {
+
+    public static final String TYPE = "tcp";
+    public static final ByteSize DEFAULT_MAX_LINE_BYTES = ByteSize.ofMebibytes(1);
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    public TcpInputConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(maxLineBytes, "maxLineBytes");
+        Objects.requireNonNull(expectEventsEvery, "expectEventsEvery");
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}
