@@ -1,0 +1,27 @@
+package dev.gapless.agent.event;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Bit flags an input sets on an event; each becomes a string in the envelope's {@code tags}. */
+public final class Tags {
+
+    /** The line was longer than the input's {@code max_line_bytes} and was cut. */
+    public static final int TRUNCATED = 1;
+    /** The message was not valid UTF-8; encoders replace bad bytes with U+FFFD. */
+    public static final int INVALID_UTF8 = 1 << 1;
+
+    private Tags() {
+    }
+
+    public static List<String> names(int tags) {
+        List<String> out = new ArrayList<>(2);
+        if ((tags & TRUNCATED) != 0) {
+            out.add("truncated");
+        }
+        if ((tags & INVALID_UTF8) != 0) {
+            out.add("invalid_utf8");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.gapless.agent.journal;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One output's view of the journal: delivers records in seq order from just after the output's cursor,
+ * never past the durable point. Damage is declared and stepped over, never a reason to stop: a record
+ * that fails its checks is skipped and the hole it leaves declared with a loss marker; a segment whose tail
+ * ends early while a later segment exists is left for the next one, declaring the missing range.
+ * Used by one thread only (its output's worker).
+ */
+public final class JournalReader implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalReader.class);
+    /** How long a missing record in the active segment may stay missing before the writer is asked to roll. */
+    private static final long STUCK_NANOS = 2_000_000_000L;
+
+    private final Journal journal;
+    private final String name;
+    private final RecordCodec codec;
+    private long expectedNext;
+    private Segment segment;
+    private ExcerptTailer tailer;
+    private byte[] buf = new byte[64 * 1024];
+    private boolean corruptSinceLastGood;
+    private long stuckSince = -1;
+
+    JournalReader(Journal journal, String name, long ackedSeq, RecordCodec codec) {
+        this.journal = journal;
+        this.name = name;
+        this.codec = codec;
+        this.expectedNext = ackedSeq + 1;
+    }
+
+    /** The seq the next delivered record will have (or a later one, if that one is lost). */
+    public long nextSeq() {
+        return expectedNext;
+    }
+
+    /**
+     * Reads up to {@code maxRecords} records or about {@code maxBytes} bytes (at least one record when any is
+     * available) into {@code out}.
+     *
+     * @return the number of records added
+     */
+    public int read(int maxRecords, long maxBytes, List<JournalRecord> out) {
+        int count = 0;
+        long bytes = 0;
+        long limit = journal.durableSeq();
+        while (count < maxRecords && bytes < maxBytes && expectedNext <= limit && !journal.isClosed()) {
+            if ((segment == null || segment.dropped()) && !attach()) {
+                break;
+            }
+            Step step = readOne(limit, out);
+            if (step == Step.STOP) {
+                break;
+            }
+            if (step == Step.DELIVERED) {
+                JournalRecord r = out.get(out.size() - 1);
+                count++;
+                bytes += r.encodedLength();
+            }
+        }
+        return count;
+    }
+
+    private enum Step { DELIVERED, SKIPPED, STOP }
+
+    private Step readOne(long limit, List<JournalRecord> out) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return endOfSegment();
+            }
+            stuckSince = -1;
+            Bytes<?> in = dc.wire().bytes();
+            long len = in.readRemaining();
+            if (len > codec.maxRecordBytes() || len < RecordCodec.HEADER_BYTES) {
+                corrupt("length " + len + " outside 70.." + codec.maxRecordBytes());
+                return Step.SKIPPED;
+            }
+            if (buf.length < len) {
+                buf = new byte[(int) Math.min(codec.maxRecordBytes(), Math.max(len, buf.length * 2L))];
+            }
+            in.read(buf, 0, (int) len);
+            JournalRecord r;
+            try {
+                r = codec.decode(ByteBuffer.wrap(buf, 0, (int) len));
+            } catch (CorruptRecordException e) {
+                corrupt(e.getMessage());
+                return Step.SKIPPED;
+            }
+            if (r.seq() < expectedNext) {
+                return Step.SKIPPED; // delivered before the cursor was committed
+            }
+            if (r.seq() > limit) {
+                dc.rollbackOnClose(); // not durable yet: read it again next time
+                return Step.STOP;
+            }
+            if (r.seq() > expectedNext) {
+                journal.declareLoss(expectedNext, r.seq() - 1, corruptSinceLastGood ? "corrupt_record" : "missing_records",
+                        null);
+            }
+            corruptSinceLastGood = false;
+            expectedNext = r.seq() + 1;
+            out.add(r);
+            return Step.DELIVERED;
+        } catch (RuntimeException e) {
+            // Chronicle could not parse the segment past this point: treat the rest as a damaged tail.
+            log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
+            return leaveDamagedSegment();
+        }
+    }
+
+    private Step endOfSegment() {
+        Segment next = journal.segmentAfter(segment);
+        if (next != null && segment.closedForWrites()) {
+            if (expectedNext < next.firstSeq()) {
+                journal.declareLoss(expectedNext, next.firstSeq() - 1,
+                        corruptSinceLastGood ? "corrupt_record" : "damaged_tail", null);
+                expectedNext = next.firstSeq();
+            }
+            corruptSinceLastGood = false;
+            detach();
+            return Step.SKIPPED;
+        }
+        // The active segment should hold expectedNext (it is durable) but shows nothing: damage, or a record
+        // still becoming visible. Past a grace period, ask the writer to roll so the damage can be stepped over.
+        long now = System.nanoTime();
+        if (stuckSince < 0) {
+            stuckSince = now;
+        } else if (now - stuckSince > STUCK_NANOS) {
+            log.error("journal reader {}: seq {} missing from active {}; rolling past it", name, expectedNext, segment);
+            stuckSince = -1;
+            journal.requestRoll();
+        }
+        return Step.STOP;
+    }
+
+    private Step leaveDamagedSegment() {
+        Segment next = journal.segmentAfter(segment);
+        if (next == null) {
+            journal.requestRoll();
+            return Step.STOP;
+        }
+        if (expectedNext < next.firstSeq()) {
+            journal.declareLoss(expectedNext, next.firstSeq() - 1, "damaged_tail", null);
+            expectedNext = next.firstSeq();
+        }
+        detach();
+        return Step.SKIPPED;
+    }
+
+    private void corrupt(String why) {
+        journal.stats().corruptRecords.increment();
+        corruptSinceLastGood = true;
+        log.error("journal reader {}: skipping a corrupt record in {} after seq {}: {}", name, segment,
+                expectedNext - 1, why);
+    }
+
+    /** Opens the segment holding expectedNext. */
+    private boolean attach() {
+        detach();
+        Segment s = journal.segmentFor(expectedNext);
+        if (s == null || s.dropped() || s.deleted()) {
+            Segment first = journal.firstSegment();
+            if (first == null) {
+                return false;
+            }
+            if (first.firstSeq() > expectedNext) {
+                journal.declareLoss(expectedNext, first.firstSeq() - 1, "missing_segment", null);
+                expectedNext = first.firstSeq();
+            }
+            s = first;
+        }
+        try {
+            tailer = s.acquire().createTailer();
+        } catch (IllegalStateException deletedMeanwhile) {
+            return false;
+        }
+        segment = s;
+        return true;
+    }
+
+    private void detach() {
+        if (tailer != null) {
+            tailer.close();
+            tailer = null;
+        }
+        if (segment != null) {
+            segment.release();
+            segment = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        detach();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.gapless.agent.journal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the journal keeps; the agent's metrics and /health read them. Every field is thread-safe. */
+public final class JournalStats {
+    /** Records appended since start (events, heartbeats, markers). */
+    public final LongAdder appendedRecords = new LongAdder();
+    /** Bytes appended since start. */
+    public final LongAdder appendedBytes = new LongAdder();
+    /** Appends refused because the journal was full or the disk below min_free. */
+    public final LongAdder fullRefusals = new LongAdder();
+    /** Records that failed their checks on read and were skipped (each declared by a loss marker). */
+    public final LongAdder corruptRecords = new LongAdder();
+    /** Sequence numbers declared lost, by any cause. */
+    public final LongAdder lostRecords = new LongAdder();
+    /** Segments deleted by drop_oldest before every output read them. */
+    public final LongAdder droppedSegments = new LongAdder();
+    /** Forces (fdatasync rounds) completed. */
+    public final LongAdder forces = new LongAdder();
+    /** Nanoseconds the last force took. */
+    public final AtomicLong lastForceNanos = new AtomicLong();
+    /** Why the journal is full right now, or null. */
+    public volatile String fullReason;
+}

@@ -1,0 +1,214 @@
+package dev.gapless.agent.journal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/**
+ * One segment of the journal: a directory named by its first sequence number holding its own Chronicle
+ * queue. Segments are deleted whole, so disk use is bounded by counting them. Readers and the writer
+ * {@link #acquire()} a segment while they use its queue; a segment marked for deletion is closed and
+ * removed when the last user releases it.
+ */
+final class Segment {
+
+    private final Path dir;
+    private final long firstSeq;
+    private final long blockSize;
+    // Guarded by this: the queue is opened on first use and closed once deleted and unused.
+    private SingleChronicleQueue queue;
+    private int users;
+    private boolean deleteWhenUnused;
+    private final Map<Path, FileChannel> forceChannels = new HashMap<>();
+    // Set once the writer moved on: the last sequence number this segment holds.
+    private volatile long lastSeq = -1;
+    // Bytes the segment takes on disk: appended bytes while active, file sizes once closed.
+    private volatile long diskBytes;
+    private volatile boolean forcedComplete;
+    private volatile boolean dropped;
+
+    Segment(Path dir, long firstSeq, long blockSize) {
+        this.dir = dir;
+        this.firstSeq = firstSeq;
+        this.blockSize = blockSize;
+    }
+
+    static String dirName(long firstSeq) {
+        return String.format("%020d", firstSeq);
+    }
+
+    /** @return the first seq named by a segment directory, or -1 if the name is not a segment's */
+    static long parseDirName(String name) {
+        if (name.length() != 20) {
+            return -1;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(name);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    long firstSeq() {
+        return firstSeq;
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    void lastSeq(long seq) {
+        this.lastSeq = seq;
+    }
+
+    boolean closedForWrites() {
+        return lastSeq >= 0;
+    }
+
+    long diskBytes() {
+        return diskBytes;
+    }
+
+    void diskBytes(long bytes) {
+        this.diskBytes = bytes;
+    }
+
+    void addDiskBytes(long bytes) {
+        this.diskBytes += bytes; // only the writer, under the journal's write lock
+    }
+
+    boolean dropped() {
+        return dropped;
+    }
+
+    boolean forcedComplete() {
+        return forcedComplete;
+    }
+
+    void forcedComplete(boolean value) {
+        this.forcedComplete = value;
+    }
+
+    /** Opens the queue if needed and counts one more user. */
+    synchronized SingleChronicleQueue acquire() {
+        if (deleteWhenUnused) {
+            throw new IllegalStateException("segment " + dir.getFileName() + " was deleted");
+        }
+        if (queue == null) {
+            queue = SingleChronicleQueueBuilder.binary(dir)
+                    .rollCycle(RollCycles.FAST_DAILY)
+                    .blockSize(blockSize)
+                    .build();
+        }
+        users++;
+        return queue;
+    }
+
+    synchronized void release() {
+        users--;
+        if (users == 0 && deleteWhenUnused) {
+            closeAndDelete();
+        }
+    }
+
+    /** Marks the segment for deletion; it goes as soon as nobody uses it. */
+    synchronized void delete(boolean droppedUnread) {
+        this.dropped |= droppedUnread;
+        deleteWhenUnused = true;
+        if (users == 0) {
+            closeAndDelete();
+        }
+    }
+
+    synchronized boolean deleted() {
+        return deleteWhenUnused;
+    }
+
+    /** Forces every file of the segment to disk (fdatasync). */
+    void force() throws IOException {
+        synchronized (forceChannels) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{cq4,cq4t}")) {
+                for (Path f : files) {
+                    FileChannel ch = forceChannels.get(f);
+                    if (ch == null) {
+                        ch = FileChannel.open(f, StandardOpenOption.WRITE);
+                        forceChannels.put(f, ch);
+                    }
+                    ch.force(false);
+                }
+            }
+        }
+    }
+
+    /** Sums the sizes of the segment's files. */
+    long measureDiskBytes() {
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                total += Files.size(f);
+            }
+        } catch (IOException e) {
+            return diskBytes;
+        }
+        return total;
+    }
+
+    /** Closes the queue (if open) without deleting anything; for shutdown. */
+    synchronized void close() {
+        closeChannels();
+        if (queue != null) {
+            queue.close();
+            queue = null;
+        }
+    }
+
+    private void closeAndDelete() {
+        close();
+        try {
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IllegalStateException("could not delete journal segment " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeChannels() {
+        synchronized (forceChannels) {
+            for (FileChannel ch : forceChannels.values()) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing a channel we only forced: nothing to lose
+                }
+            }
+            forceChannels.clear();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")" : " (active)");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.gapless.agent.journal;
+
+import dev.gapless.config.JournalConfig;
+import dev.gapless.config.JournalConfig.Durability;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal's one force thread: it forces appended segments to disk (fdatasync on every file of each
+ * segment not yet fully forced) and then advances the durable point, completing the acknowledgements that
+ * waited for it. Under {@code batch} it forces at least every {@code sync_interval} while data is pending;
+ * under {@code fsync} as soon as an acknowledgement waits. Group commit falls out: one force covers every
+ * append made before it began.
+ */
+final class Syncer {
+
+    private static final Logger log = LoggerFactory.getLogger(Syncer.class);
+
+    private final Journal journal;
+    private final Durability durability;
+    private final long intervalNanos;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    // Guarded by lock. Bounded by the number of appends waiting, which inputs bound by their own
+    // in-flight limits (a TCP connection stops reading while its appends wait).
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
+    private volatile boolean running = true;
+
+    Syncer(Journal journal, JournalConfig config) {
+        this.journal = journal;
+        this.durability = config.durability();
+        this.intervalNanos = config.syncInterval().toNanos();
+        this.thread = new Thread(this::run, "gapless-journal-sync");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Called under the journal's write lock after every append. */
+    void appended() {
+        // The batch timer polls; nothing to do per append.
+    }
+
+    CompletableFuture<Void> waitFor(long seq) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (!running) {
+                f.completeExceptionally(new IllegalStateException("journal closed"));
+                return f;
+            }
+            waiters.add(new Waiter(seq, f));
+            if (durability == Durability.FSYNC) {
+                wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (seq <= journal.durableSeq()) {
+            completeThrough(journal.durableSeq());
+        }
+        return f;
+    }
+
+    void stop() {
+        running = false;
+        lock.lock();
+        try {
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        forceOnce(); // a clean stop leaves everything durable
+        lock.lock();
+        try {
+            for (Waiter w : waiters) {
+                w.future.completeExceptionally(new IllegalStateException("journal closed"));
+            }
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        long lastForce = System.nanoTime();
+        while (running) {
+            lock.lock();
+            try {
+                long due = lastForce + intervalNanos - System.nanoTime();
+                boolean urgent = durability == Durability.FSYNC && !waiters.isEmpty();
+                if (!urgent && due > 0) {
+                    wake.awaitNanos(due);
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            lastForce = System.nanoTime();
+            forceOnce();
+        }
+    }
+
+    /** One round: force what was appended so far, then publish it as durable. */
+    void forceOnce() {
+        long target = journal.headSeq();
+        if (target <= journal.durableSeq()) {
+            return;
+        }
+        long start = System.nanoTime();
+        for (Segment s : journal.segments()) {
+            if (s.firstSeq() > target) {
+                break;
+            }
+            if (s.closedForWrites() && s.forcedComplete()) {
+                continue;
+            }
+            boolean closedBefore = s.closedForWrites();
+            try {
+                s.force();
+                if (closedBefore) {
+                    s.forcedComplete(true);
+                }
+            } catch (NoSuchFileException gone) {
+                // deleted by retention or drop_oldest meanwhile: nothing left to force
+            } catch (IOException e) {
+                // The durable point does not move: acknowledgements keep waiting, inputs back-pressure.
+                log.error("journal force failed on {}: {}; acknowledgements wait", s, e.toString());
+                return;
+            }
+        }
+        JournalStats stats = journal.stats();
+        stats.forces.increment();
+        stats.lastForceNanos.set(System.nanoTime() - start);
+        journal.durableThrough(target);
+        completeThrough(target);
+    }
+
+    private void completeThrough(long durable) {
+        lock.lock();
+        try {
+            while (!waiters.isEmpty() && waiters.peek().seq <= durable) {
+                waiters.poll().future.complete(null);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private record Waiter(long seq, CompletableFuture<Void> future) implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter o) {
+            return Long.compare(seq, o.seq);
+        }
+    }
+}

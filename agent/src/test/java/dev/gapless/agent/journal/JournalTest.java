@@ -1,0 +1,116 @@
+package dev.gapless.agent.journal;
+
+import static dev.gapless.agent.journal.JournalTestSupport.events;
+import static dev.gapless.agent.journal.JournalTestSupport.open;
+import static dev.gapless.agent.journal.JournalTestSupport.readAll;
+import static dev.gapless.agent.journal.JournalTestSupport.smallConfig;
+import static dev.gapless.agent.journal.JournalTestSupport.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gapless.agent.event.RecordKind;
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.JournalConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void appendsDenseSeqsAndReadsThemBackInOrder() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            AppendResult a = j.append(events("a", 0, 3));
+            AppendResult b = j.append(events("b", 0, 2));
+            assertThat(a.appended()).isTrue();
+            assertThat(a.firstSeq()).isEqualTo(1);
+            assertThat(a.lastSeq()).isEqualTo(3);
+            assertThat(b.firstSeq()).isEqualTo(4);
+            j.whenDurable(b.lastSeq()).get(5, TimeUnit.SECONDS);
+            List<JournalRecord> read = readAll(j, 0, 5);
+            assertThat(read).extracting(JournalRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(read).extracting(JournalTestSupport::text).containsExactly("a0", "a1", "a2", "b0", "b1");
+            assertThat(read.get(0).kind()).isEqualTo(RecordKind.EVENT);
+            assertThat(read.get(0).source()).isEqualTo("test");
+        }
+    }
+
+    @Test
+    void readsNothingPastTheDurablePoint() throws Exception {
+        JournalConfig slow = new JournalConfig(JournalConfig.Durability.BATCH, java.time.Duration.ofHours(1),
+                ByteSize.ofMebibytes(64), ByteSize.ofBytes(0), JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1));
+        try (Journal j = open(dir, slow)) {
+            j.append(events("x", 0, 10));
+            List<JournalRecord> out = new java.util.ArrayList<>();
+            try (JournalReader r = j.openReader("t", 0)) {
+                assertThat(r.read(100, Long.MAX_VALUE, out)).isZero();
+            }
+            assertThat(j.durableSeq()).isZero();
+        }
+    }
+
+    @Test
+    void resumesAfterRestartWithSeqContinuing() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            j.append(events("a", 0, 100));
+        }
+        try (Journal j = open(dir, smallConfig())) {
+            assertThat(j.headSeq()).isEqualTo(100);
+            AppendResult r = j.append(events("b", 0, 1));
+            assertThat(r.firstSeq()).isEqualTo(101);
+            j.whenDurable(101).get(5, TimeUnit.SECONDS);
+            List<JournalRecord> read = readAll(j, 95, 101);
+            assertThat(read).extracting(JournalRecord::seq).containsExactly(96L, 97L, 98L, 99L, 100L, 101L);
+        }
+    }
+
+    @Test
+    void headNeverFallsBelowTheGivenFloor() throws Exception {
+        try (Journal j = open(dir, smallConfig(), 500)) {
+            assertThat(j.append(events("a", 0, 1)).firstSeq()).isEqualTo(501);
+        }
+    }
+
+    @Test
+    void rollsSegmentsBySizeAndRetentionDeletesPassedOnes() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+            j.registerConsumer(acked::get);
+            byte[] big = new byte[1000];
+            for (int i = 0; i < 5000; i++) {
+                j.append(List.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
+            }
+            long segments = countSegments();
+            assertThat(segments).isGreaterThanOrEqualTo(4);
+            assertThat(j.retain()).isZero();
+            acked.set(j.headSeq());
+            assertThat(j.retain()).isEqualTo(segments - 1);
+            assertThat(countSegments()).isEqualTo(1);
+            assertThat(j.diskBytes()).isLessThan(2L << 20);
+        }
+    }
+
+    @Test
+    void readerCrossesSegments() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            byte[] big = new byte[1000];
+            for (int i = 0; i < 3000; i++) {
+                j.append(List.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
+            }
+            j.whenDurable(3000).get(5, TimeUnit.SECONDS);
+            assertThat(readAll(j, 0, 3000)).extracting(JournalRecord::seq)
+                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 3000).boxed().toList());
+        }
+    }
+
+    private long countSegments() throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).count();
+        }
+    }
+}
