@@ -1,0 +1,50 @@
+package dev.gapless.agent.codec;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer that an encoder writes a batch into; reused batch after batch by one output
+ * worker. It grows to the largest batch seen (bounded by the output's {@code batch.max_bytes} plus one
+ * event) and never shrinks.
+ */
+public final class ByteSink extends OutputStream {
+
+    private byte[] buf;
+    private int length;
+
+    public ByteSink(int initialCapacity) {
+        this.buf = new byte[initialCapacity];
+    }
+
+    @Override
+    public void write(int b) {
+        ensure(1);
+        buf[length++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, length, len);
+        length += len;
+    }
+
+    public void reset() {
+        length = 0;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public byte[] array() {
+        return buf;
+    }
+
+    private void ensure(int more) {
+        if (length + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+        }
+    }
+}

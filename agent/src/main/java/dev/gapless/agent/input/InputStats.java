@@ -1,0 +1,28 @@
+package dev.gapless.agent.input;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** What an input has done, for /health and metrics. Every field is safe to read from any thread. */
+public final class InputStats {
+    public final String id;
+    public final String type;
+    /** Events appended to the journal and covered by a completed force: acknowledged. */
+    public final LongAdder accepted = new LongAdder();
+    /** Input that could not become an event (with the reason logged). */
+    public final LongAdder rejected = new LongAdder();
+    /** Lines cut at max_line_bytes (still accepted, tagged truncated). */
+    public final LongAdder truncated = new LongAdder();
+    /** Lines that were not valid UTF-8 (still accepted, tagged invalid_utf8). */
+    public final LongAdder invalidUtf8 = new LongAdder();
+    /** Bytes of accepted messages. */
+    public final LongAdder bytes = new LongAdder();
+    /** Times the input had to wait because the journal was full. */
+    public final LongAdder blocked = new LongAdder();
+    /** Epoch ms of the last accepted event, 0 when none yet. */
+    public volatile long lastEventAt;
+
+    public InputStats(String id, String type) {
+        this.id = id;
+        this.type = type;
+    }
+}

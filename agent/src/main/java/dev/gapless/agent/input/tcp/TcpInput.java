@@ -1,0 +1,98 @@
+package dev.gapless.agent.input.tcp;
+
+import dev.gapless.agent.input.Input;
+import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.journal.Journal;
+import dev.gapless.config.TcpInputConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Newline-delimited lines over TCP. Binds 127.0.0.1 unless configured otherwise. Each connection gets its own
+ * {@link LineFramer} and {@link IngestHandler}; connections past {@code max_connections} are closed on accept
+ * and counted as rejected.
+ */
+public final class TcpInput implements Input {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpInput.class);
+
+    private final TcpInputConfig config;
+    private final Journal journal;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Clock clock;
+    private final InputStats stats;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel server;
+
+    public TcpInput(TcpInputConfig config, Journal journal, EventLoopGroup boss, EventLoopGroup workers, Clock clock) {
+        this.config = config;
+        this.journal = journal;
+        this.boss = boss;
+        this.workers = workers;
+        this.clock = clock;
+        this.stats = new InputStats(config.id(), config.type());
+    }
+
+    @Override
+    public void start() throws InterruptedException {
+        int maxLine = (int) Math.min(Integer.MAX_VALUE - 16, config.maxLineBytes().bytes());
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (connections.size() >= config.maxConnections()) {
+                            stats.rejected.increment();
+                            log.warn("input {}: refusing {}: {} connections already open", config.id(),
+                                    ch.remoteAddress(), config.maxConnections());
+                            ch.close();
+                            return;
+                        }
+                        connections.add(ch);
+                        ch.pipeline().addLast(new LineFramer(maxLine),
+                                new IngestHandler(config.id(), journal, stats, clock));
+                    }
+                });
+        server = b.bind(config.listen().host(), config.listen().port()).sync().channel();
+        log.info("input {} listening on {}", config.id(), boundAddress());
+    }
+
+    @Override
+    public String boundAddress() {
+        if (server == null) {
+            return null;
+        }
+        InetSocketAddress a = (InetSocketAddress) server.localAddress();
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    @Override
+    public InputStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

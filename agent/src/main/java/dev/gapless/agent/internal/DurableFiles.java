@@ -1,0 +1,77 @@
+package dev.gapless.agent.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/** Small files written so that a crash leaves either the old or the new content, never a torn mix. */
+public final class DurableFiles {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+
+    private DurableFiles() {
+    }
+
+    /**
+     * Replaces {@code target} with {@code content}: write a temp file, force it, rename it over the target, force
+     * the directory. With {@code sync} false the forces are skipped: the replacement still survives a crash of
+     * the process (the page cache holds it), not of the machine.
+     */
+    public static void replace(Path target, ByteBuffer content, boolean sync) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (content.hasRemaining()) {
+                ch.write(content);
+            }
+            if (sync) {
+                ch.force(true);
+            }
+        }
+        restrict(tmp);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + target + " cannot rename atomically", e);
+        }
+        if (sync) {
+            fsyncDirectory(target.getParent());
+        }
+    }
+
+    /** Forces a directory's entries to disk. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Creates a directory (and parents) readable only by its owner. */
+    public static Path ownerOnlyDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, OWNER_DIR);
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: nothing to tighten
+        }
+        return dir;
+    }
+
+    /** Makes a file readable and writable by its owner only. */
+    public static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: nothing to tighten
+        }
+    }
+}

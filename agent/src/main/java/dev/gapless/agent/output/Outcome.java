@@ -1,0 +1,65 @@
+package dev.gapless.agent.output;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What became of one send, as a value. The worker moves the cursor only after it recorded one of these:
+ * {@link Delivered} commits, {@link Retryable} retries the same batch, {@link Rejected} dead-letters it,
+ * declares the loss and commits.
+ */
+public sealed interface Outcome {
+
+    /** The destination acknowledged every event of the batch. */
+    record Delivered() implements Outcome {
+    }
+
+    /**
+     * The batch may succeed later.
+     *
+     * @param kind       whether the destination answered, could not be reached, or did not answer in time
+     * @param message    what happened, for /health and the log
+     * @param retryAfter the destination's own hint (HTTP {@code Retry-After}), or null
+     */
+    record Retryable(ErrorKind kind, String message, Duration retryAfter) implements Outcome {
+        public Retryable {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * The destination refused the batch for good (e.g. HTTP 400): retrying cannot help.
+     *
+     * @param reason the destination's answer
+     */
+    record Rejected(String reason) implements Outcome {
+        public Rejected {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    Delivered DELIVERED = new Delivered();
+
+    /** How a failed attempt failed: the watchdog tells a wedged agent from a refusing destination by it. */
+    enum ErrorKind {
+        /** The destination answered with an error (an HTTP status): it was reached. */
+        REFUSED("refused"),
+        /** The destination could not be reached (connect refused or timed out, connection reset). */
+        UNREACHABLE("unreachable"),
+        /** Connected, but no answer in time. */
+        TIMEOUT("timeout"),
+        /** A permanent refusal; the batch was dead-lettered. */
+        REJECTED("rejected");
+
+        private final String wireName;
+
+        ErrorKind(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+}

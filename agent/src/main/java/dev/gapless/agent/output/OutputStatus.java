@@ -1,0 +1,32 @@
+package dev.gapless.agent.output;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What an output's worker is doing, for /health and metrics. Written only by the worker thread; read by
+ * any thread (every field is volatile or a LongAdder). Times are epoch milliseconds, 0 when never.
+ */
+public final class OutputStatus {
+    public final String id;
+    public final String type;
+    public final String destination;
+    public volatile long ackedSeq;
+    public volatile long lastAckAt;
+    public volatile long lastAttemptAt;
+    public volatile long inFlightSince;
+    public volatile int consecutiveFailures;
+    public volatile String lastError;
+    public volatile Outcome.ErrorKind lastErrorKind;
+    /** Receive time (epoch ms) of the oldest record read but not yet acknowledged; 0 when none is held. */
+    public volatile long oldestUnackedReceivedAt;
+    public final LongAdder deliveredRecords = new LongAdder();
+    public final LongAdder deliveredBytes = new LongAdder();
+    public final LongAdder failedAttempts = new LongAdder();
+    public final LongAdder rejectedRecords = new LongAdder();
+
+    public OutputStatus(String id, String type, String destination) {
+        this.id = id;
+        this.type = type;
+        this.destination = destination;
+    }
+}
