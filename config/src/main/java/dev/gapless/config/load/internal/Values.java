@@ -103,7 +103,10 @@ final class Values {
             } else {
                 Text t = text(node, expected);
                 if (!t.substituted()) {
-                    throw new Invalid("expected " + expected + ", got " + node.describe());
+                    String hint = t.value().strip().matches("[+-]?\\d+")
+                            ? " (a quoted number is a string: remove the quotes)"
+                            : "";
+                    throw new Invalid("expected " + expected + ", got " + node.describe() + hint);
                 }
                 try {
                     value = new BigInteger(t.value().strip());

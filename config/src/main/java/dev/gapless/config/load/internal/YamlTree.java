@@ -21,7 +21,10 @@ import java.util.Optional;
  */
 final class YamlTree {
 
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /** An empty plain value ({@code key:}) is null in YAML; without this feature Jackson reads it as "". */
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
 
     private final YAMLParser parser;
     private final Problems problems;
