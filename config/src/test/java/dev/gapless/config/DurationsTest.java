@@ -31,7 +31,8 @@ class DurationsTest {
     void refusesTextThatIsNoDurationWithAUnit(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("expected a duration with a unit (ms, s, m, h, d), such as 500ms or 30s, got '" + text + "'");
+                .hasMessage("expected a duration with a unit (ms, s, m, h, d), such as 500ms or 30s, got '"
+                        + text + "'");
     }
 
     @Test

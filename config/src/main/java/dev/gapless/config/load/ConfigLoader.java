@@ -30,9 +30,9 @@ public final class ConfigLoader {
         try {
             text = Files.readString(file);
         } catch (CharacterCodingException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, 0, "", "the file is not valid UTF-8")));
+            throw fileError(file, "the file is not valid UTF-8");
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, 0, "", "cannot read the file: " + e)));
+            throw fileError(file, "cannot read the file: " + e);
         }
         Path dir = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), dir, env);
@@ -47,5 +47,9 @@ public final class ConfigLoader {
     public static GaplessConfig parse(String text, String fileName, Path baseDir, Map<String, String> env)
             throws ConfigException {
         return ConfigReader.read(text, fileName, baseDir, env);
+    }
+
+    private static ConfigException fileError(Path file, String message) {
+        return new ConfigException(List.of(new ConfigError(file.toString(), 0, 0, "", message)));
     }
 }

@@ -79,6 +79,12 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void saysAnIntegerIsTooLargeRatherThanTooSmall() {
+        assertThat(onlyError("outputs:\n  - {type: file, id: o, path: x, batch: {max_events: 99999999999}}\n").message())
+                .isEqualTo("expected an integer of at least 1, got 99999999999, which is too large (at most 2147483647)");
+    }
+
+    @Test
     void reportsAMappingWhereAStringIsExpected() {
         ConfigError e = onlyError("watchdog: {systemd_unit: {name: x}}\n");
 
@@ -187,7 +193,8 @@ class ConfigErrorsTest {
     void reportsADuplicateYamlKey() {
         ConfigError e = onlyError("data_dir: /a\nheartbeat_interval: 5s\ndata_dir: /b\n");
 
-        assertThat(e).isEqualTo(new ConfigError("gapless.yaml", 3, 1, "data_dir", "duplicate key 'data_dir' (first at line 1)"));
+        assertThat(e).isEqualTo(
+                new ConfigError("gapless.yaml", 3, 1, "data_dir", "duplicate key 'data_dir' (first at line 1)"));
     }
 
     @Test
@@ -198,7 +205,8 @@ class ConfigErrorsTest {
 
     @Test
     void refusesAListAtTheTopLevel() {
-        assertThat(onlyError("- a\n- b\n").message()).isEqualTo("expected a mapping of settings at the top level, got a list");
+        assertThat(onlyError("- a\n- b\n").message())
+                .isEqualTo("expected a mapping of settings at the top level, got a list");
     }
 
     @Test
@@ -321,7 +329,10 @@ class ConfigErrorsTest {
 
     @Test
     void refusesAMaxBackoffBelowTheInitialBackoff() {
-        ConfigError e = onlyError("outputs:\n  - {type: file, id: o, path: x, retry: {initial_backoff: 5s, max_backoff: 1s}}\n");
+        ConfigError e = onlyError("""
+                outputs:
+                  - {type: file, id: o, path: x, retry: {initial_backoff: 5s, max_backoff: 1s}}
+                """);
 
         assertThat(e.path()).isEqualTo("outputs[0].retry.max_backoff");
     }

@@ -198,7 +198,8 @@ class ConfigLoaderTest {
         assertThat(((FileInputConfig) c.inputs().get(0)).path()).isEqualTo(dir.resolve("logs/app.log"));
         assertThat(((FileInputConfig) c.inputs().get(1)).path()).isEqualTo(Path.of("/var/log/abs.log"));
         assertThat(((FileOutputConfig) c.outputs().get(0)).path()).isEqualTo(dir.resolve("out/events.ndjson"));
-        assertThat(c.watchdog().incidents()).isEqualTo(tmp.resolve("state").resolve(WatchdogConfig.DEFAULT_INCIDENTS));
+        assertThat(c.watchdog().incidents())
+                .isEqualTo(tmp.resolve("state").resolve(WatchdogConfig.DEFAULT_INCIDENTS));
     }
 
     @Test

@@ -78,8 +78,10 @@ class EnvSubstitutionTest {
 
     @Test
     void escapesALiteralDollarBrace() throws Exception {
-        GaplessConfig c = parse("outputs:\n  - {type: http, id: h, url: \"http://h/\", headers: {X-T: \"$${NOT_A_VAR}\"}}\n",
-                Map.of());
+        GaplessConfig c = parse("""
+                outputs:
+                  - {type: http, id: h, url: "http://h/", headers: {X-T: "$${NOT_A_VAR}"}}
+                """, Map.of());
 
         assertThat(((HttpOutputConfig) c.outputs().get(0)).headers()).containsEntry("X-T", "${NOT_A_VAR}");
     }

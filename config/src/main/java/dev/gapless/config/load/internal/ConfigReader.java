@@ -88,7 +88,8 @@ public final class ConfigReader {
         if (journal.segmentSize().bytes() > journal.maxSize().bytes() / 2) {
             Node at = s.node("segment_size").or(() -> s.node("max_size")).orElse(s.mapping());
             problems.add(at, "segment_size (" + journal.segmentSize() + ") must be at most half of max_size ("
-                    + journal.maxSize() + "): segments are deleted whole, so a larger one cannot keep disk use under max_size");
+                    + journal.maxSize() + "): segments are deleted whole, so a larger one cannot keep disk use"
+                    + " under max_size");
         }
         return journal;
     }

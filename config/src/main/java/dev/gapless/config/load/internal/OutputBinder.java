@@ -19,7 +19,8 @@ import java.util.Optional;
 /** Binds the {@code outputs} list, one record per {@code type}, ids unique; batch and retry are common to all. */
 final class OutputBinder {
 
-    private static final List<String> TYPES = List.of(TcpOutputConfig.TYPE, HttpOutputConfig.TYPE, FileOutputConfig.TYPE);
+    private static final List<String> TYPES =
+            List.of(TcpOutputConfig.TYPE, HttpOutputConfig.TYPE, FileOutputConfig.TYPE);
 
     private final Values values;
     private final Problems problems;

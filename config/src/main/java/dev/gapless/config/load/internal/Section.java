@@ -106,8 +106,9 @@ final class Section {
         for (Node.Entry entry : mapping.entries().values()) {
             if (!asked.contains(entry.key())) {
                 String hint = Suggestions.hint(entry.key(), asked);
-                problems.add(entry.keyMark(), Node.child(mapping.path(), entry.key()), "unknown key '" + entry.key() + "'"
-                        + (hint.isEmpty() ? "; valid keys here: " + String.join(", ", asked) : hint));
+                problems.add(entry.keyMark(), Node.child(mapping.path(), entry.key()),
+                        "unknown key '" + entry.key() + "'"
+                                + (hint.isEmpty() ? "; valid keys here: " + String.join(", ", asked) : hint));
             }
         }
     }

@@ -23,7 +23,8 @@ final class UniqueIds {
         }
         Node first = seen.putIfAbsent(id, at.get());
         if (first != null) {
-            problems.add(at.get(), "duplicate " + what + " id '" + id + "' (first used at line " + first.mark().line() + ")");
+            problems.add(at.get(),
+                    "duplicate " + what + " id '" + id + "' (first used at line " + first.mark().line() + ")");
         }
     }
 }

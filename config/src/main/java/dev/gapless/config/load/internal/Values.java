@@ -114,8 +114,12 @@ final class Values {
                     throw t.invalid("expected " + expected + ", got '" + t.value() + "'");
                 }
             }
-            if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+            if (value.compareTo(BigInteger.valueOf(min)) < 0) {
                 throw new Invalid("expected " + expected + ", got " + value);
+            }
+            if (value.compareTo(BigInteger.valueOf(max)) > 0) {
+                throw new Invalid("expected " + expected + ", got " + value
+                        + ", which is too large (at most " + max + ")");
             }
             return value.intValueExact();
         };

@@ -34,14 +34,17 @@ final class WatchdogBinder {
                 WatchdogConfig.DEFAULT_SUPERVISE);
         String systemdUnit = s.get("systemd_unit", values::nonEmpty, WatchdogConfig.DEFAULT_SYSTEMD_UNIT);
         List<String> agentCommand = s.get("agent_command", values::stringList, List.of());
-        Duration probeInterval = s.get("probe_interval", values::positiveDuration, WatchdogConfig.DEFAULT_PROBE_INTERVAL);
-        Duration healthTimeout = s.get("health_timeout", values::positiveDuration, WatchdogConfig.DEFAULT_HEALTH_TIMEOUT);
+        Duration probeInterval = s.get("probe_interval", values::positiveDuration,
+                WatchdogConfig.DEFAULT_PROBE_INTERVAL);
+        Duration healthTimeout = s.get("health_timeout", values::positiveDuration,
+                WatchdogConfig.DEFAULT_HEALTH_TIMEOUT);
         int unhealthyProbes = s.get("unhealthy_probes", values.integer(1, Integer.MAX_VALUE),
                 WatchdogConfig.DEFAULT_UNHEALTHY_PROBES);
         Duration stallTimeout = s.get("stall_timeout", values::positiveDuration, WatchdogConfig.DEFAULT_STALL_TIMEOUT);
         Duration stopTimeout = s.get("stop_timeout", values::positiveDuration, WatchdogConfig.DEFAULT_STOP_TIMEOUT);
         RestartBudget budget = restartBudget(s.section("restart_budget", "a mapping with max and per"));
-        Path incidents = s.get("incidents", values::path, dataDir.resolve(WatchdogConfig.DEFAULT_INCIDENTS).normalize());
+        Path incidents = s.get("incidents", values::path,
+                dataDir.resolve(WatchdogConfig.DEFAULT_INCIDENTS).normalize());
         List<AlertConfig> alerts = alerts(s.list("alerts", "a list of alerts"));
         s.done();
         return new WatchdogConfig(admin, supervise, systemdUnit, agentCommand, probeInterval, healthTimeout,

@@ -36,7 +36,7 @@ final class YamlTree {
 
     /** The document's root, or empty when there is none to bind (the reason is in {@code problems}). */
     static Optional<Node> read(String text, Problems problems) {
-        try (YAMLParser parser = (YAMLParser) FACTORY.createParser(text)) {
+        try (YAMLParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 problems.add(new Node.Mark(1, 1), "", "the file is empty: expected a mapping of settings");
@@ -71,7 +71,8 @@ final class YamlTree {
             case VALUE_NULL -> scalar(mark, path, Node.Kind.NULL);
             case VALUE_STRING, VALUE_EMBEDDED_OBJECT -> {
                 if (parser.isCurrentAlias()) {
-                    problems.add(mark, path, "YAML aliases (*" + parser.getText() + ") are not supported: write the value out");
+                    problems.add(mark, path,
+                            "YAML aliases (*" + parser.getText() + ") are not supported: write the value out");
                     yield null;
                 }
                 yield scalar(mark, path, Node.Kind.STRING);
