@@ -1,0 +1,258 @@
+package dev.gapless.agent;
+
+import dev.gapless.agent.admin.AdminServer;
+import dev.gapless.agent.admin.AgentMetrics;
+import dev.gapless.agent.admin.AgentView;
+import dev.gapless.agent.admin.HealthReport;
+import dev.gapless.agent.event.RecordKind;
+import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.agent.input.Input;
+import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.journal.CursorStore;
+import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalOptions;
+import dev.gapless.agent.output.Backoff;
+import dev.gapless.agent.output.OutputStatus;
+import dev.gapless.agent.output.OutputWorker;
+import dev.gapless.agent.output.Sink;
+import dev.gapless.config.FileInputConfig;
+import dev.gapless.config.GaplessConfig;
+import dev.gapless.config.InputConfig;
+import dev.gapless.config.JournalConfig;
+import dev.gapless.config.OutputConfig;
+import dev.gapless.config.TcpInputConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires a config into a running agent and owns its lifecycle. Start order: data dir lock, cursors, journal
+ * (its head never below the highest cursor), outputs, admin, inputs — so nothing is accepted before it can
+ * be journaled and reported. Stop order is the reverse: inputs first, so nothing new is accepted while the
+ * journal closes.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** How long a stop waits for each output's in-flight attempt. */
+    private static final long OUTPUT_STOP_MS = 5_000;
+
+    private final GaplessConfig config;
+    private final Clock clock;
+    private final Failpoints failpoints;
+    private final DataDir dataDir;
+    private final UUID bootId = UUID.randomUUID();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final List<Input> inputs = new ArrayList<>();
+    private final List<OutputWorker> outputs = new ArrayList<>();
+    private EventLoopGroup boss;
+    private EventLoopGroup inputLoops;
+    private EventLoopGroup outputLoops;
+    private Journal journal;
+    private AdminServer admin;
+    private ScheduledExecutorService scheduler;
+    private long startedAt;
+
+    public Agent(GaplessConfig config, Clock clock, Failpoints failpoints) {
+        this.config = config;
+        this.clock = clock;
+        this.failpoints = failpoints;
+        this.dataDir = new DataDir(config.dataDir());
+    }
+
+    public void start() throws Exception {
+        startedAt = clock.millis();
+        dataDir.open();
+        UUID agentId = dataDir.agentId();
+        JournalConfig jc = config.journal();
+        boolean sync = jc.durability() != JournalConfig.Durability.NONE;
+
+        Map<OutputConfig, Long> cursors = new LinkedHashMap<>();
+        long highest = 0;
+        for (OutputConfig o : config.outputs()) {
+            long acked = loadCursor(new CursorStore(dataDir.cursor(o.id()), sync));
+            cursors.put(o, acked);
+            highest = Math.max(highest, acked);
+        }
+        int maxRecord = maxRecordBytes(config);
+        journal = Journal.open(new JournalOptions(dataDir.journal(), jc, bootId, maxRecord,
+                JournalOptions.blockSizeFor(maxRecord), clock), highest);
+        for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {
+            if (e.getValue() == 0 && journal.firstSeq() > 1) {
+                // a new output on an existing journal starts at what the journal holds
+                e.setValue(journal.firstSeq() - 1);
+            }
+        }
+
+        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        inputLoops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        outputLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        String host = hostName();
+        Components.Context ctx = new Components.Context(journal, dataDir, boss, inputLoops, outputLoops, agentId,
+                host, clock);
+
+        List<OutputStatus> statuses = new ArrayList<>();
+        for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {
+            OutputConfig oc = e.getKey();
+            Sink sink = Components.sink(oc, ctx);
+            OutputStatus status = new OutputStatus(oc.id(), oc.type(), sink.destination());
+            OutputWorker w = new OutputWorker(new OutputWorker.Parts(oc.id(), journal, sink, Components.encoder(oc, ctx),
+                    new CursorStore(dataDir.cursor(oc.id()), sync), dataDir.deadLetter(oc.id()), oc.batch(),
+                    new Backoff(oc.retry()), clock, failpoints, status), e.getValue());
+            journal.registerConsumer(() -> status.ackedSeq);
+            statuses.add(status);
+            outputs.add(w);
+        }
+        for (InputConfig ic : config.inputs()) {
+            inputs.add(Components.input(ic, ctx));
+        }
+        List<InputStats> inputStats = inputs.stream().map(Input::stats).toList();
+        AgentView view = new AgentView(agentId, bootId, version(), startedAt, journal, inputStats, statuses);
+        admin = new AdminServer(new HealthReport(view, clock), new AgentMetrics(view, clock), failpoints);
+
+        outputs.forEach(OutputWorker::start);
+        admin.start(config.admin().listen(), boss, boss);
+        for (Input in : inputs) {
+            in.start();
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gapless-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        long hb = config.heartbeatInterval().toMillis();
+        scheduler.scheduleAtFixedRate(this::heartbeat, 0, hb, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::retain, 1, 1, TimeUnit.SECONDS);
+        Map<String, String> bound = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String addr = inputs.get(i).boundAddress();
+            if (addr != null) {
+                bound.put(config.inputs().get(i).id(), addr);
+            }
+        }
+        dataDir.writeListeners(admin.boundAddress(), bound);
+        dataDir.writePid();
+        FaultInjection.start(failpoints);
+        log.info("gapless agent {} started: agent_id {}, boot_id {}, {} input(s), {} output(s), admin on {}", version(),
+                agentId, bootId, inputs.size(), outputs.size(), admin.boundAddress());
+    }
+
+    private long loadCursor(CursorStore store) {
+        try {
+            return store.load();
+        } catch (IOException e) {
+            // Never guess forward: resend what the journal still holds (duplicates, not loss).
+            log.error("{}; resending everything the journal still holds to that output", e.getMessage());
+            return 0;
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            long accepted = inputs.stream().mapToLong(i -> i.stats().accepted.sum()).sum();
+            long uptime = clock.millis() - startedAt;
+            long interval = config.heartbeatInterval().toMillis();
+            journal.appendAgentRecord(RecordKind.HEARTBEAT, seq -> ("{\"head_seq\":" + seq + ",\"interval_ms\":"
+                    + interval + ",\"uptime_ms\":" + uptime + ",\"accepted\":" + accepted + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            log.warn("heartbeat failed: {}", e.toString());
+        }
+    }
+
+    private void retain() {
+        try {
+            journal.retain();
+        } catch (RuntimeException e) {
+            log.warn("journal retention failed: {}", e.toString());
+        }
+    }
+
+    /** The largest record the journal must hold: the longest line any input accepts, plus room for fields. */
+    static int maxRecordBytes(GaplessConfig config) {
+        long longest = 1 << 20;
+        for (InputConfig in : config.inputs()) {
+            if (in instanceof TcpInputConfig t) {
+                longest = Math.max(longest, t.maxLineBytes().bytes());
+            } else if (in instanceof FileInputConfig f) {
+                longest = Math.max(longest, f.maxLineBytes().bytes());
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE / 8, longest + (64 << 10));
+    }
+
+    static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static String hostName() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!h.isEmpty()) {
+                return h;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: ask the JDK
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** Admin address actually bound. */
+    public String adminAddress() {
+        return admin.boundAddress();
+    }
+
+    public Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public void close() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("gapless agent stopping");
+        inputs.forEach(Input::close);
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        for (OutputWorker w : outputs) {
+            w.stop(OUTPUT_STOP_MS);
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        outputs.forEach(OutputWorker::close);
+        if (journal != null) {
+            journal.close();
+        }
+        for (EventLoopGroup g : new EventLoopGroup[] {inputLoops, outputLoops, boss}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+        dataDir.close();
+        log.info("gapless agent stopped");
+    }
+}

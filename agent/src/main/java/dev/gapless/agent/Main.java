@@ -1,0 +1,131 @@
+package dev.gapless.agent;
+
+import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.config.GaplessConfig;
+import dev.gapless.config.load.ConfigError;
+import dev.gapless.config.load.ConfigException;
+import dev.gapless.config.load.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The agent's command line: {@code gapless agent}, {@code gapless validate}. */
+@Command(name = "gapless", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {Main.AgentCommand.class, Main.ValidateCommand.class},
+        description = "Gapless log agent")
+public final class Main {
+
+    /** Exit code for a config that does not load. */
+    static final int EXIT_CONFIG = 2;
+    /** Exit code for an agent that failed to start or failed while running. */
+    static final int EXIT_FAILED = 1;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /** Prints the version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gapless " + Agent.version()};
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true, description = "Run the agent.")
+    static final class AgentCommand implements Callable<Integer> {
+        private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
+
+        @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
+        Path config;
+
+        @Option(names = "--exit-with-parent",
+                description = "exit when standard input reaches end-of-file (the supervising watchdog is gone)")
+        boolean exitWithParent;
+
+        @Override
+        public Integer call() {
+            GaplessConfig cfg;
+            try {
+                cfg = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                printErrors(e);
+                return EXIT_CONFIG;
+            }
+            Agent agent = new Agent(cfg, Clock.systemUTC(), Failpoints.fromEnvironment());
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                agent.close();
+                stop.countDown();
+            }, "gapless-shutdown"));
+            try {
+                agent.start();
+            } catch (Exception e) {
+                log.error("agent failed to start: {}", e.getMessage(), e);
+                agent.close();
+                return EXIT_FAILED;
+            }
+            if (exitWithParent) {
+                Thread watcher = new Thread(() -> {
+                    drainUntilEof(System.in);
+                    log.warn("standard input closed: the supervising process is gone; stopping");
+                    System.exit(0);
+                }, "gapless-parent-watch");
+                watcher.setDaemon(true);
+                watcher.start();
+            }
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+
+        private static void drainUntilEof(InputStream in) {
+            byte[] buf = new byte[256];
+            try {
+                while (in.read(buf) >= 0) {
+                    // anything the parent writes is ignored; only EOF matters
+                }
+            } catch (IOException ignored) {
+                // a broken pipe means the parent is gone too
+            }
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check a config file; print every error with its line and column.")
+    static final class ValidateCommand implements Callable<Integer> {
+        @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
+        Path config;
+
+        @Override
+        public Integer call() {
+            try {
+                GaplessConfig cfg = ConfigLoader.load(config);
+                System.out.println(config + ": ok (" + cfg.inputs().size() + " input(s), " + cfg.outputs().size()
+                        + " output(s))");
+                return 0;
+            } catch (ConfigException e) {
+                printErrors(e);
+                return EXIT_CONFIG;
+            }
+        }
+    }
+
+    static void printErrors(ConfigException e) {
+        for (ConfigError err : e.errors()) {
+            System.err.println(err);
+        }
+        System.err.println(e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
+    }
+}

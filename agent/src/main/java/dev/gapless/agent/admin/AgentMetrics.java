@@ -1,0 +1,94 @@
+package dev.gapless.agent.admin;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalStats;
+import dev.gapless.agent.output.OutputStatus;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
+import io.prometheus.metrics.instrumentation.dropwizard5.labels.MapperConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Registers the agent's figures as Dropwizard gauges (read from the live state, so they never drift from
+ * /health) and bridges them to a Prometheus registry with the input or output id as a label.
+ */
+public final class AgentMetrics {
+
+    private final MetricRegistry registry = new MetricRegistry();
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+
+    public AgentMetrics(AgentView view, Clock clock) {
+        Journal j = view.journal();
+        JournalStats s = j.stats();
+        gauge(MetricNames.JOURNAL_HEAD_SEQ, j::headSeq);
+        gauge(MetricNames.JOURNAL_DURABLE_SEQ, j::durableSeq);
+        gauge(MetricNames.JOURNAL_FIRST_SEQ, j::firstSeq);
+        gauge(MetricNames.JOURNAL_DISK_BYTES, j::diskBytes);
+        gauge(MetricNames.JOURNAL_MAX_BYTES, () -> j.config().maxSize().bytes());
+        gauge(MetricNames.JOURNAL_FULL, () -> s.fullReason == null ? 0 : 1);
+        gauge(MetricNames.JOURNAL_APPENDED_RECORDS, s.appendedRecords::sum);
+        gauge(MetricNames.JOURNAL_APPENDED_BYTES, s.appendedBytes::sum);
+        gauge(MetricNames.JOURNAL_FULL_REFUSALS, s.fullRefusals::sum);
+        gauge(MetricNames.JOURNAL_CORRUPT_RECORDS, s.corruptRecords::sum);
+        gauge(MetricNames.JOURNAL_LOST_RECORDS, s.lostRecords::sum);
+        gauge(MetricNames.JOURNAL_DROPPED_SEGMENTS, s.droppedSegments::sum);
+        gauge(MetricNames.JOURNAL_FORCES, s.forces::sum);
+        registry.register(MetricNames.JOURNAL_LAST_FORCE_SECONDS, (Gauge<Double>) () -> s.lastForceNanos.get() / 1e9);
+        registry.register(MetricNames.UPTIME_SECONDS, (Gauge<Double>) () -> (clock.millis() - view.startedAt()) / 1e3);
+        for (InputStats in : view.inputs()) {
+            String id = in.id;
+            gauge(MetricNames.input(id, "accepted"), in.accepted::sum);
+            gauge(MetricNames.input(id, "rejected"), in.rejected::sum);
+            gauge(MetricNames.input(id, "truncated"), in.truncated::sum);
+            gauge(MetricNames.input(id, "invalid_utf8"), in.invalidUtf8::sum);
+            gauge(MetricNames.input(id, "bytes"), in.bytes::sum);
+            gauge(MetricNames.input(id, "blocked"), in.blocked::sum);
+            registry.register(MetricNames.input(id, "last_event_at_seconds"), (Gauge<Double>) () -> in.lastEventAt / 1e3);
+        }
+        for (OutputStatus o : view.outputs()) {
+            String id = o.id;
+            gauge(MetricNames.output(id, "acked_seq"), () -> o.ackedSeq);
+            gauge(MetricNames.output(id, "backlog_events"), () -> Math.max(0, j.headSeq() - o.ackedSeq));
+            gauge(MetricNames.output(id, "delivered_records"), o.deliveredRecords::sum);
+            gauge(MetricNames.output(id, "delivered_bytes"), o.deliveredBytes::sum);
+            gauge(MetricNames.output(id, "failed_attempts"), o.failedAttempts::sum);
+            gauge(MetricNames.output(id, "rejected_records"), o.rejectedRecords::sum);
+            gauge(MetricNames.output(id, "consecutive_failures"), () -> o.consecutiveFailures);
+            registry.register(MetricNames.output(id, "last_ack_at_seconds"), (Gauge<Double>) () -> o.lastAckAt / 1e3);
+            registry.register(MetricNames.output(id, "in_flight_seconds"),
+                    (Gauge<Double>) () -> o.inFlightSince == 0 ? 0 : (clock.millis() - o.inFlightSince) / 1e3);
+            registry.register(MetricNames.output(id, "oldest_unacked_age_seconds"), (Gauge<Double>) () ->
+                    o.oldestUnackedReceivedAt == 0 ? 0 : Math.max(0, clock.millis() - o.oldestUnackedReceivedAt) / 1e3);
+        }
+        List<MapperConfig> mappers = new java.util.ArrayList<>();
+        for (String suffix : MetricNames.INPUT) {
+            mappers.add(new MapperConfig("gapless.input.*." + suffix, "gapless_input_" + suffix,
+                    Map.of("input", "${0}")));
+        }
+        for (String suffix : MetricNames.OUTPUT) {
+            mappers.add(new MapperConfig("gapless.output.*." + suffix, "gapless_output_" + suffix,
+                    Map.of("output", "${0}")));
+        }
+        DropwizardExports.builder().dropwizardRegistry(registry).customLabelMapper(new CustomLabelMapper(mappers))
+                .register(prometheus);
+    }
+
+    private void gauge(String name, LongSupplier value) {
+        registry.register(name, (Gauge<Long>) value::getAsLong);
+    }
+
+    public MetricRegistry registry() {
+        return registry;
+    }
+
+    public PrometheusRegistry prometheus() {
+        return prometheus;
+    }
+}
