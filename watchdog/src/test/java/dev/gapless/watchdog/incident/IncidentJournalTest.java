@@ -16,12 +16,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IncidentJournalTest {
+public class IncidentJournalTest {
 
     @TempDir
     Path dir;
 
-    static Incident incident(int n) {
+    public static Incident incident(int n) {
         Map<String, Object> obs = new LinkedHashMap<>();
         obs.put("backlog_events", 50L);
         obs.put("last_error_kind", null);

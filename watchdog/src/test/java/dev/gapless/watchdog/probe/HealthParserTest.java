@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class HealthParserTest {
+public class HealthParserTest {
 
     /** The sample from docs/architecture.md, "/health (the watchdog's contract)". */
-    static final String SAMPLE = """
+    public static final String SAMPLE = """
             {
               "status": "ok",
               "version": "0.1.0",
