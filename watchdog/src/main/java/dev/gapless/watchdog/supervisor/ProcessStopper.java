@@ -24,7 +24,7 @@ final class ProcessStopper {
             return "process " + h.pid() + " already gone";
         }
         // Snapshot the tree first: a wrapper killed by SIGKILL leaves its children to init.
-        List<ProcessHandle> tree = h.descendants().toList();
+        List<ProcessHandle> tree = new java.util.ArrayList<>(h.descendants().toList());
         long start = System.nanoTime();
         h.destroy();
         String result;
@@ -32,6 +32,7 @@ final class ProcessStopper {
             result = "stopped by SIGTERM in " + elapsedMs(start) + "ms";
         } else {
             LOG.warn("agent pid {} still running {}ms after SIGTERM: sending SIGKILL", h.pid(), stopTimeout.toMillis());
+            tree.addAll(h.descendants().toList()); // children forked since the first snapshot
             h.destroyForcibly();
             result = await(h, KILL_WAIT)
                     ? "killed by SIGKILL after stop_timeout " + stopTimeout.toMillis() + "ms"

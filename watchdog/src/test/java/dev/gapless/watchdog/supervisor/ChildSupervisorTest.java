@@ -76,7 +76,7 @@ class ChildSupervisorTest {
     @Test
     void escalatesToSigkillWhenTheAgentIgnoresSigterm() throws Exception {
         Path ready = dataDir.resolve("trap-ready");
-        ChildSupervisor s = supervisor(List.of("bash", "-c", "trap '' TERM; touch " + ready + "; sleep 60 & wait; sleep 60"),
+        ChildSupervisor s = supervisor(List.of("bash", "-c", "trap '' TERM; sleep 60 & touch " + ready + "; wait; sleep 60"),
                 Duration.ofMillis(500));
         s.start();
         ProcessHandle first = handle(s);
