@@ -1,0 +1,111 @@
+package dev.gapless.watchdog.policy;
+
+import dev.gapless.watchdog.probe.AgentHealth;
+import dev.gapless.watchdog.probe.DestinationStatus;
+import dev.gapless.watchdog.probe.Observation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decision table's conditions, read from one /health answer: pure functions, no state.
+ * Ages are measured on the agent's own clock ({@code now} in /health) so that a slow probe
+ * does not age anything; a time the agent reports as null ("never since start") counts from
+ * the agent's start.
+ */
+final class Findings {
+
+    private Findings() {
+    }
+
+    /**
+     * @param advanced outputs whose acked_seq moved since the previous probe of the same boot: they are making progress
+     */
+    static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced) {
+        List<Finding> found = new ArrayList<>();
+        for (Map.Entry<String, AgentHealth.Output> e : h.outputs().entrySet()) {
+            if (!advanced.contains(e.getKey())) {
+                Finding f = output(e.getKey(), e.getValue(), h, o.destinations().get(e.getKey()), s.stallTimeout());
+                if (f != null) {
+                    found.add(f);
+                }
+            }
+        }
+        for (Map.Entry<String, Duration> e : s.expectEventsEvery().entrySet()) {
+            AgentHealth.Input in = h.inputs().get(e.getKey());
+            if (in == null) {
+                continue;
+            }
+            long last = in.lastEventAt() != null ? in.lastEventAt() : h.startedAt();
+            long silentMs = h.now() - last;
+            if (silentMs > e.getValue().toMillis()) {
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("silent_ms", silentMs);
+                d.put("expect_events_every_ms", e.getValue().toMillis());
+                d.put("last_event_at", in.lastEventAt());
+                d.put("accepted", in.accepted());
+                found.add(new Finding(Cause.INPUT_SILENT, null, e.getKey(), d));
+            }
+        }
+        AgentHealth.Journal j = h.journal();
+        if (j.full() || (j.maxBytes() > 0 && j.diskBytes() >= PolicySettings.JOURNAL_FULL_RATIO * j.maxBytes())) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("disk_bytes", j.diskBytes());
+            d.put("max_bytes", j.maxBytes());
+            d.put("full", j.full());
+            d.put("full_reason", j.fullReason());
+            found.add(new Finding(Cause.JOURNAL_FULL, null, null, d));
+        }
+        return found;
+    }
+
+    /** The output rows of the decision table, in the order they are tested. */
+    static Finding output(String id, AgentHealth.Output out, AgentHealth h, DestinationStatus dest, Duration stall) {
+        if (out.backlogEvents() <= 0) {
+            return null; // caught up: failures without backlog cost nothing
+        }
+        long stallMs = stall.toMillis();
+        long sinceAck = h.now() - (out.lastAckAt() != null ? out.lastAckAt() : h.startedAt());
+        long sinceAttempt = h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : h.startedAt());
+        Long inFlightMs = out.inFlightSince() == null ? null : h.now() - out.inFlightSince();
+        Boolean reachable = dest == null ? null : dest.reachable();
+
+        Cause cause = null;
+        if (inFlightMs != null && inFlightMs >= stallMs) {
+            // One send has hung past stall_timeout: the agent's own send timeout did not fire.
+            cause = Boolean.FALSE.equals(reachable) ? Cause.DESTINATION_DOWN : Cause.AGENT_SIDE_FAULT;
+        } else if (inFlightMs == null && sinceAck >= stallMs && sinceAttempt >= stallMs) {
+            cause = Cause.UPLOADER_WEDGED; // backlog, yet nothing is even being tried
+        } else if (out.consecutiveFailures() > 0) {
+            String kind = out.lastErrorKind();
+            if (Boolean.FALSE.equals(reachable)) {
+                cause = Cause.DESTINATION_DOWN;
+            } else if (sinceAck >= stallMs && ("refused".equals(kind) || "rejected".equals(kind))) {
+                cause = Cause.DESTINATION_REFUSES;
+            } else if (sinceAck >= stallMs && Boolean.TRUE.equals(reachable)
+                    && ("unreachable".equals(kind) || "timeout".equals(kind))) {
+                cause = Cause.AGENT_SIDE_FAULT; // the agent cannot reach what the watchdog reaches
+            }
+        }
+        if (cause == null) {
+            return null;
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("backlog_events", out.backlogEvents());
+        d.put("acked_seq", out.ackedSeq());
+        d.put("head_seq", out.headSeq());
+        d.put("since_ack_ms", sinceAck);
+        d.put("since_attempt_ms", sinceAttempt);
+        d.put("in_flight_ms", inFlightMs);
+        d.put("consecutive_failures", out.consecutiveFailures());
+        d.put("last_error_kind", out.lastErrorKind());
+        d.put("last_error", out.lastError());
+        d.put("destination", out.destination());
+        d.put("destination_reachable", reachable);
+        d.put("destination_probe", dest == null ? null : dest.detail());
+        d.put("stall_timeout_ms", stallMs);
+        return new Finding(cause, id, null, d);
+    }
+}

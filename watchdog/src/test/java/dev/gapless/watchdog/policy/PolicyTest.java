@@ -1,0 +1,359 @@
+package dev.gapless.watchdog.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gapless.config.WatchdogConfig.Supervise;
+import dev.gapless.watchdog.probe.AgentHealth;
+import dev.gapless.watchdog.probe.DestinationStatus;
+import dev.gapless.watchdog.probe.HealthResult;
+import dev.gapless.watchdog.probe.Observation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Every row of the decision table, fed observations; no processes, no network. */
+class PolicyTest {
+
+    static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    static final Duration STALL = Duration.ofSeconds(60);
+
+    Instant now = T0;
+    long agentNow = T0.toEpochMilli();
+
+    static PolicySettings settings(Supervise mode, int budgetMax) {
+        return new PolicySettings(mode, 3, STALL, Duration.ofSeconds(5), budgetMax, Duration.ofMinutes(30),
+                STALL, Map.of("app", Duration.ofMinutes(10)));
+    }
+
+    Policy policy = new Policy(settings(Supervise.CHILD, 5), T0);
+
+    // ---- observation builders
+
+    static AgentHealth.Output idle() {
+        return new AgentHealth.Output("http", "http://d", 100, 100, 0, 0, null, null, null, 0, null, null);
+    }
+
+    AgentHealth.Output out(long acked, long backlog, Long lastAckAgo, Long lastAttemptAgo, Long inFlightAgo,
+                           long failures, String kind) {
+        return new AgentHealth.Output("http", "http://d", acked, acked + backlog, backlog, backlog * 100,
+                lastAckAgo == null ? null : agentNow - lastAckAgo, lastAttemptAgo == null ? null : agentNow - lastAttemptAgo,
+                inFlightAgo == null ? null : agentNow - inFlightAgo, failures, kind == null ? null : "err", kind);
+    }
+
+    AgentHealth health(String boot, Map<String, AgentHealth.Output> outputs) {
+        return health(boot, outputs, agentNow - 1000, 1L << 20);
+    }
+
+    AgentHealth health(String boot, Map<String, AgentHealth.Output> outputs, Long lastEventAt, long diskBytes) {
+        return new AgentHealth("ok", 4242L, "a", boot, agentNow, 3_600_000,
+                new AgentHealth.Journal(1200, 1200, diskBytes, 100L << 20, false, null),
+                Map.of("app", new AgentHealth.Input("tcp", 1, 0, lastEventAt)), outputs);
+    }
+
+    Observation answered(AgentHealth h, Map<String, DestinationStatus> dests) {
+        return new Observation(now, true, Optional.of(HealthResult.answered(h, 3)), dests);
+    }
+
+    Observation answered(AgentHealth h) {
+        return answered(h, Map.of());
+    }
+
+    Observation timedOut() {
+        return new Observation(now, true, Optional.of(HealthResult.timedOut("timeout", 2000)), Map.of());
+    }
+
+    Observation gone() {
+        return new Observation(now, false, Optional.empty(), Map.of());
+    }
+
+    static final DestinationStatus UP = new DestinationStatus(true, "tcp d:1 connected");
+    static final DestinationStatus DOWN = new DestinationStatus(false, "tcp d:1: Connection refused");
+
+    List<Decision> step(Observation o) {
+        List<Decision> d = policy.decide(o);
+        now = now.plusSeconds(5);
+        agentNow += 5000;
+        return d;
+    }
+
+    /** Feeds the same observation (rebuilt each probe, since times move) n times; returns all decisions. */
+    List<Decision> repeat(int n, java.util.function.Supplier<Observation> o) {
+        List<Decision> all = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.addAll(step(o.get()));
+        }
+        return all;
+    }
+
+    // ---- rows
+
+    @Test
+    void healthyAgentYieldsNothing() {
+        assertThat(repeat(10, () -> answered(health("b1", Map.of("central", idle()))))).isEmpty();
+    }
+
+    @Test
+    void vanishedChildIsRestartedAtOnce() {
+        step(answered(health("b1", Map.of())));
+        List<Decision> d = step(gone());
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.CRASH);
+            assertThat(x.restartCountInWindow()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void crashRestartsBackOffExponentially() {
+        assertThat(step(gone())).hasSize(1);                  // restart 1, next allowed after 5s
+        assertThat(step(gone())).hasSize(1);                  // 5s later: restart 2, next after 10s
+        assertThat(step(gone())).isEmpty();                   // 5s later: still backing off
+        assertThat(step(gone())).hasSize(1);                  // 10s after restart 2: restart 3
+        assertThat(repeat(3, this::gone)).isEmpty();          // 20s backoff
+        assertThat(step(gone())).singleElement().extracting(Decision::restartCountInWindow).isEqualTo(4);
+    }
+
+    @Test
+    void systemdModeWaitsForSystemdBeforeRestartingAVanishedAgent() {
+        policy = new Policy(settings(Supervise.SYSTEMD, 5), T0);
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::gone)).isEmpty();
+        assertThat(step(gone())).singleElement().extracting(Decision::action).isEqualTo(Action.RESTART);
+    }
+
+    @Test
+    void systemdsOwnRestartIsCountedAndNotRepeated() {
+        policy = new Policy(settings(Supervise.SYSTEMD, 5), T0);
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::gone)).isEmpty();
+        List<Decision> d = step(answered(health("b2", Map.of())));
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.RECORD);
+            assertThat(x.cause()).isEqualTo(Cause.AGENT_RESTARTED);
+            assertThat(x.restartCountInWindow()).isEqualTo(1);
+            assertThat(x.details()).containsEntry("previous_boot", "b1").containsEntry("boot_id", "b2");
+        });
+        assertThat(policy.restartsInWindow(now)).isEqualTo(1);
+        assertThat(step(gone())).isEmpty(); // the crash streak started over
+    }
+
+    @Test
+    void ourOwnRestartIsNotCountedTwice() {
+        step(answered(health("b1", Map.of())));
+        assertThat(step(gone())).hasSize(1);
+        assertThat(step(answered(health("b2", Map.of())))).isEmpty();
+        assertThat(policy.restartsInWindow(now)).isEqualTo(1);
+    }
+
+    @Test
+    void healthTimeoutsInARowMeanWedged() {
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        List<Decision> d = step(timedOut());
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.WEDGED);
+            assertThat(x.details()).containsEntry("health_timed_out", true).containsEntry("probes", 3);
+        });
+    }
+
+    @Test
+    void hysteresisOneGoodProbeResetsTheCount() {
+        step(answered(health("b1", Map.of())));
+        repeat(2, this::timedOut);
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        assertThat(step(timedOut())).hasSize(1);
+    }
+
+    @Test
+    void healthFailuresDuringStartGraceDoNotCount() {
+        // Agent started at T0, never answered: the first 60s are grace.
+        assertThat(repeat(12, this::timedOut)).isEmpty();
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        assertThat(step(timedOut())).singleElement().extracting(Decision::cause).isEqualTo(Cause.WEDGED);
+    }
+
+    @Test
+    void backlogWithNoAckAndNoAttemptIsUploaderWedged() {
+        var o = (java.util.function.Supplier<Observation>) () ->
+                answered(health("b1", Map.of("central", out(100, 50, 61_000L, 61_000L, null, 0, null))), Map.of("central", UP));
+        assertThat(repeat(2, o)).isEmpty();
+        assertThat(step(o.get())).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.UPLOADER_WEDGED);
+            assertThat(x.output()).isEqualTo("central");
+            assertThat(x.details()).containsEntry("backlog_events", 50L);
+        });
+    }
+
+    @Test
+    void ackingOutputIsNeverStalledEvenWithOldTimes() {
+        long[] acked = {100};
+        assertThat(repeat(10, () -> answered(health("b1",
+                Map.of("central", out(acked[0] += 10, 50, 61_000L, 61_000L, null, 0, null)))))).isEmpty();
+    }
+
+    @Test
+    void emptyBacklogIsNeverStalled() {
+        assertThat(repeat(10, () -> answered(health("b1",
+                Map.of("central", out(100, 0, 600_000L, 600_000L, null, 9, "refused")))))).isEmpty();
+    }
+
+    @Test
+    void failingAttemptsAndUnreachableDestinationMeanDestinationDownAlertNoRestart() {
+        var o = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 10_000L, 1_000L, null, 7, "unreachable"))),
+                Map.of("central", DOWN));
+        List<Decision> d = repeat(10, o);
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_DOWN);
+            assertThat(x.details()).containsEntry("destination_reachable", false)
+                    .containsEntry("destination_probe", DOWN.detail());
+        });
+    }
+
+    @Test
+    void alertIsResolvedOnceWhenTheConditionEnds() {
+        var bad = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 10_000L, 1_000L, null, 7, "unreachable"))),
+                Map.of("central", DOWN));
+        assertThat(repeat(5, bad)).hasSize(1);
+        List<Decision> d = repeat(5, () -> answered(health("b1", Map.of("central", idle()))));
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.RESOLVED);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_DOWN);
+            assertThat(x.output()).isEqualTo("central");
+        });
+    }
+
+    @Test
+    void healthFailuresDoNotResolveOutputAlerts() {
+        var bad = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 10_000L, 1_000L, null, 7, "unreachable"))),
+                Map.of("central", DOWN));
+        repeat(5, bad);
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        assertThat(repeat(3, bad)).isEmpty();
+    }
+
+    @Test
+    void destinationAnsweringWithErrorsForStallTimeoutMeansRefusesAlertNoRestart() {
+        var refused = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 61_000L, 1_000L, null, 12, "refused"))),
+                Map.of("central", UP));
+        assertThat(repeat(10, refused)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_REFUSES);
+        });
+    }
+
+    @Test
+    void refusalsShorterThanStallTimeoutAreNotYetAnAlert() {
+        assertThat(repeat(10, () -> answered(
+                health("b1", Map.of("central", out(100, 50, 30_000L, 1_000L, null, 12, "rejected"))),
+                Map.of("central", UP)))).isEmpty();
+    }
+
+    @Test
+    void agentCannotReachWhatTheWatchdogReachesMeansAgentSideFault() {
+        var o = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 61_000L, 1_000L, null, 30, "unreachable"))),
+                Map.of("central", UP));
+        assertThat(repeat(2, o)).isEmpty();
+        assertThat(step(o.get())).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
+        });
+    }
+
+    @Test
+    void sendHangingPastStallTimeoutWithReachableDestinationIsAgentSideFault() {
+        var o = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 70_000L, 70_000L, 65_000L, 0, null))),
+                Map.of("central", UP));
+        assertThat(repeat(3, o)).singleElement().satisfies(x -> {
+            assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
+            assertThat(x.details()).containsEntry("in_flight_ms", 65_000L);
+        });
+    }
+
+    @Test
+    void sendHangingToAnUnreachableDestinationIsDestinationDown() {
+        var o = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 70_000L, 70_000L, 65_000L, 0, null))),
+                Map.of("central", DOWN));
+        assertThat(repeat(5, o)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_DOWN);
+        });
+    }
+
+    @Test
+    void silentInputIsAlertedOnceAndResolved() {
+        List<Decision> d = repeat(5, () -> answered(health("b1", Map.of(), agentNow - 11 * 60_000, 0)));
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.INPUT_SILENT);
+            assertThat(x.input()).isEqualTo("app");
+        });
+        assertThat(step(answered(health("b1", Map.of(), agentNow, 0))))
+                .singleElement().extracting(Decision::action).isEqualTo(Action.RESOLVED);
+    }
+
+    @Test
+    void inputThatNeverSpokeCountsFromAgentStart() {
+        assertThat(repeat(3, () -> answered(health("b1", Map.of(), null, 0))))
+                .singleElement().extracting(Decision::cause).isEqualTo(Cause.INPUT_SILENT);
+    }
+
+    @Test
+    void nearlyFullJournalIsAlerted() {
+        assertThat(repeat(3, () -> answered(health("b1", Map.of(), agentNow, 99L << 20))))
+                .singleElement().extracting(Decision::cause).isEqualTo(Cause.JOURNAL_FULL);
+    }
+
+    @Test
+    void spentBudgetAlertsOnceKeepsAgentRunningAndResumesWhenTheWindowSlides() {
+        policy = new Policy(settings(Supervise.CHILD, 2), T0);
+        List<Decision> all = new java.util.ArrayList<>();
+        // Two crashes, two restarts, then the third fault finds the budget spent.
+        all.addAll(step(gone()));
+        all.addAll(step(gone()));
+        assertThat(all).extracting(Decision::action).containsExactly(Action.RESTART, Action.RESTART);
+        List<Decision> spent = repeat(20, this::timedOut);
+        assertThat(spent).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.RESTART_BUDGET_SPENT);
+            assertThat(x.details()).containsEntry("blocked_cause", "wedged");
+            assertThat(x.restartCountInWindow()).isEqualTo(2);
+        });
+        // 30 minutes after the first restart the window frees a slot: resolved, then the pending restart.
+        List<Decision> later = new java.util.ArrayList<>();
+        while (now.isBefore(T0.plus(Duration.ofMinutes(31)))) {
+            later.addAll(step(timedOut()));
+        }
+        assertThat(later).extracting(Decision::action, Decision::cause).startsWith(
+                org.assertj.core.groups.Tuple.tuple(Action.RESOLVED, Cause.RESTART_BUDGET_SPENT),
+                org.assertj.core.groups.Tuple.tuple(Action.THREAD_DUMP_AND_RESTART, Cause.WEDGED));
+    }
+
+    @Test
+    void zeroBudgetNeverRestarts() {
+        policy = new Policy(settings(Supervise.CHILD, 0), T0);
+        assertThat(repeat(10, this::gone)).singleElement().extracting(Decision::cause)
+                .isEqualTo(Cause.RESTART_BUDGET_SPENT);
+    }
+
+    @Test
+    void backoffDoublesAndIsCapped() {
+        assertThat(policy.backoff(1)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(policy.backoff(2)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(policy.backoff(4)).isEqualTo(Duration.ofSeconds(40));
+        assertThat(policy.backoff(40)).isEqualTo(PolicySettings.MAX_RESTART_BACKOFF);
+    }
+}
