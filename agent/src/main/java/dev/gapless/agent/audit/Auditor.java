@@ -180,13 +180,14 @@ public final class Auditor {
         }
 
         @Override
-        public void line(byte[] buf, int off, int len, long lineNumber, boolean lastWithoutNewline) {
+        public void line(byte[] buf, int off, int len, long lineNumber, boolean lastWithoutNewline,
+                         boolean maybeNonAscii) {
             lastLine = lineNumber;
             if (isBlank(buf, off, len)) {
                 return;
             }
             nonBlank++;
-            String problem = parser.parse(buf, off, len, envelope);
+            String problem = parser.parse(buf, off, len, maybeNonAscii, envelope);
             if (problem == null) {
                 envelopes++;
                 accept(envelope);

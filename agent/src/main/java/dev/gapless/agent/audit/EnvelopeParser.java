@@ -29,9 +29,16 @@ final class EnvelopeParser {
      * @return null when the line is an envelope, else why it is not (for the garbage report)
      */
     String parse(byte[] buf, int off, int len, Envelope out) {
-        int bad = Utf8.firstInvalid(buf, off, len);
-        if (bad >= 0) {
-            return "invalid UTF-8 at byte " + (bad - off + 1);
+        return parse(buf, off, len, true, out);
+    }
+
+    /** As {@link #parse(byte[], int, int, Envelope)}; {@code checkUtf8} false when the line is known ASCII. */
+    String parse(byte[] buf, int off, int len, boolean checkUtf8, Envelope out) {
+        if (checkUtf8) {
+            int bad = Utf8.firstInvalid(buf, off, len);
+            if (bad >= 0) {
+                return "invalid UTF-8 at byte " + (bad - off + 1);
+            }
         }
         out.clear();
         try (JsonParser p = factory.createParser(buf, off, len)) {

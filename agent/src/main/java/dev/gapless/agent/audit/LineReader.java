@@ -2,12 +2,17 @@ package dev.gapless.agent.audit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * Splits a byte stream into lines on {@code \n} (a {@code \r} before it is dropped), reading in
  * large blocks and handing each line out as a slice of its own buffer, which is valid only
- * during the call. A line longer than {@link #MAX_LINE} bytes is not held: it is reported by its
+ * during the call. The scan looks at eight bytes at a time and notes, on the way, whether a line
+ * may hold a byte above ASCII, so that UTF-8 validation can be skipped for the common pure-ASCII
+ * line. A line longer than {@link #MAX_LINE} bytes is not held: it is reported by its
  * length and skipped up to its newline, so memory stays bounded whatever the input.
  */
 final class LineReader {
@@ -15,10 +20,18 @@ final class LineReader {
     /** Longest line kept; a longer one is reported through {@link Sink#tooLong} and skipped. */
     static final int MAX_LINE = 64 * 1024 * 1024;
     private static final int BLOCK = 1024 * 1024;
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** Receives lines; numbers are 1-based. */
     interface Sink {
-        void line(byte[] buf, int off, int len, long lineNumber, boolean lastWithoutNewline);
+        /**
+         * @param maybeNonAscii false when every byte of the line is ASCII; true when some may not be
+         */
+        void line(byte[] buf, int off, int len, long lineNumber, boolean lastWithoutNewline, boolean maybeNonAscii);
 
         void tooLong(long lineNumber, long length);
     }
@@ -32,6 +45,8 @@ final class LineReader {
         long lineNumber = 0;
         // bytes of an over-long line dropped so far; -1 when not skipping one
         long skipped = -1;
+        // OR of the bytes scanned in the current line (a high bit means: maybe not ASCII)
+        long highBits = 0;
         while (true) {
             if (end == buf.length) {
                 if (start > 0) {
@@ -53,19 +68,43 @@ final class LineReader {
             }
             int scan = end;
             end += n;
-            for (int i = scan; i < end; i++) {
-                if (buf[i] != '\n') {
-                    continue;
+            int i = scan;
+            while (i < end) {
+                // find the next newline, 8 bytes at a time while 8 remain
+                int nl = -1;
+                while (i + 8 <= end) {
+                    long w = (long) LONGS.get(buf, i);
+                    highBits |= w;
+                    long x = w ^ NEWLINES;
+                    long found = (x - LOW_BITS) & ~x & HIGH_BITS;
+                    if (found != 0) {
+                        nl = i + (Long.numberOfTrailingZeros(found) >>> 3);
+                        break;
+                    }
+                    i += 8;
+                }
+                if (nl < 0) {
+                    while (i < end && buf[i] != '\n') {
+                        highBits |= buf[i];
+                        i++;
+                    }
+                    if (i == end) {
+                        break;
+                    }
+                    nl = i;
                 }
                 lineNumber++;
                 if (skipped >= 0) {
-                    sink.tooLong(lineNumber, skipped + (i - start));
+                    sink.tooLong(lineNumber, skipped + (nl - start));
                     skipped = -1;
                 } else {
-                    int lineEnd = i > start && buf[i - 1] == '\r' ? i - 1 : i;
-                    sink.line(buf, start, lineEnd - start, lineNumber, false);
+                    int lineEnd = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+                    sink.line(buf, start, lineEnd - start, lineNumber, false, (highBits & HIGH_BITS) != 0);
                 }
-                start = i + 1;
+                // the word that held the newline may hold bytes of the next line: look again
+                highBits = 0;
+                start = nl + 1;
+                i = start;
             }
             if (start == end) {
                 start = 0;
@@ -75,7 +114,7 @@ final class LineReader {
         if (skipped >= 0) {
             sink.tooLong(++lineNumber, skipped + (end - start));
         } else if (end > start) {
-            sink.line(buf, start, end - start, ++lineNumber, true);
+            sink.line(buf, start, end - start, ++lineNumber, true, true);
         }
         return lineNumber;
     }
