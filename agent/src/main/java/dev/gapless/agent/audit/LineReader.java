@@ -36,7 +36,18 @@ final class LineReader {
         void tooLong(long lineNumber, long length);
     }
 
-    private byte[] buf = new byte[BLOCK];
+    private final int maxLine;
+    private byte[] buf;
+
+    LineReader() {
+        this(MAX_LINE);
+    }
+
+    /** With a smaller bound on line length, for tests. */
+    LineReader(int maxLine) {
+        this.maxLine = maxLine;
+        this.buf = new byte[Math.min(BLOCK, maxLine)];
+    }
 
     /** Reads {@code in} to its end. Returns the number of lines. */
     long read(InputStream in, Sink sink) throws IOException {
@@ -53,8 +64,8 @@ final class LineReader {
                     System.arraycopy(buf, start, buf, 0, end - start);
                     end -= start;
                     start = 0;
-                } else if (buf.length < MAX_LINE) {
-                    buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE));
+                } else if (buf.length < maxLine) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(buf.length * 2L, maxLine));
                 } else {
                     // the line will not fit: drop what we hold and skip to its end
                     skipped = (skipped < 0 ? 0 : skipped) + end;
