@@ -32,8 +32,8 @@ TIMEV=()
 if [[ -x /usr/bin/time ]]; then
     TIMEV=(/usr/bin/time -v)
 fi
-set -x
+echo "running: ${TIMEV[*]} ${PIN[*]} java -Xmx$HEAP -XX:+UseSerialGC -cp <agent test classpath>" \
+    "dev.gapless.agent.audit.AuditBench run $DATA $ROUNDS"
 "${TIMEV[@]}" "${PIN[@]}" java -Xmx"$HEAP" -XX:+UseSerialGC -cp "$CP" \
     dev.gapless.agent.audit.AuditBench run "$DATA" "$ROUNDS" 2> "$WORK/time.txt"
-set +x
 grep -E "Maximum resident set size|Elapsed \(wall" "$WORK/time.txt" || cat "$WORK/time.txt"

@@ -7,8 +7,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * The throughput benchmark behind {@code bench/audit-bench.sh}; not a unit test.
@@ -16,6 +19,8 @@ import java.util.List;
  * <pre>
  * AuditBench generate FILE N      writes N envelope lines (a heartbeat every 1,000)
  * AuditBench run FILE [ROUNDS]    audits FILE ROUNDS times (default 3), printing events/s per round
+ * AuditBench example FILE         writes a small stream with a hole, a declared loss and a restart
+ * AuditBench audit ARGS...        runs the audit command, as {@code gapless audit ARGS...} would
  * </pre>
  */
 public final class AuditBench {
@@ -26,12 +31,41 @@ public final class AuditBench {
     public static void main(String[] args) throws IOException {
         if (args.length >= 3 && args[0].equals("generate")) {
             generate(Path.of(args[1]), Long.parseLong(args[2]));
+        } else if (args.length == 2 && args[0].equals("example")) {
+            example(Path.of(args[1]));
+        } else if (args.length >= 1 && args[0].equals("audit")) {
+            System.exit(new CommandLine(new AuditCommand()).execute(Arrays.copyOfRange(args, 1, args.length)));
         } else if (args.length >= 2 && args[0].equals("run")) {
             run(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 3);
         } else {
             System.err.println("usage: AuditBench generate FILE N | run FILE [ROUNDS]");
             System.exit(3);
         }
+    }
+
+    /** The stream behind the example in docs/audit.md: four records a second, a heartbeat every 30s. */
+    static void example(Path file) throws IOException {
+        TestStream s = new TestStream().step(Duration.ofMillis(250));
+        for (long seq = 1; seq <= 3000; seq++) {
+            if (seq == 2401) {
+                // the agent restarts after a few silent minutes
+                s.at(TestStream.T0.plus(Duration.ofMinutes(13))).boot(TestStream.BOOT_2);
+            }
+            if (seq >= 1201 && seq <= 1206) {
+                continue; // never arrive
+            }
+            if (seq > 2000 && seq < 2251) {
+                continue; // dropped by the agent (journal full), declared below
+            }
+            if (seq == 2251) {
+                s.loss(seq, 2001, 2250L, "drop_oldest");
+            } else if (seq % 120 == 1) {
+                s.heartbeat(seq);
+            } else {
+                s.events(seq, seq);
+            }
+        }
+        s.write(file);
     }
 
     static void generate(Path file, long n) throws IOException {
