@@ -1,0 +1,32 @@
+package dev.gapless.agent.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.api.Test;
+
+class Rfc3339Test {
+
+    @Test
+    void parsesTheEnvelopeFormExactly() {
+        for (String s : new String[] {"2026-11-23T10:00:00.123456789Z", "2026-11-23T10:00:00Z", "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:59.5Z", "1969-12-31T23:59:59.999Z", "2000-03-01T00:00:00.000001Z"}) {
+            assertThat(Rfc3339.toInstant(Rfc3339.parseNanos(s))).as(s).isEqualTo(Instant.parse(s));
+        }
+    }
+
+    @Test
+    void appliesOffsets() {
+        String s = "2026-11-23T12:00:00.5+02:00";
+        assertThat(Rfc3339.toInstant(Rfc3339.parseNanos(s))).isEqualTo(OffsetDateTime.parse(s).toInstant());
+    }
+
+    @Test
+    void refusesWhatIsNoTimestamp() {
+        for (String s : new String[] {"", "yesterday", "2026-11-23", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+            "2026-11-23T10:00:00", "2026-11-23T10:00:00.Z", "2026-11-23T25:00:00Z", "2026-11-23T10:00:60Z"}) {
+            assertThat(Rfc3339.parseNanos(s)).as(s).isEqualTo(Rfc3339.INVALID);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Measures `gapless audit` throughput: generates N envelope lines (default 5,000,000), audits
+# them on one core with a small heap, and prints events/s per round and the peak RSS.
+#
+#   bench/audit-bench.sh [N] [ROUNDS]
+#
+# Uses the agent module's test classpath (built offline with Maven; nothing is installed).
+set -euo pipefail
+N="${1:-5000000}"
+ROUNDS="${2:-3}"
+HEAP="${AUDIT_BENCH_HEAP:-128m}"
+cd "$(dirname "$0")/.."
+WORK="${AUDIT_BENCH_DIR:-$(mktemp -d)}"
+mkdir -p "$WORK"
+
+mvn -B -o -q -pl agent -am test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
+CP="agent/target/test-classes:agent/target/classes:$(cat "$WORK/cp.txt")"
+
+DATA="$WORK/events-$N.ndjson"
+if [[ ! -s "$DATA" ]]; then
+    echo "generating $N lines into $DATA"
+    java -cp "$CP" dev.gapless.agent.audit.AuditBench generate "$DATA" "$N"
+fi
+echo "input: $(du -h "$DATA" | cut -f1), $(wc -l < "$DATA") lines"
+
+PIN=()
+if command -v taskset >/dev/null; then
+    PIN=(taskset -c 0)   # one core: the audit is single-threaded, and so is GC here
+fi
+TIMEV=()
+if [[ -x /usr/bin/time ]]; then
+    TIMEV=(/usr/bin/time -v)
+fi
+echo "running: ${TIMEV[*]} ${PIN[*]} java -Xmx$HEAP -XX:+UseSerialGC -cp <agent test classpath>" \
+    "dev.gapless.agent.audit.AuditBench run $DATA $ROUNDS"
+"${TIMEV[@]}" "${PIN[@]}" java -Xmx"$HEAP" -XX:+UseSerialGC -cp "$CP" \
+    dev.gapless.agent.audit.AuditBench run "$DATA" "$ROUNDS" 2> "$WORK/time.txt"
+grep -E "Maximum resident set size|Elapsed \(wall" "$WORK/time.txt" || cat "$WORK/time.txt"
