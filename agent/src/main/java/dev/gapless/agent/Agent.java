@@ -168,7 +168,7 @@ public final class Agent implements AutoCloseable {
             long accepted = inputs.stream().mapToLong(i -> i.stats().accepted.sum()).sum();
             long uptime = clock.millis() - startedAt;
             long interval = config.heartbeatInterval().toMillis();
-            journal.appendAgentRecord(RecordKind.HEARTBEAT, seq -> ("{\"head_seq\":" + seq + ",\"interval_ms\":"
+            journal.appendAgentRecord(RecordKind.HEARTBEAT, seq -> ("{\"interval_ms\":"
                     + interval + ",\"uptime_ms\":" + uptime + ",\"accepted\":" + accepted + "}")
                     .getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {

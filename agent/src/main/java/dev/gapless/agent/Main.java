@@ -1,5 +1,6 @@
 package dev.gapless.agent;
 
+import dev.gapless.agent.audit.AuditCommand;
 import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /** The agent's command line: {@code gapless agent}, {@code gapless validate}. */
 @Command(name = "gapless", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {Main.AgentCommand.class, Main.ValidateCommand.class},
+        subcommands = {Main.AgentCommand.class, Main.ValidateCommand.class, AuditCommand.class},
         description = "Gapless log agent")
 public final class Main {
 

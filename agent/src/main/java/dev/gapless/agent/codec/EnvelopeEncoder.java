@@ -9,6 +9,7 @@ import dev.gapless.agent.journal.JournalRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * {@code codec: json_lines}: envelope version 1, one JSON object a line (fields in docs/architecture.md).
@@ -23,14 +24,21 @@ public final class EnvelopeEncoder implements Encoder {
 
     private final String agentId;
     private final String host;
+    private final LongSupplier durableHead;
     // Boot ids repeat for long runs of records: format each once.
     private long lastBootMsb;
     private long lastBootLsb;
     private String lastBoot;
 
-    public EnvelopeEncoder(UUID agentId, String host) {
+    /**
+     * @param durableHead the journal's durable head, written into each heartbeat as it is encoded: a
+     *                    heartbeat delivered late then says how far the journal had got, which lets an
+     *                    auditor see a missing tail
+     */
+    public EnvelopeEncoder(UUID agentId, String host, LongSupplier durableHead) {
         this.agentId = agentId.toString();
         this.host = host;
+        this.durableHead = durableHead;
     }
 
     @Override
@@ -51,6 +59,11 @@ public final class EnvelopeEncoder implements Encoder {
             if (r.kind() == RecordKind.EVENT) {
                 g.writeFieldName("fields");
                 rawObject(g, r.extra());
+            } else if (r.kind() == RecordKind.HEARTBEAT) {
+                g.writeFieldName("fields");
+                g.writeRawValue("{}");
+                g.writeFieldName("heartbeat");
+                heartbeat(g, r);
             } else {
                 g.writeFieldName("fields");
                 g.writeRawValue("{}");
@@ -65,6 +78,14 @@ public final class EnvelopeEncoder implements Encoder {
             g.writeEndObject();
         }
         out.write('\n');
+    }
+
+    /** {@code {"head_seq": max(own seq, durable head now), <the body the agent wrote>}}. */
+    private void heartbeat(JsonGenerator g, JournalRecord r) throws IOException {
+        String body = new String(r.extra(), StandardCharsets.UTF_8).trim();
+        long head = Math.max(r.seq(), durableHead.getAsLong());
+        String rest = body.length() > 2 && body.startsWith("{") ? "," + body.substring(1) : "}";
+        g.writeRawValue("{\"head_seq\":" + head + rest);
     }
 
     private static void rawObject(JsonGenerator g, byte[] json) throws IOException {

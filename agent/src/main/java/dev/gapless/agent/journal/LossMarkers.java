@@ -23,6 +23,6 @@ final class LossMarkers {
 
     /** The body of the heartbeat written when a reader asked for a roll past damage. */
     static byte[] rollNote(long seq) {
-        return ("{\"head_seq\":" + seq + ",\"note\":\"segment rolled past damage\"}").getBytes(StandardCharsets.UTF_8);
+        return "{\"note\":\"segment rolled past damage\"}".getBytes(StandardCharsets.UTF_8);
     }
 }
