@@ -1,6 +1,5 @@
 package dev.gapless.config;
 
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,13 +50,14 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("size too large: '" + text + "'");
         }
-        long unit = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+        // Units are case-sensitive: "Mb" would be megabits, not megabytes, so it is refused.
+        long unit = switch (m.group(2)) {
             case "B" -> 1L;
-            case "KIB" -> 1L << 10;
-            case "MIB" -> 1L << 20;
-            case "GIB" -> 1L << 30;
-            case "TIB" -> 1L << 40;
-            case "KB" -> 1_000L;
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            case "GiB" -> 1L << 30;
+            case "TiB" -> 1L << 40;
+            case "KB", "kB" -> 1_000L;
             case "MB" -> 1_000_000L;
             case "GB" -> 1_000_000_000L;
             case "TB" -> 1_000_000_000_000L;

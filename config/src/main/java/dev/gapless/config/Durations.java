@@ -1,7 +1,6 @@
 package dev.gapless.config;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +21,7 @@ public final class Durations {
      * @throws IllegalArgumentException with a message fit for a config error when the text is no duration
      */
     public static Duration parse(String text) {
-        Matcher m = FORM.matcher(text.toLowerCase(Locale.ROOT));
+        Matcher m = FORM.matcher(text); // case-sensitive: "5M" is not 5 minutes
         if (!m.matches()) {
             throw new IllegalArgumentException(
                     "expected a duration with a unit (ms, s, m, h, d), such as 500ms or 30s, got '" + text + "'");

@@ -27,6 +27,8 @@ public record GaplessConfig(
         List<OutputConfig> outputs,
         WatchdogConfig watchdog) {
 
+    /** Relative to the config file's folder. */
+    public static final Path DEFAULT_DATA_DIR = Path.of("data");
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
 
     public GaplessConfig {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Newline-delimited lines over TCP.
  *
- * @param listen            bind address; 127.0.0.1 unless configured otherwise
+ * @param listen            bind address (required; use 127.0.0.1 unless other hosts must reach it)
  * @param maxLineBytes      a longer line is cut to this length, tagged {@code truncated} and counted;
  *                          the rest of it up to the next newline is discarded and the connection lives on
  * @param maxConnections    connections beyond this are closed on accept and counted

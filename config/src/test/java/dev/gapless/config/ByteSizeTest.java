@@ -22,7 +22,6 @@ class ByteSizeTest {
         "2GB, 2000000000",
         "1TB, 1000000000000",
         "' 8 MiB ', 8388608",
-        "64mib, 67108864",
         "0B, 0"})
     void parsesANumberWithAUnit(String text, long bytes) {
         assertThat(ByteSize.parse(text).bytes()).isEqualTo(bytes);
@@ -34,6 +33,12 @@ class ByteSizeTest {
         assertThatThrownBy(() -> ByteSize.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected a size with a unit");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"64mib", "64Mb", "1gib", "8kib"})
+    void refusesUnitsInTheWrongCaseSinceMbWouldBeMegabits(String text) {
+        assertThatThrownBy(() -> ByteSize.parse(text)).hasMessageContaining("unknown size unit");
     }
 
     @Test

@@ -51,4 +51,11 @@ class DurationsTest {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"5M", "5MS", "1H", "10S"})
+    void refusesUnitsInTheWrongCase(String text) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Durations.parse(text))
+                .hasMessageContaining("expected a duration with a unit");
+    }
 }

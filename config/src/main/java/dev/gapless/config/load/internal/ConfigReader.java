@@ -22,7 +22,6 @@ import java.util.Map;
 public final class ConfigReader {
 
     /** Where {@code data_dir} points when not given, relative to the config file. */
-    static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     private final Values values;
     private final Problems problems;
@@ -56,7 +55,7 @@ public final class ConfigReader {
             return null;
         }
         Section top = Section.of(root, problems, "a mapping of settings");
-        Path dataDir = top.get("data_dir", values::path, values.resolve(DEFAULT_DATA_DIR));
+        Path dataDir = top.get("data_dir", values::path, values.resolve(GaplessConfig.DEFAULT_DATA_DIR));
         Duration heartbeat = top.get("heartbeat_interval", values::positiveDuration,
                 GaplessConfig.DEFAULT_HEARTBEAT_INTERVAL);
         JournalConfig journal = journal(top.section("journal", "a mapping of journal settings"));
