@@ -1,0 +1,70 @@
+package dev.gapless.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gapless.config.load.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's complete config example shows the defaults where a key has one: this test loads that example
+ * and holds it against the records' DEFAULT constants, so the documentation cannot drift from the code.
+ */
+class ReadmeDefaultsTest {
+
+    @Test
+    void readmeExampleLoadsAndShowsTheDefaults() throws Exception {
+        Path readme = Path.of("..", "README.md");
+        String text = Files.readString(readme);
+        int marker = text.indexOf("A complete example with every key");
+        assertThat(marker).as("README has the complete example").isPositive();
+        int start = text.indexOf("```yaml\n", marker) + "```yaml\n".length();
+        String yaml = text.substring(start, text.indexOf("```", start));
+
+        GaplessConfig c = ConfigLoader.parse(yaml, "README.md", Path.of("/srv"), Map.of("TOKEN", "t"));
+
+        assertThat(c.heartbeatInterval()).isEqualTo(GaplessConfig.DEFAULT_HEARTBEAT_INTERVAL);
+        assertThat(c.dataDir()).isEqualTo(Path.of("/srv").resolve(GaplessConfig.DEFAULT_DATA_DIR));
+        assertThat(c.journal()).isEqualTo(JournalConfig.DEFAULT);
+        assertThat(c.admin()).isEqualTo(AdminConfig.AGENT_DEFAULT);
+
+        TcpInputConfig tcpIn = (TcpInputConfig) c.inputs().get(0);
+        assertThat(tcpIn.maxLineBytes()).isEqualTo(TcpInputConfig.DEFAULT_MAX_LINE_BYTES);
+        assertThat(tcpIn.maxConnections()).isEqualTo(TcpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        FileInputConfig fileIn = (FileInputConfig) c.inputs().get(1);
+        assertThat(fileIn.startAt()).isEqualTo(FileInputConfig.DEFAULT_START_AT);
+        assertThat(fileIn.maxLineBytes()).isEqualTo(FileInputConfig.DEFAULT_MAX_LINE_BYTES);
+        assertThat(fileIn.pollInterval()).isEqualTo(FileInputConfig.DEFAULT_POLL_INTERVAL);
+
+        HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
+        assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);
+        assertThat(http.timeout()).isEqualTo(HttpOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(http.batch()).isEqualTo(BatchConfig.DEFAULT);
+        assertThat(http.retry()).isEqualTo(RetryConfig.DEFAULT);
+        TcpOutputConfig tcpOut = (TcpOutputConfig) c.outputs().get(1);
+        assertThat(tcpOut.codec()).isEqualTo(TcpOutputConfig.DEFAULT_CODEC);
+        assertThat(tcpOut.connectTimeout()).isEqualTo(TcpOutputConfig.DEFAULT_CONNECT_TIMEOUT);
+        FileOutputConfig fileOut = (FileOutputConfig) c.outputs().get(2);
+        assertThat(fileOut.codec()).isEqualTo(FileOutputConfig.DEFAULT_CODEC);
+        assertThat(fileOut.rollSize()).isEqualTo(FileOutputConfig.DEFAULT_ROLL_SIZE);
+        assertThat(fileOut.maxFiles()).isEqualTo(FileOutputConfig.DEFAULT_MAX_FILES);
+
+        WatchdogConfig w = c.watchdog();
+        assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);
+        assertThat(w.supervise()).isEqualTo(WatchdogConfig.DEFAULT_SUPERVISE);
+        assertThat(w.systemdUnit()).isEqualTo(WatchdogConfig.DEFAULT_SYSTEMD_UNIT);
+        assertThat(w.agentCommand()).isEmpty();
+        assertThat(w.probeInterval()).isEqualTo(WatchdogConfig.DEFAULT_PROBE_INTERVAL);
+        assertThat(w.healthTimeout()).isEqualTo(WatchdogConfig.DEFAULT_HEALTH_TIMEOUT);
+        assertThat(w.unhealthyProbes()).isEqualTo(WatchdogConfig.DEFAULT_UNHEALTHY_PROBES);
+        assertThat(w.stallTimeout()).isEqualTo(WatchdogConfig.DEFAULT_STALL_TIMEOUT);
+        assertThat(w.stopTimeout()).isEqualTo(WatchdogConfig.DEFAULT_STOP_TIMEOUT);
+        assertThat(w.restartBudget()).isEqualTo(WatchdogConfig.DEFAULT_RESTART_BUDGET);
+        assertThat(w.incidents()).isEqualTo(c.dataDir().resolve(WatchdogConfig.DEFAULT_INCIDENTS));
+        WebhookAlertConfig hook = (WebhookAlertConfig) w.alerts().get(0);
+        assertThat(hook.timeout()).isEqualTo(WebhookAlertConfig.DEFAULT_TIMEOUT);
+        assertThat(hook.maxAttempts()).isEqualTo(WebhookAlertConfig.DEFAULT_MAX_ATTEMPTS);
+    }
+}
