@@ -65,7 +65,11 @@ final class DataDir implements AutoCloseable {
         lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         DurableFiles.restrict(lockFile);
-        lock = lockChannel.tryLock();
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+            lock = null;
+        }
         if (lock == null) {
             lockChannel.close();
             String pid = readPid();

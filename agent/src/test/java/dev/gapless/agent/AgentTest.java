@@ -1,0 +1,97 @@
+package dev.gapless.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.config.GaplessConfig;
+import dev.gapless.config.load.ConfigLoader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentTest {
+
+    @TempDir
+    Path dir;
+
+    private GaplessConfig config() throws Exception {
+        return ConfigLoader.parse("""
+                data_dir: ./data
+                journal: { durability: fsync, max_size: 64MiB, min_free: 1MiB, segment_size: 4MiB }
+                admin: { listen: 127.0.0.1:0 }
+                inputs:
+                  - { id: app, type: tcp, listen: 127.0.0.1:0 }
+                outputs:
+                  - { id: local, type: file, path: ./out/events.ndjson }
+                """, "test.yaml", dir, Map.of());
+    }
+
+    @Test
+    void secondAgentOnTheSameDataDirRefusesToStart() throws Exception {
+        try (Agent first = new Agent(config(), Clock.systemUTC(), Failpoints.none())) {
+            first.start();
+            Agent second = new Agent(config(), Clock.systemUTC(), Failpoints.none());
+            assertThatThrownBy(second::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("another agent is running on data_dir")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+            second.close();
+            assertThat(first.journal().append(java.util.List.of(dev.gapless.agent.event.Event.line("app", -1, 1,
+                    "still mine".getBytes(StandardCharsets.UTF_8), 0))).appended())
+                    .as("the first agent's journal is untouched").isTrue();
+        }
+    }
+
+    @Test
+    void writesRunFilesWithTightPermissionsAndDeliversALine() throws Exception {
+        try (Agent agent = new Agent(config(), Clock.systemUTC(), Failpoints.none())) {
+            agent.start();
+            Path data = dir.resolve("data");
+            String listeners = Files.readString(data.resolve("run/listeners.json"));
+            assertThat(listeners).contains("\"admin\":\"127.0.0.1:").contains("\"app\":\"127.0.0.1:");
+            assertThat(Files.readString(data.resolve("run/agent.pid")).trim())
+                    .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("agent_id"))))
+                    .isEqualTo("rw-------");
+
+            String app = listeners.replaceAll(".*\"app\":\"([^\"]+)\".*\\s*", "$1");
+            int colon = app.lastIndexOf(':');
+            try (Socket s = new Socket(app.substring(0, colon), Integer.parseInt(app.substring(colon + 1)));
+                 OutputStream out = s.getOutputStream()) {
+                out.write("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
+            }
+            Path events = dir.resolve("out/events.ndjson");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!(Files.exists(events) && Files.readString(events).contains("\"message\":\"second\""))) {
+                assertThat(System.nanoTime()).as("the line arrives within 10 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            String admin = agent.adminAddress();
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://" + admin + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"accepted\" : 2");
+            HttpResponse<String> other = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://" + admin + "/admin/shutdown"))
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(other.statusCode()).as("the admin endpoint is read-only").isEqualTo(405);
+        }
+        assertThat(dir.resolve("data/run/agent.pid")).doesNotExist();
+    }
+}
