@@ -86,7 +86,7 @@ class DebPackageIT {
         assertThat(Files.readString(control.resolve("conffiles")).strip()).isEqualTo("/etc/gapless/gapless.yaml");
         String postinst = Files.readString(control.resolve("postinst"));
         assertThat(postinst).contains("adduser --quiet --system", "chown root:gapless /etc/gapless/gapless.yaml",
-                "install -d -o gapless -g gapless -m 0750", "daemon-reload");
+                "install -d -o gapless -g gapless -m 0700 /var/lib/gapless", "daemon-reload");
         assertThat(Files.readString(control.resolve("postrm"))).contains("\"$1\" = purge", "rm -rf /var/lib/gapless");
     }
 
