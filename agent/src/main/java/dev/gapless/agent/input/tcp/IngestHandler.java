@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,9 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final InputStats stats;
     private final Clock clock;
     private List<Event> batch = new ArrayList<>();
+    // Message bytes in batch, and the receive time its lines share (one clock read per socket read, not per line).
+    private long batchBytes;
+    private long batchNanos;
     private int undurable;
     private boolean retryScheduled;
     private boolean blockedByFull;
@@ -59,8 +63,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             tags |= Tags.INVALID_UTF8;
             stats.invalidUtf8.increment();
         }
-        Instant now = clock.instant();
-        batch.add(Event.line(source, -1, now.getEpochSecond() * 1_000_000_000L + now.getNano(), b, tags));
+        if (batch.isEmpty()) {
+            Instant now = clock.instant();
+            batchNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+        batchBytes += b.length;
+        batch.add(Event.line(source, -1, batchNanos, b, tags));
     }
 
     @Override
@@ -97,31 +105,35 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             blockedByFull = false;
             log.warn("input {}: journal has room again, resuming {}", source, ctx.channel().remoteAddress());
         }
-        List<Event> appended = batch;
-        batch = new ArrayList<>(Math.max(16, appended.size()));
-        int n = appended.size();
-        long bytes = 0;
-        for (Event e : appended) {
-            bytes += e.message().length;
-        }
-        long acceptedBytes = bytes;
+        int n = batch.size();
+        long acceptedBytes = batchBytes;
+        batch = new ArrayList<>(Math.max(16, n));
+        batchBytes = 0;
         undurable += n;
         if (undurable > MAX_UNDURABLE_EVENTS) {
             ctx.channel().config().setAutoRead(false);
         }
-        journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> ctx.executor().execute(() -> {
-            undurable -= n;
+        journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> {
             if (err == null) {
-                stats.accepted.add(n);
+                stats.accepted.add(n); // counters are thread-safe: count at once, not after a hop
                 stats.bytes.add(acceptedBytes);
                 stats.lastEventAt = clock.millis();
             }
-            if (!blockedByFull && undurable <= MAX_UNDURABLE_EVENTS / 2 && ctx.channel().isActive()
-                    && !ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
+            try {
+                ctx.executor().execute(() -> durable(ctx, n));
+            } catch (RejectedExecutionException shuttingDown) {
+                // the event loop is gone, and the connection with it: nothing left to resume
             }
-        }));
+        });
         if (!ctx.channel().config().isAutoRead() && undurable <= MAX_UNDURABLE_EVENTS) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void durable(ChannelHandlerContext ctx, int n) {
+        undurable -= n;
+        if (!blockedByFull && undurable <= MAX_UNDURABLE_EVENTS / 2 && ctx.channel().isActive()
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
