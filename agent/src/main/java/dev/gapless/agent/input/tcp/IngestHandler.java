@@ -28,7 +28,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
     /** Reading pauses while this many appended events wait to become durable; resumes below half. */
     static final int MAX_UNDURABLE_EVENTS = 200_000;
-    /** While the journal is full, the append is retried this often. */
+    /**
+     * A batch is appended once it holds this many message bytes, even within one read loop: a batch bigger
+     * than the journal's free room could never be taken whole. At the bound the lines go in several appends.
+     */
+    static final long MAX_BATCH_BYTES = 256 * 1024;
+    /** While the journal is full, the append is retried this often (until it takes the batch or closes). */
     static final long FULL_RETRY_MS = 50;
 
     private final String source;
@@ -69,6 +74,9 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         }
         batchBytes += b.length;
         batch.add(Event.line(source, -1, batchNanos, b, tags));
+        if (batchBytes >= MAX_BATCH_BYTES) {
+            flush(ctx);
+        }
     }
 
     @Override
@@ -90,7 +98,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         AppendResult r = journal.append(batch);
         if (!r.appended()) {
             if (r.status() == AppendResult.Status.CLOSED) {
-                return; // shutting down: the sender was never acknowledged (TCP has no acks)
+                // Shutting down: the sender was never acknowledged (TCP has no acks); drop the connection so
+                // it sees the end, and hold nothing more.
+                batch.clear();
+                batchBytes = 0;
+                ctx.close();
+                return;
             }
             if (!blockedByFull) {
                 blockedByFull = true;

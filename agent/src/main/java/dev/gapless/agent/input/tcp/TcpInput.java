@@ -89,6 +89,11 @@ public final class TcpInput implements Input {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
+    /** The open connections; tests look at their autoRead. */
+    ChannelGroup connections() {
+        return connections;
+    }
+
     @Override
     public InputStats stats() {
         return stats;
