@@ -34,6 +34,14 @@ public final class ByteSink extends OutputStream {
         length = 0;
     }
 
+    /** Drops what was written after {@code length} bytes (e.g. a record that failed half-way). */
+    public void truncate(int length) {
+        if (length < 0 || length > this.length) {
+            throw new IllegalArgumentException("cannot truncate " + this.length + " bytes to " + length);
+        }
+        this.length = length;
+    }
+
     public int length() {
         return length;
     }

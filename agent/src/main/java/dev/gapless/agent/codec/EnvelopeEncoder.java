@@ -25,6 +25,9 @@ public final class EnvelopeEncoder implements Encoder {
     private final String agentId;
     private final String host;
     private final LongSupplier durableHead;
+    // Only the owning output worker: the generator bound to the last ByteSink written to.
+    private ByteSink generatorFor;
+    private JsonGenerator generator;
     // Boot ids repeat for long runs of records: format each once.
     private long lastBootMsb;
     private long lastBootLsb;
@@ -43,8 +46,8 @@ public final class EnvelopeEncoder implements Encoder {
 
     @Override
     public void encode(JournalRecord r, ByteSink out) throws IOException {
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        JsonGenerator g = generator(out);
+        try {
             g.writeStartObject();
             g.writeNumberField("v", VERSION);
             g.writeStringField("kind", r.kind().wireName());
@@ -53,9 +56,16 @@ public final class EnvelopeEncoder implements Encoder {
             g.writeNumberField("seq", r.seq());
             g.writeStringField("host", host);
             g.writeStringField("source", r.source());
-            g.writeStringField("received_at", Rfc3339.format(r.receivedAtNanos()));
-            g.writeStringField("event_time", Rfc3339.format(r.eventTimeNanos()));
-            g.writeStringField("message", new String(r.message(), StandardCharsets.UTF_8));
+            String received = Rfc3339.format(r.receivedAtNanos());
+            g.writeStringField("received_at", received);
+            g.writeStringField("event_time", r.eventTimeNanos() == r.receivedAtNanos() ? received
+                    : Rfc3339.format(r.eventTimeNanos()));
+            g.writeFieldName("message");
+            if ((r.tags() & Tags.INVALID_UTF8) == 0) {
+                g.writeUTF8String(r.message(), 0, r.message().length); // checked by the input: no decoding needed
+            } else {
+                g.writeString(new String(r.message(), StandardCharsets.UTF_8)); // bad bytes become U+FFFD
+            }
             if (r.kind() == RecordKind.EVENT) {
                 g.writeFieldName("fields");
                 rawObject(g, r.extra());
@@ -71,13 +81,30 @@ public final class EnvelopeEncoder implements Encoder {
                 rawObject(g, r.extra());
             }
             g.writeArrayFieldStart("tags");
-            for (String t : Tags.names(r.tags())) {
-                g.writeString(t);
+            if (r.tags() != 0) { // most events have none: no list made for them
+                for (String t : Tags.names(r.tags())) {
+                    g.writeString(t);
+                }
             }
             g.writeEndArray();
             g.writeEndObject();
+            g.flush();
+        } catch (IOException | RuntimeException e) {
+            generatorFor = null; // the generator is mid-object: never reuse it
+            throw e;
         }
         out.write('\n');
+    }
+
+    /** One generator per output buffer, reused record after record (the worker reuses one ByteSink). */
+    private JsonGenerator generator(ByteSink out) throws IOException {
+        if (generatorFor != out) {
+            generator = JSON.createGenerator(out, JsonEncoding.UTF8);
+            generator.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            generator.setRootValueSeparator(null); // records are separated by our newline alone
+            generatorFor = out;
+        }
+        return generator;
     }
 
     /** {@code {"head_seq": max(own seq, durable head now), <the body the agent wrote>}}. */

@@ -9,11 +9,12 @@ public final class Utf8 {
     public static boolean isValid(byte[] b, int from, int to) {
         int i = from;
         while (i < to) {
-            int c = b[i] & 0xFF;
-            if (c < 0x80) {
+            int c = b[i];
+            if (c >= 0) {
                 i++;
                 continue;
             }
+            c &= 0xFF;
             int need;
             int min;
             if (c >= 0xC2 && c <= 0xDF) {
@@ -45,5 +46,27 @@ public final class Utf8 {
             i += need + 1;
         }
         return true;
+    }
+
+    /**
+     * Where to cut {@code b[from..to)} when the byte after it, {@code next}, is dropped: before the lead byte
+     * of a character that {@code next} would complete, so a cut never turns valid UTF-8 invalid.
+     *
+     * @return {@code to}, or up to 3 less; never {@code from} (a line of one broken character keeps it)
+     */
+    public static int safeCut(byte[] b, int from, int to, byte next) {
+        if (!isContinuation(next)) {
+            return to;
+        }
+        for (int i = to - 1; i >= Math.max(from, to - 3); i--) {
+            if (!isContinuation(b[i])) {
+                return (b[i] & 0xC0) == 0xC0 && i > from ? i : to;
+            }
+        }
+        return to; // no lead byte within reach: invalid anyway, nothing to save
+    }
+
+    private static boolean isContinuation(byte c) {
+        return (c & 0xC0) == 0x80;
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.gapless.agent.internal.DurableFiles;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,14 +32,15 @@ final class DeadLetters {
         this.file = file;
     }
 
-    /** @return false if the file is at its bound and nothing was written */
+    /** @return false if the file is at its bound and nothing was written; written entries are forced to disk */
     boolean write(EncodedBatch batch, String reason) throws IOException {
         DurableFiles.ownerOnlyDirectory(file.getParent());
-        if (Files.exists(file) && Files.size(file) >= MAX_BYTES) {
+        boolean created = !Files.exists(file);
+        if (!created && Files.size(file) >= MAX_BYTES) {
             return false;
         }
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-             JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(batch.length() + 256);
+        try (JsonGenerator g = JSON.createGenerator(line, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeStringField("at", Instant.now().toString());
             g.writeNumberField("from_seq", batch.firstSeq());
@@ -45,10 +48,20 @@ final class DeadLetters {
             g.writeStringField("reason", reason);
             g.writeStringField("payload", new String(batch.bytes(), 0, batch.length(), StandardCharsets.UTF_8));
             g.writeEndObject();
-            g.flush();
-            out.write('\n');
         }
-        DurableFiles.restrict(file);
+        line.write('\n');
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer b = ByteBuffer.wrap(line.toByteArray());
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false); // the cursor passes these records next: they must be on disk first
+        }
+        if (created) {
+            DurableFiles.restrict(file);
+            DurableFiles.fsyncDirectory(file.getParent());
+        }
         return true;
     }
 }

@@ -10,6 +10,7 @@ import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.BatchConfig;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One output's delivery loop: read a batch after the cursor, encode it, send it, record the outcome, and only
- * then commit the cursor. Retryable failures retry the same batch forever with backoff; a permanent reject
- * is dead-lettered and declared with a loss marker before the cursor moves past it. A worker never waits on
+ * then commit the cursor. Retryable failures retry the same batch forever with backoff; a rejected batch is
+ * split in halves until the refused records are found, and only those are dead-lettered and declared with a
+ * loss marker before the cursor moves past them. A worker never waits on
  * another output, so a dead destination slows nobody else. All state is owned by the worker thread;
  * {@link OutputStatus} publishes it.
  */
@@ -30,6 +32,8 @@ public final class OutputWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputWorker.class);
     /** How long an idle worker waits for new durable records before looking again. */
     private static final long IDLE_WAIT_MS = 200;
+    /** How long a rejection waits for its loss marker to be durable before the cursor moves on regardless. */
+    static final long LOSS_DURABLE_WAIT_SECONDS = 10;
 
     private final String id;
     private final Journal journal;
@@ -50,6 +54,11 @@ public final class OutputWorker implements AutoCloseable {
     private final List<JournalRecord> records = new ArrayList<>();
     private final ByteSink payload = new ByteSink(64 * 1024);
     private EncodedBatch pending;
+    // The range of records being sent, [rangeFrom, rangeTo); after a rejected send is split, the ends of the
+    // right halves still to send (at most log2(batch.max_events) of them).
+    private int rangeFrom;
+    private int rangeTo;
+    private final ArrayDeque<Integer> rightEnds = new ArrayDeque<>();
     private long committedSeq;
     private long retryAtNanos;
 
@@ -110,7 +119,8 @@ public final class OutputWorker implements AutoCloseable {
             TimeUnit.NANOSECONDS.sleep(waitNanos);
         }
         if (pending.length() == 0) {
-            commit(); // nothing this codec writes (e.g. heartbeats under codec: line)
+            commit(pending.lastSeq()); // nothing this codec writes (e.g. heartbeats under codec: line)
+            next();
             return;
         }
         if (wedgeAfter >= 0 && status.deliveredRecords.sum() >= wedgeAfter) {
@@ -122,8 +132,9 @@ public final class OutputWorker implements AutoCloseable {
         Outcome outcome;
         try {
             outcome = sink.send(pending).toCompletableFuture().get();
-        } catch (ExecutionException e) {
-            outcome = new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, String.valueOf(e.getCause()), null);
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            outcome = new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, String.valueOf(cause), null);
         } finally {
             status.inFlightSince = 0;
             status.lastAttemptAt = clock.millis();
@@ -142,7 +153,8 @@ public final class OutputWorker implements AutoCloseable {
             status.consecutiveFailures = 0;
             status.lastError = null;
             status.lastErrorKind = null;
-            commit();
+            commit(pending.lastSeq());
+            next();
         } else if (outcome instanceof Outcome.Retryable r) {
             status.failedAttempts.increment();
             int failures = ++status.consecutiveFailures;
@@ -156,8 +168,41 @@ public final class OutputWorker implements AutoCloseable {
                         TimeUnit.NANOSECONDS.toMillis(delay));
             }
         } else if (outcome instanceof Outcome.Rejected rej) {
-            reject(rej.reason());
+            status.consecutiveFailures = 0; // the destination answered: a decision, not an outage
+            if (rangeTo - rangeFrom > 1) {
+                split(rej.reason());
+            } else {
+                reject(rej.reason());
+                next();
+            }
         }
+    }
+
+    /**
+     * A rejected range of more than one record is sent again as two halves, left first, so that only the
+     * offending records end in the dead-letter file. Halving ends at single records: at most log2(batch)
+     * levels deep, at most 2 × batch − 1 sends for a batch whose every record is refused.
+     */
+    private void split(String reason) {
+        int mid = (rangeFrom + rangeTo) >>> 1;
+        log.warn("output {}: destination rejected seq {}..{} ({}); sending it in halves to find the offending "
+                + "records", id, pending.firstSeq(), pending.lastSeq(), reason);
+        rightEnds.push(rangeTo);
+        rangeTo = mid;
+        pending = encode(rangeFrom, rangeTo);
+        retryAtNanos = 0;
+    }
+
+    /** Moves to the next range of the batch, or ends the batch. */
+    private void next() {
+        if (rightEnds.isEmpty()) {
+            pending = null;
+            status.oldestUnackedReceivedAt = 0;
+            return;
+        }
+        rangeFrom = rangeTo;
+        rangeTo = rightEnds.pop();
+        pending = encode(rangeFrom, rangeTo);
     }
 
     private void reject(String reason) throws InterruptedException {
@@ -173,8 +218,22 @@ public final class OutputWorker implements AutoCloseable {
         }
         log.error("output {}: destination rejected seq {}..{} for good ({}); {}", id, pending.firstSeq(),
                 pending.lastSeq(), reason, kept ? "kept in the dead-letter file" : "NOT kept (dead-letter file full)");
-        journal.declareLoss(pending.firstSeq(), pending.lastSeq(), "rejected", id);
-        commit();
+        declareLost(pending.firstSeq(), pending.lastSeq());
+        commit(pending.lastSeq());
+    }
+
+    /**
+     * Declares a loss and waits (up to {@link #LOSS_DURABLE_WAIT_SECONDS}) for the marker to be durable before
+     * the cursor may pass the lost records: a crash must not leave a hole without its marker.
+     */
+    private void declareLost(long from, long to) throws InterruptedException {
+        journal.declareLoss(from, to, "rejected", id);
+        try {
+            journal.whenDurable(journal.headSeq()).get(LOSS_DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // At the bound the cursor moves on anyway; the dead-letter file still names the range.
+            log.warn("output {}: loss marker for seq {}..{} not durable yet: {}", id, from, to, e.toString());
+        }
     }
 
     private boolean fill() throws InterruptedException {
@@ -185,35 +244,61 @@ public final class OutputWorker implements AutoCloseable {
             journal.awaitDurableAfter(reader.nextSeq() - 1, IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
             return false;
         }
+        long bytes = encodedBytes(0);
         long deadline = System.nanoTime() + batchConfig.maxWait().toNanos();
-        while (records.size() < max && System.nanoTime() < deadline && running) {
+        while (records.size() < max && bytes < maxBytes && System.nanoTime() < deadline && running) {
             if (!journal.awaitDurableAfter(reader.nextSeq() - 1, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            reader.read(max - records.size(), maxBytes, records);
+            int before = records.size();
+            reader.read(max - before, maxBytes - bytes, records);
+            bytes += encodedBytes(before);
         }
-        status.oldestUnackedReceivedAt = records.get(0).receivedAtNanos() / 1_000_000;
-        payload.reset();
-        for (JournalRecord r : records) {
-            try {
-                encoder.encode(r, payload);
-            } catch (IOException e) {
-                throw new IllegalStateException("encoding seq " + r.seq() + " failed", e);
-            }
-        }
-        pending = new EncodedBatch(records.get(0).seq(), records.get(records.size() - 1).seq(), records.size(),
-                payload.array(), payload.length());
+        rightEnds.clear();
+        rangeFrom = 0;
+        rangeTo = records.size();
+        pending = encode(rangeFrom, rangeTo);
         return true;
     }
 
-    private void commit() throws InterruptedException {
-        long seq = pending.lastSeq();
+    private long encodedBytes(int from) {
+        long bytes = 0;
+        for (int i = from; i < records.size(); i++) {
+            bytes += records.get(i).encodedLength();
+        }
+        return bytes;
+    }
+
+    /**
+     * Encodes records[from, to) into the payload. A record the codec cannot write is declared lost (reason
+     * rejected) and left out: it would fail the same way at every attempt.
+     */
+    private EncodedBatch encode(int from, int to) {
+        status.oldestUnackedReceivedAt = records.get(from).receivedAtNanos() / 1_000_000;
+        payload.reset();
+        for (int i = from; i < to; i++) {
+            JournalRecord r = records.get(i);
+            int mark = payload.length();
+            try {
+                encoder.encode(r, payload);
+            } catch (IOException | RuntimeException e) {
+                payload.truncate(mark);
+                log.error("output {}: cannot encode seq {}: {}", id, r.seq(), e.toString());
+                journal.declareLoss(r.seq(), r.seq(), "rejected", id);
+            }
+        }
+        return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from, payload.array(),
+                payload.length());
+    }
+
+    private void commit(long seq) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 cursor.commit(seq);
                 break;
             } catch (IOException e) {
-                // Delivered but not recorded: keep the batch (a crash now resends it) and retry the commit.
+                // Delivered but not recorded: keep the batch (a crash now resends it) and retry the commit,
+                // with backoff, for as long as the worker runs.
                 log.error("output {}: cannot persist cursor {} (attempt {}): {}", id, seq, attempt, e.toString());
                 TimeUnit.NANOSECONDS.sleep(backoff.delayNanos(attempt, null));
                 if (!running) {
@@ -223,9 +308,7 @@ public final class OutputWorker implements AutoCloseable {
         }
         committedSeq = seq;
         status.ackedSeq = seq;
-        status.oldestUnackedReceivedAt = 0;
         retryAtNanos = 0;
-        pending = null;
     }
 
     /** Stops the worker, waiting up to {@code timeoutMs} for its current attempt; the cursor stays where it was. */

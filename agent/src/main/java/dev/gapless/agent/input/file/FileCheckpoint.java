@@ -12,15 +12,21 @@ import java.util.zip.CRC32C;
 /**
  * A file input's read position: the offset just after the last line the journal made durable, and the
  * identity (inode) of the file it belongs to. Format v1, 28 bytes little-endian: magic {@code "GLFC"},
- * version u8 = 1, 3 zero bytes, inode i64, offset i64, CRC32C of the first 24 bytes. Replaced atomically.
+ * version u8 = 1, flags u8 (bit 0: the offset is inside a line already cut, whose rest up to its newline is to
+ * be skipped; files written before the flag existed hold 0 there), 2 zero bytes, inode i64, offset i64,
+ * CRC32C of the first 24 bytes. Replaced atomically.
  */
 final class FileCheckpoint {
 
     static final int MAGIC = 0x43464C47; // "GLFC" little-endian
     static final int LENGTH = 28;
 
-    /** @param inode the file's inode, or -1 when unknown */
-    record Position(long inode, long offset) {
+    /**
+     * @param inode      the file's inode, or -1 when unknown
+     * @param offset     the position just past the last byte dealt with
+     * @param discarding the offset is inside a cut line: skip to its newline
+     */
+    record Position(long inode, long offset, boolean discarding) {
     }
 
     private final Path file;
@@ -48,12 +54,15 @@ final class FileCheckpoint {
         if ((int) crc.getValue() != b.getInt(24)) {
             throw new IOException("checkpoint " + file + " fails its CRC32C check");
         }
-        return new Position(b.getLong(8), b.getLong(16));
+        if (b.getLong(16) < 0) {
+            throw new IOException("checkpoint " + file + " holds a negative offset");
+        }
+        return new Position(b.getLong(8), b.getLong(16), (b.get(5) & 1) != 0);
     }
 
     void save(Position p) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).put((byte) 1).put((byte) 0).putShort((short) 0).putLong(p.inode()).putLong(p.offset());
+        b.putInt(MAGIC).put((byte) 1).put((byte) (p.discarding() ? 1 : 0)).putShort((short) 0).putLong(p.inode()).putLong(p.offset());
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 24);
         b.putInt((int) crc.getValue());

@@ -27,29 +27,40 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows one file line by line. After every batch the journal made durable, the offset just past its last
  * line is checkpointed, so a restart resumes there: nothing acknowledged is read twice and nothing is
- * skipped. A partial last line waits for its newline. A file that shrinks or is replaced (another inode) is
- * read again from its start. Lines over {@code max_line_bytes} are cut and tagged; the rest of such a line
- * is skipped. One thread per file input.
+ * skipped. A partial last line waits for its newline. The file stays open between reads, so when it is
+ * replaced (rotated: another inode at the path) the old one is read to its end first — an unfinished last
+ * line of it becomes a line — and then the new one from its start. A file that shrinks is read again from
+ * its start. Lines over {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped. A
+ * damaged checkpoint means reading from the start (duplicates, never loss). One thread per file input.
  */
 public final class FileInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(FileInput.class);
-    /** Bytes read per step; a batch holds the lines they complete. */
+    /** Bytes read per step; a batch holds the lines they complete, so it is bounded by this plus one line. */
     static final int READ_BYTES = 256 * 1024;
+    /** While the journal is full, the append is retried this often (until it takes the batch or closes). */
+    static final long FULL_RETRY_MS = 50;
+    private static final byte[] NONE = new byte[0];
 
     private final FileInputConfig config;
     private final Journal journal;
     private final FileCheckpoint checkpoint;
     private final Clock clock;
     private final InputStats stats;
+    private final int maxLine;
     private final Thread thread;
     private volatile boolean running = true;
 
-    // Only the input's thread.
+    // Only the input's thread (and start(), before it runs).
+    private FileChannel channel;
+    /** The inode of the file the position is in, -1 when unknown (read whatever is at the path from offset). */
     private long inode = -1;
+    /** Just past the last byte dealt with (lines appended, empty lines, skipped rest of a cut line); -1: none yet. */
     private long offset = -1;
+    /** Bytes from offset on that do not end a line yet; at most maxLine + 1 of them. */
+    private byte[] carry = NONE;
+    /** True while skipping the rest of a line already cut. */
     private boolean discarding;
-    private byte[] carry = new byte[0];
 
     public FileInput(FileInputConfig config, Journal journal, Path checkpointFile, boolean sync, Clock clock) {
         this.config = config;
@@ -57,26 +68,33 @@ public final class FileInput implements Input {
         this.checkpoint = new FileCheckpoint(checkpointFile, sync);
         this.clock = clock;
         this.stats = new InputStats(config.id(), config.type());
+        this.maxLine = (int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L, config.maxLineBytes().bytes());
         this.thread = new Thread(this::run, "gapless-input-" + config.id());
         this.thread.setDaemon(true);
     }
 
     @Override
-    public void start() throws IOException {
+    public void start() {
+        restore();
+        thread.start();
+        log.info("input {} following {}", config.id(), config.path());
+    }
+
+    /** Loads the checkpoint; a damaged one means reading the file from its start. */
+    void restore() {
         FileCheckpoint.Position saved;
         try {
             saved = checkpoint.load();
         } catch (IOException e) {
             log.error("input {}: {}; reading {} from its start (duplicates possible)", config.id(), e.getMessage(),
                     config.path());
-            saved = new FileCheckpoint.Position(-1, 0);
+            saved = new FileCheckpoint.Position(-1, 0, false);
         }
         if (saved != null) {
             inode = saved.inode();
             offset = saved.offset();
+            discarding = saved.discarding();
         }
-        thread.start();
-        log.info("input {} following {}", config.id(), config.path());
     }
 
     @Override
@@ -94,6 +112,7 @@ public final class FileInput implements Input {
                 return;
             } catch (IOException | RuntimeException e) {
                 log.warn("input {}: reading {} failed: {}; retrying", config.id(), config.path(), e.toString());
+                closeChannel();
                 try {
                     TimeUnit.NANOSECONDS.sleep(config.pollInterval().toNanos());
                 } catch (InterruptedException ie) {
@@ -103,88 +122,125 @@ public final class FileInput implements Input {
         }
     }
 
-    /** @return true if lines were taken (so look again at once) */
+    /** One look at the file. @return true if something was taken (so look again at once) */
     boolean step() throws IOException, InterruptedException {
-        Path path = config.path();
-        long currentInode;
-        long size;
-        try {
-            currentInode = inodeOf(path);
-            size = Files.size(path);
-        } catch (NoSuchFileException e) {
+        if (channel == null && !open()) {
             return false;
         }
-        if (offset < 0) {
-            offset = config.startAt() == FileInputConfig.StartAt.END ? size : 0;
-            inode = currentInode;
-        } else if (currentInode != inode || size < offset) {
-            log.warn("input {}: {} was {}; reading it from its start", config.id(), path,
-                    currentInode != inode ? "replaced" : "truncated");
-            inode = currentInode;
-            offset = 0;
-            carry = new byte[0];
-            discarding = false;
+        long size = channel.size();
+        if (size < offset) {
+            log.warn("input {}: {} was truncated; reading it from its start", config.id(), config.path());
+            restartAt(0);
+            size = channel.size();
         }
-        if (size <= offset + carry.length) {
-            return false;
+        long from = offset + carry.length;
+        if (size > from) {
+            return read(from, (int) Math.min(READ_BYTES, size - from));
         }
-        byte[] chunk;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long from = offset + carry.length;
-            int n = (int) Math.min(READ_BYTES, size - from);
-            ByteBuffer buf = ByteBuffer.allocate(carry.length + n);
-            buf.put(carry);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf, from + buf.position() - carry.length) < 0) {
-                    break;
-                }
-            }
-            chunk = Arrays.copyOf(buf.array(), buf.position());
+        long atPath = inodeAtPath();
+        if (channel.size() > from) {
+            return true; // the old file grew meanwhile: read that first
         }
-        List<Event> events = frame(chunk);
-        if (events.isEmpty()) {
-            return false;
+        if (atPath == inode || atPath == -1) {
+            return false; // nothing new
         }
-        long end = events.get(events.size() - 1).sourcePosition();
-        append(events);
-        offset = Math.max(offset, end);
-        checkpoint.save(new FileCheckpoint.Position(inode, offset));
+        // Rotated: the old file is read to its end. Its unfinished last line will never be finished.
+        log.warn("input {}: {} was replaced; reading the new file from its start", config.id(), config.path());
+        if (carry.length > 0 && !discarding) {
+            int end = carry[carry.length - 1] == '\r' ? carry.length - 1 : carry.length;
+            List<Event> last = new ArrayList<>(1);
+            last.add(event(carry, 0, end, false, offset + carry.length, nanos()));
+            append(last);
+        }
+        closeChannel();
+        inode = -1;
+        restartAt(0);
+        checkpoint.save(new FileCheckpoint.Position(inode, offset, false));
         return true;
     }
 
-    /** Splits the bytes at {@code offset..} into events; keeps an unfinished last line in {@code carry}. */
-    private List<Event> frame(byte[] chunk) {
-        int max = (int) Math.min(Integer.MAX_VALUE - 16, config.maxLineBytes().bytes());
-        List<Event> out = new ArrayList<>();
+    /** Opens the file at the path. @return false if there is none */
+    private boolean open() throws IOException {
+        FileChannel ch;
+        long ino;
+        try {
+            ch = FileChannel.open(config.path(), StandardOpenOption.READ);
+            ino = inodeAtPath();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        channel = ch;
+        if (offset < 0) {
+            offset = config.startAt() == FileInputConfig.StartAt.END ? ch.size() : 0;
+            inode = ino;
+            // Saved at once: a restart before the first line must not skip what was written meanwhile.
+            checkpoint.save(new FileCheckpoint.Position(inode, offset, false));
+        } else if (inode != -1 && ino != inode) {
+            log.warn("input {}: {} is another file than the checkpoint's; reading it from its start", config.id(),
+                    config.path());
+            restartAt(0);
+        }
+        inode = ino;
+        return true;
+    }
+
+    private void restartAt(long position) {
+        offset = position;
+        carry = NONE;
+        discarding = false;
+    }
+
+    /** Reads n bytes at from, appends the lines they complete, and checkpoints past them. */
+    private boolean read(long from, int n) throws IOException, InterruptedException {
+        byte[] chunk = Arrays.copyOf(carry, carry.length + n);
+        ByteBuffer buf = ByteBuffer.wrap(chunk, carry.length, n);
+        while (buf.hasRemaining()) {
+            if (channel.read(buf, from + buf.position() - carry.length) < 0) {
+                break;
+            }
+        }
+        int length = buf.position();
+        List<Event> events = new ArrayList<>();
         long now = nanos();
+        boolean skip = discarding;
         int start = 0;
-        int consumed = 0;
-        for (int i = 0; i < chunk.length; i++) {
+        for (int i = 0; i < length; i++) {
             if (chunk[i] != '\n') {
                 continue;
             }
             int end = i > start && chunk[i - 1] == '\r' ? i - 1 : i;
-            if (discarding) {
-                discarding = false;
+            if (skip) {
+                skip = false;
+            } else if (end - start > maxLine) {
+                events.add(truncated(chunk, start, offset + i + 1, now));
             } else if (end > start) {
-                out.add(event(chunk, start, Math.min(end, start + max), end - start > max, offset + i + 1, now));
+                events.add(event(chunk, start, end, false, offset + i + 1, now));
             }
             start = i + 1;
-            consumed = start;
         }
-        int rest = chunk.length - consumed;
-        if (rest > max && !discarding) {
-            out.add(event(chunk, consumed, consumed + max, true, offset + chunk.length, now));
-            discarding = true;
-            carry = new byte[0];
-            offset += chunk.length;
-        } else if (discarding) {
-            carry = new byte[0];
-            offset += chunk.length;
-        } else {
-            carry = Arrays.copyOfRange(chunk, consumed, chunk.length);
+        int rest = length - start;
+        if (!skip && (rest > maxLine + 1 || rest == maxLine + 1 && chunk[length - 1] != '\r')) {
+            events.add(truncated(chunk, start, offset + length, now));
+            skip = true;
         }
-        return out;
+        int consumed = skip ? length : start;
+        if (consumed == 0) {
+            carry = Arrays.copyOf(chunk, length); // a partial line waits for its newline
+            return length > 0;
+        }
+        if (!events.isEmpty()) {
+            append(events);
+        }
+        offset += consumed;
+        carry = consumed == length ? NONE : Arrays.copyOfRange(chunk, consumed, length);
+        discarding = skip;
+        checkpoint.save(new FileCheckpoint.Position(inode, offset, discarding));
+        return true;
+    }
+
+    private Event truncated(byte[] chunk, int from, long position, long now) {
+        int end = Utf8.safeCut(chunk, from, from + maxLine, chunk[from + maxLine]);
+        return event(chunk, from, end, true, position, now);
     }
 
     private Event event(byte[] chunk, int from, int to, boolean truncated, long position, long now) {
@@ -213,7 +269,10 @@ public final class FileInput implements Input {
                 stats.blocked.increment();
                 log.warn("input {}: journal full ({}), pausing", config.id(), r.status());
             }
-            TimeUnit.MILLISECONDS.sleep(50);
+            TimeUnit.MILLISECONDS.sleep(FULL_RETRY_MS);
+        }
+        if (warned) {
+            log.warn("input {}: journal has room again, resuming", config.id());
         }
         try {
             journal.whenDurable(r.lastSeq()).get();
@@ -234,9 +293,25 @@ public final class FileInput implements Input {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private static long inodeOf(Path path) throws IOException {
-        Object key = Files.getAttribute(path, "unix:ino");
-        return key instanceof Number n ? n.longValue() : -1;
+    /** @return the inode of the file now at the path, or -1 when there is none */
+    private long inodeAtPath() throws IOException {
+        try {
+            Object key = Files.getAttribute(config.path(), "unix:ino");
+            return key instanceof Number n ? n.longValue() : -1;
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only: nothing to lose
+            }
+            channel = null;
+        }
     }
 
     @Override
@@ -247,6 +322,9 @@ public final class FileInput implements Input {
             thread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            closeChannel();
         }
     }
 }

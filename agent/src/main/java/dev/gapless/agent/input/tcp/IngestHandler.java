@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
     /** Reading pauses while this many appended events wait to become durable; resumes below half. */
     static final int MAX_UNDURABLE_EVENTS = 200_000;
-    /** While the journal is full, the append is retried this often. */
+    /**
+     * A batch is appended once it holds this many message bytes, even within one read loop: a batch bigger
+     * than the journal's free room could never be taken whole. At the bound the lines go in several appends.
+     */
+    static final long MAX_BATCH_BYTES = 256 * 1024;
+    /** While the journal is full, the append is retried this often (until it takes the batch or closes). */
     static final long FULL_RETRY_MS = 50;
 
     private final String source;
@@ -35,6 +41,9 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final InputStats stats;
     private final Clock clock;
     private List<Event> batch = new ArrayList<>();
+    // Message bytes in batch, and the receive time its lines share (one clock read per socket read, not per line).
+    private long batchBytes;
+    private long batchNanos;
     private int undurable;
     private boolean retryScheduled;
     private boolean blockedByFull;
@@ -59,8 +68,15 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             tags |= Tags.INVALID_UTF8;
             stats.invalidUtf8.increment();
         }
-        Instant now = clock.instant();
-        batch.add(Event.line(source, -1, now.getEpochSecond() * 1_000_000_000L + now.getNano(), b, tags));
+        if (batch.isEmpty()) {
+            Instant now = clock.instant();
+            batchNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        }
+        batchBytes += b.length;
+        batch.add(Event.line(source, -1, batchNanos, b, tags));
+        if (batchBytes >= MAX_BATCH_BYTES) {
+            flush(ctx);
+        }
     }
 
     @Override
@@ -82,7 +98,12 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         AppendResult r = journal.append(batch);
         if (!r.appended()) {
             if (r.status() == AppendResult.Status.CLOSED) {
-                return; // shutting down: the sender was never acknowledged (TCP has no acks)
+                // Shutting down: the sender was never acknowledged (TCP has no acks); drop the connection so
+                // it sees the end, and hold nothing more.
+                batch.clear();
+                batchBytes = 0;
+                ctx.close();
+                return;
             }
             if (!blockedByFull) {
                 blockedByFull = true;
@@ -97,31 +118,35 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             blockedByFull = false;
             log.warn("input {}: journal has room again, resuming {}", source, ctx.channel().remoteAddress());
         }
-        List<Event> appended = batch;
-        batch = new ArrayList<>(Math.max(16, appended.size()));
-        int n = appended.size();
-        long bytes = 0;
-        for (Event e : appended) {
-            bytes += e.message().length;
-        }
-        long acceptedBytes = bytes;
+        int n = batch.size();
+        long acceptedBytes = batchBytes;
+        batch = new ArrayList<>(Math.max(16, n));
+        batchBytes = 0;
         undurable += n;
         if (undurable > MAX_UNDURABLE_EVENTS) {
             ctx.channel().config().setAutoRead(false);
         }
-        journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> ctx.executor().execute(() -> {
-            undurable -= n;
+        journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> {
             if (err == null) {
-                stats.accepted.add(n);
+                stats.accepted.add(n); // counters are thread-safe: count at once, not after a hop
                 stats.bytes.add(acceptedBytes);
                 stats.lastEventAt = clock.millis();
             }
-            if (!blockedByFull && undurable <= MAX_UNDURABLE_EVENTS / 2 && ctx.channel().isActive()
-                    && !ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
+            try {
+                ctx.executor().execute(() -> durable(ctx, n));
+            } catch (RejectedExecutionException shuttingDown) {
+                // the event loop is gone, and the connection with it: nothing left to resume
             }
-        }));
+        });
         if (!ctx.channel().config().isAutoRead() && undurable <= MAX_UNDURABLE_EVENTS) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void durable(ChannelHandlerContext ctx, int n) {
+        undurable -= n;
+        if (!blockedByFull && undurable <= MAX_UNDURABLE_EVENTS / 2 && ctx.channel().isActive()
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,8 @@ public final class TcpInput implements Input {
     private final Clock clock;
     private final InputStats stats;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Connections accepted and not yet closed; past max_connections a new one is closed at once. */
+    private final AtomicInteger open = new AtomicInteger();
     private Channel server;
 
     public TcpInput(TcpInputConfig config, Journal journal, EventLoopGroup boss, EventLoopGroup workers, Clock clock) {
@@ -57,13 +60,16 @@ public final class TcpInput implements Input {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (connections.size() >= config.maxConnections()) {
+                        // Counted here, not by connections.size(): accepts run on several event loops at once.
+                        if (open.incrementAndGet() > config.maxConnections()) {
+                            open.decrementAndGet();
                             stats.rejected.increment();
                             log.warn("input {}: refusing {}: {} connections already open", config.id(),
                                     ch.remoteAddress(), config.maxConnections());
                             ch.close();
                             return;
                         }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         connections.add(ch);
                         ch.pipeline().addLast(new LineFramer(maxLine),
                                 new IngestHandler(config.id(), journal, stats, clock));
@@ -81,6 +87,11 @@ public final class TcpInput implements Input {
         InetSocketAddress a = (InetSocketAddress) server.localAddress();
         String host = a.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** The open connections; tests look at their autoRead. */
+    ChannelGroup connections() {
+        return connections;
     }
 
     @Override

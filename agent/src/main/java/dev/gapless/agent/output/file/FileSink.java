@@ -14,15 +14,28 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends batches to a local file; a batch is delivered once forced to disk. Rolls by size: the full file
  * becomes {@code <name>.1}, older ones shift up to {@code <name>.<max_files>}, and the oldest beyond is
  * deleted. A failed write (e.g. a full disk) is retryable: the file is truncated back to the last delivered
- * batch so a retry never leaves half a batch in it.
+ * batch so a retry never leaves half a batch in it. A file found on open not ending in a newline holds half
+ * a batch a crash cut short (never acknowledged, so it is sent again): that tail is cut off first.
  */
 public final class FileSink implements Sink {
 
+    /** Opens the file for writing; a seam for tests that need a write to fail half-way. */
+    interface Opener {
+        FileChannel open(Path path) throws IOException;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(FileSink.class);
+    /** Bytes read at a time while looking back for the last newline of a torn file. */
+    private static final int TAIL_SCAN_BYTES = 64 * 1024;
+
+    private final Opener opener;
     private final Path path;
     private final long rollBytes;
     private final int maxFiles;
@@ -30,6 +43,12 @@ public final class FileSink implements Sink {
     private FileChannel channel;
 
     public FileSink(FileOutputConfig config) {
+        this(config, p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ));
+    }
+
+    FileSink(FileOutputConfig config, Opener opener) {
+        this.opener = opener;
         this.path = config.path();
         this.rollBytes = config.rollSize().bytes();
         this.maxFiles = config.maxFiles();
@@ -62,12 +81,43 @@ public final class FileSink implements Sink {
     private void open() throws IOException {
         DurableFiles.ownerOnlyDirectory(path.getParent());
         boolean created = !Files.exists(path);
-        channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel = opener.open(path);
+        cutTornTail();
         channel.position(channel.size());
         if (created) {
             DurableFiles.restrict(path);
             DurableFiles.fsyncDirectory(path.getParent());
         }
+    }
+
+    private void cutTornTail() throws IOException {
+        long size = channel.size();
+        if (size == 0 || lastByteAt(size - 1) == '\n') {
+            return;
+        }
+        long keep = 0;
+        ByteBuffer buf = ByteBuffer.allocate(TAIL_SCAN_BYTES);
+        for (long end = size; end > 0 && keep == 0; end -= TAIL_SCAN_BYTES) {
+            long start = Math.max(0, end - TAIL_SCAN_BYTES);
+            buf.clear().limit((int) (end - start));
+            while (buf.hasRemaining() && channel.read(buf, start + buf.position()) >= 0) {
+                // fill the window
+            }
+            for (int i = buf.position() - 1; i >= 0; i--) {
+                if (buf.get(i) == '\n') {
+                    keep = start + i + 1;
+                    break;
+                }
+            }
+        }
+        log.warn("output file {}: cutting {} bytes of a batch left half-written (it is sent again)", path,
+                size - keep);
+        channel.truncate(keep);
+    }
+
+    private int lastByteAt(long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        return channel.read(one, position) == 1 ? one.get(0) : -1;
     }
 
     private void roll() throws IOException {

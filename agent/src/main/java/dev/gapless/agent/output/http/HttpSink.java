@@ -54,9 +54,8 @@ public final class HttpSink implements Sink {
     private final int port;
     private final String pathAndQuery;
     private final Bootstrap bootstrap;
-    // Only the output worker thread sets these; the event loop completes `current`.
-    private Channel channel;
-    private volatile CompletableFuture<Outcome> current;
+    // The kept-alive connection; set by the connect listener on the event loop, read by the worker thread.
+    private volatile Channel channel;
 
     public HttpSink(HttpOutputConfig config, EventLoopGroup group) {
         this.config = config;
@@ -93,25 +92,35 @@ public final class HttpSink implements Sink {
     @Override
     public CompletionStage<Outcome> send(EncodedBatch batch) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        current = result;
-        if (channel != null && channel.isActive()) {
-            write(channel, batch, result);
-            return result;
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            write(ch, new Request(batch, result, true));
+        } else {
+            connectAndWrite(batch, result);
         }
+        return result;
+    }
+
+    private void connectAndWrite(EncodedBatch batch, CompletableFuture<Outcome> result) {
         ChannelFuture connect = bootstrap.connect(host, port);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 channel = connect.channel();
-                write(channel, batch, result);
+                write(connect.channel(), new Request(batch, result, false));
             } else {
                 result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
                         "connect to " + host + ":" + port + " failed: " + f.cause().getMessage(), null));
             }
         });
-        return result;
     }
 
-    private void write(Channel ch, EncodedBatch batch, CompletableFuture<Outcome> result) {
+    private void write(Channel ch, Request request) {
+        ResponseHandler handler = ch.pipeline().get(ResponseHandler.class);
+        if (handler == null) { // closed meanwhile and torn down
+            ch.eventLoop().execute(() -> failed(null, request, "connection to " + url + " closed"));
+            return;
+        }
+        EncodedBatch batch = request.batch;
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, pathAndQuery,
                 Unpooled.wrappedBuffer(batch.bytes(), 0, batch.length()));
         req.headers().set(HttpHeaderNames.HOST, port == 80 || port == 443 ? host : host + ":" + port);
@@ -122,20 +131,62 @@ public final class HttpSink implements Sink {
             req.headers().set(h.getKey(), h.getValue());
         }
         HttpUtil.setContentLength(req, batch.length());
-        ScheduledFuture<?> timeout = ch.eventLoop().schedule(() -> {
-            if (result.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT,
-                    "no answer from " + url + " within " + config.timeout().toMillis() + " ms", null))) {
-                ch.close();
-            }
-        }, config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        result.whenComplete((o, t) -> timeout.cancel(false));
-        ch.writeAndFlush(req).addListener(f -> {
-            if (!f.isSuccess()) {
-                ch.close();
-                result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
-                        "sending to " + url + " failed: " + f.cause().getMessage(), null));
-            }
+        ch.eventLoop().execute(() -> {
+            handler.request = request;
+            request.timeout = ch.eventLoop().schedule(() -> {
+                if (request.result.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT,
+                        "no answer from " + url + " within " + config.timeout().toMillis() + " ms", null))) {
+                    ch.close();
+                }
+            }, config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            ch.writeAndFlush(req).addListener(f -> {
+                if (!f.isSuccess()) {
+                    ch.close();
+                    failed(handler, request, "sending to " + url + " failed: " + f.cause().getMessage());
+                }
+            });
         });
+    }
+
+    /**
+     * A request failed before any answer. On a kept-alive connection the server may simply have closed it while
+     * idle: the request goes once more on a fresh connection (at most once per send, so this cannot loop).
+     * Runs on the connection's event loop.
+     */
+    private void failed(ResponseHandler handler, Request request, String why) {
+        if (handler != null) {
+            if (handler.request != request) {
+                return; // answered, or already failed
+            }
+            handler.request = null;
+        }
+        if (request.timeout != null) {
+            request.timeout.cancel(false);
+        }
+        if (request.result.isDone()) {
+            return;
+        }
+        if (request.reused) {
+            connectAndWrite(request.batch, request.result);
+        } else {
+            request.result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, why, null));
+        }
+    }
+
+    /** One send in flight on one connection. */
+    private static final class Request {
+        final EncodedBatch batch;
+        final CompletableFuture<Outcome> result;
+        /** Sent on a connection an earlier send opened (which the server may have closed meanwhile). */
+        final boolean reused;
+        // Only the connection's event loop.
+        ScheduledFuture<?> timeout;
+
+        Request(EncodedBatch batch, CompletableFuture<Outcome> result, boolean reused) {
+            this.batch = batch;
+            this.result = result;
+            this.reused = reused;
+        }
     }
 
     /** Classifies an HTTP answer. */
@@ -162,16 +213,25 @@ public final class HttpSink implements Sink {
         }
     }
 
+    /** One per connection: completes the request in flight on it, and only that one. */
     private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+        // Only the connection's event loop.
+        Request request;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
-            String body = res.content().toString(StandardCharsets.UTF_8);
-            if (body.length() > 200) {
-                body = body.substring(0, 200) + "…";
-            }
-            CompletableFuture<Outcome> f = current;
-            if (f != null) {
-                f.complete(classify(res.status().code(), res.headers().get(HttpHeaderNames.RETRY_AFTER), body.strip()));
+            Request r = request;
+            request = null;
+            if (r != null) {
+                if (r.timeout != null) {
+                    r.timeout.cancel(false);
+                }
+                String body = res.content().toString(StandardCharsets.UTF_8);
+                if (body.length() > 200) {
+                    body = body.substring(0, 200) + "…";
+                }
+                r.result.complete(classify(res.status().code(), res.headers().get(HttpHeaderNames.RETRY_AFTER),
+                        body.strip()));
             }
             if (!HttpUtil.isKeepAlive(res)) {
                 ctx.close();
@@ -180,21 +240,25 @@ public final class HttpSink implements Sink {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            CompletableFuture<Outcome> f = current;
-            if (f != null) {
-                f.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
-                        "connection to " + url + " closed before an answer", null));
+            Request r = request;
+            if (r != null) {
+                failed(this, r, "connection to " + url + " closed before an answer");
             }
             ctx.fireChannelInactive();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            CompletableFuture<Outcome> f = current;
-            if (f != null) {
-                f.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, String.valueOf(cause.getMessage()), null));
-            }
+            Request r = request;
             ctx.close();
+            if (r != null) {
+                if (r.timeout != null) {
+                    r.timeout.cancel(false);
+                }
+                request = null;
+                r.result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
+                        "exchange with " + url + " failed: " + cause, null));
+            }
         }
     }
 
@@ -205,8 +269,9 @@ public final class HttpSink implements Sink {
 
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 }

@@ -8,10 +8,13 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -29,21 +32,22 @@ public final class TcpSink implements Sink {
 
     private final TcpOutputConfig config;
     private final Bootstrap bootstrap;
-    // Only the output worker thread.
-    private Channel channel;
+    // The kept connection; set by the connect listener on the event loop, read by the worker thread.
+    private volatile Channel channel;
 
     public TcpSink(TcpOutputConfig config, EventLoopGroup group) {
         this.config = config;
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInboundHandlerAdapter()); // anything the peer sends is ignored
+                .handler(IgnoreInput.INSTANCE);
     }
 
     @Override
     public CompletionStage<Outcome> send(EncodedBatch batch) {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        if (channel == null || !channel.isActive()) {
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
             ChannelFuture connect = bootstrap.connect(config.address().host(), config.address().port());
             connect.addListener(f -> {
                 if (!f.isSuccess()) {
@@ -51,16 +55,22 @@ public final class TcpSink implements Sink {
                             "connect to " + config.address() + " failed: " + f.cause(), null));
                     return;
                 }
+                channel = connect.channel();
                 write(connect.channel(), batch, result);
             });
             return result;
         }
-        write(channel, batch, result);
+        write(ch, batch, result);
         return result;
     }
 
+    /** Whether a connection is open now (the peer's close is seen when the event loop reads its end). */
+    boolean connected() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
     private void write(Channel ch, EncodedBatch batch, CompletableFuture<Outcome> result) {
-        channel = ch;
         var timeout = ch.eventLoop().schedule(() -> {
             if (result.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT,
                     "write to " + config.address() + " not done in " + WRITE_TIMEOUT_SECONDS + "s", null))) {
@@ -80,6 +90,20 @@ public final class TcpSink implements Sink {
                 });
     }
 
+    /**
+     * Drops anything the peer sends. Shared by every connection the bootstrap makes: a non-sharable handler
+     * here would refuse to join a second pipeline, and the sink could never reconnect.
+     */
+    @ChannelHandler.Sharable
+    private static final class IgnoreInput extends ChannelInboundHandlerAdapter {
+        static final IgnoreInput INSTANCE = new IgnoreInput();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
     @Override
     public String destination() {
         return "tcp://" + config.address();
@@ -87,8 +111,9 @@ public final class TcpSink implements Sink {
 
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,0 +1,163 @@
+package dev.gapless.agent.input.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LineFramerTest {
+
+    private static final int MAX = 16;
+    private final EmbeddedChannel channel = new EmbeddedChannel(new LineFramer(MAX));
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void write(String s) {
+        channel.writeInbound(Unpooled.copiedBuffer(s, StandardCharsets.UTF_8));
+    }
+
+    private void write(byte[] b) {
+        channel.writeInbound(Unpooled.wrappedBuffer(b));
+    }
+
+    private List<Line> lines() {
+        List<Line> out = new ArrayList<>();
+        Line l;
+        while ((l = channel.readInbound()) != null) {
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static String text(Line l) {
+        return new String(l.bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void truncatesOversizedLineDiscardsItsRestAndKeepsConnection() {
+        write("0123456789abcdefXYZ-rest-of-line\nnext\n");
+        List<Line> lines = lines();
+        assertThat(lines).hasSize(2);
+        assertThat(text(lines.get(0))).isEqualTo("0123456789abcdef");
+        assertThat(lines.get(0).truncated()).isTrue();
+        assertThat(text(lines.get(1))).isEqualTo("next");
+        assertThat(lines.get(1).truncated()).isFalse();
+        assertThat(channel.isActive()).isTrue();
+    }
+
+    @Test
+    void oversizedLineAcrossReadsIsCutOnceAndTheNextLineArrives() {
+        write("0123456789");
+        write("abcdefghij"); // past the max: cut now, without waiting for the newline
+        List<Line> first = lines();
+        assertThat(first).extracting(LineFramerTest::text).containsExactly("0123456789abcdef");
+        assertThat(first.get(0).truncated()).isTrue();
+        write("more of the same line");
+        write(" and its end\ngood\n");
+        List<Line> rest = lines();
+        assertThat(rest).extracting(LineFramerTest::text).containsExactly("good");
+        assertThat(channel.isActive()).isTrue();
+    }
+
+    @Test
+    void lineSplitAcrossManyReads() {
+        for (char c : "hello world\n".toCharArray()) {
+            write(String.valueOf(c));
+        }
+        assertThat(lines()).extracting(LineFramerTest::text).containsExactly("hello world");
+    }
+
+    @Test
+    void crlfAndEmptyLines() {
+        write("a\r\n\r\n\nb\n\rc\r\n");
+        assertThat(lines()).extracting(LineFramerTest::text).containsExactly("a", "b", "\rc");
+    }
+
+    @Test
+    void lineOfExactlyMaxIsNotTruncated() {
+        write("0123456789abcdef\r\n0123456789abcdef\n");
+        List<Line> lines = lines();
+        assertThat(lines).extracting(LineFramerTest::text).containsExactly("0123456789abcdef", "0123456789abcdef");
+        assertThat(lines).noneMatch(Line::truncated);
+    }
+
+    @Test
+    void lastLineWithoutNewlineAtClose() {
+        write("one\ntwo");
+        assertThat(lines()).extracting(LineFramerTest::text).containsExactly("one");
+        channel.finish();
+        assertThat(lines()).extracting(LineFramerTest::text).containsExactly("two");
+    }
+
+    @Test
+    void lastLineWithCarriageReturnAtClose() {
+        write("two\r");
+        channel.finish();
+        assertThat(lines()).extracting(LineFramerTest::text).containsExactly("two");
+    }
+
+    @Test
+    void giantLineWithoutNewlineKeepsMemoryBounded() {
+        byte[] chunk = new byte[4096];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        List<Integer> buffered = new ArrayList<>();
+        channel.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.fireChannelRead(msg);
+                buffered.add(cumulationSize());
+            }
+        });
+        for (int i = 0; i < 1000; i++) { // 4 MB of one line
+            write(chunk);
+        }
+        List<Line> lines = lines();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).bytes()).hasSize(MAX);
+        assertThat(lines.get(0).truncated()).isTrue();
+        assertThat(buffered).allMatch(n -> n <= MAX + 1);
+        channel.finish();
+        assertThat(lines()).isEmpty(); // the discarded rest is not a last line
+    }
+
+    @Test
+    void truncationNeverSplitsAUtf8Character() {
+        // 15 ASCII bytes then a 3-byte character straddling the cut at 16
+        write("012345678901234€tail\n");
+        Line l = lines().get(0);
+        assertThat(l.truncated()).isTrue();
+        assertThat(text(l)).isEqualTo("012345678901234");
+        assertThat(dev.gapless.agent.input.Utf8.isValid(l.bytes(), 0, l.bytes().length)).isTrue();
+    }
+
+    @Test
+    void partialLineBeforeCloseOfAMaxLongLineIsTruncated() {
+        write("0123456789abcdefg"); // 17 bytes, no newline: cut now
+        channel.finish();
+        List<Line> lines = lines();
+        assertThat(lines).extracting(LineFramerTest::text).containsExactly("0123456789abcdef");
+    }
+
+    private int cumulationSize() {
+        LineFramer framer = channel.pipeline().get(LineFramer.class);
+        try {
+            var f = io.netty.handler.codec.ByteToMessageDecoder.class.getDeclaredField("cumulation");
+            f.setAccessible(true);
+            ByteBuf b = (ByteBuf) f.get(framer);
+            return b == null ? 0 : b.readableBytes();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

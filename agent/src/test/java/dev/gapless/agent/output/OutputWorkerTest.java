@@ -1,0 +1,262 @@
+package dev.gapless.agent.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gapless.agent.codec.LineEncoder;
+import dev.gapless.agent.event.Event;
+import dev.gapless.agent.event.RecordKind;
+import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.agent.input.TestJournals;
+import dev.gapless.agent.journal.CursorStore;
+import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.config.BatchConfig;
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.RetryConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutputWorkerTest {
+
+    @TempDir
+    Path dir;
+
+    private Journal journal;
+    private CursorStore cursor;
+    private Path deadLetterFile;
+    private final List<OutputWorker> workers = new ArrayList<>();
+
+    /** A sink that answers each send with what the test says; it keeps every payload it was given. */
+    static final class ScriptedSink implements Sink {
+        final List<String> sent = new ArrayList<>();
+        final List<String> delivered = new ArrayList<>();
+        Function<String, Outcome> answer = p -> Outcome.DELIVERED;
+
+        @Override
+        public CompletionStage<Outcome> send(EncodedBatch batch) {
+            String payload = new String(batch.bytes(), 0, batch.length(), StandardCharsets.UTF_8);
+            sent.add(payload);
+            Outcome o = answer.apply(payload);
+            if (o instanceof Outcome.Delivered) {
+                delivered.addAll(Arrays.asList(payload.split("\n")));
+            }
+            return CompletableFuture.completedFuture(o);
+        }
+
+        @Override
+        public String destination() {
+            return "scripted";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        journal = TestJournals.open(dir.resolve("journal"));
+        cursor = new CursorStore(dir.resolve("out.cursor"), true);
+        deadLetterFile = dir.resolve("dead-letter").resolve("out.ndjson");
+    }
+
+    @AfterEach
+    void tearDown() {
+        workers.forEach(OutputWorker::close);
+        journal.close();
+    }
+
+    private OutputWorker worker(Sink sink, int maxEvents) throws Exception {
+        OutputStatus status = new OutputStatus("out", "test", sink.destination());
+        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, new LineEncoder(), cursor,
+                deadLetterFile, new BatchConfig(maxEvents, ByteSize.ofMebibytes(1), Duration.ofMillis(1)),
+                new Backoff(new RetryConfig(Duration.ofMillis(1), Duration.ofMillis(4))), Clock.systemUTC(),
+                Failpoints.none(), status), cursor.load());
+        workers.add(w);
+        return w;
+    }
+
+    private long append(String... messages) throws Exception {
+        List<Event> events = new ArrayList<>();
+        for (String m : messages) {
+            events.add(Event.line("app", -1, 0, m.getBytes(StandardCharsets.UTF_8), 0));
+        }
+        long last = journal.append(events).lastSeq();
+        journal.whenDurable(last).get();
+        return last;
+    }
+
+    /** Steps the worker until its cursor reaches {@code seq}, with a bound on the steps. */
+    private void runUntilAcked(OutputWorker w, long seq) throws Exception {
+        for (int i = 0; i < 1000 && w.status().ackedSeq < seq; i++) {
+            w.runOnce();
+        }
+        assertThat(w.status().ackedSeq).isGreaterThanOrEqualTo(seq);
+    }
+
+    private static String[] numbered(String prefix, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = prefix + i;
+        }
+        return out;
+    }
+
+    @Test
+    void deliversInOrderAndCommitsTheCursorOnlyAfterDelivered() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        List<Long> cursorDuringSend = new ArrayList<>();
+        sink.answer = p -> {
+            try {
+                cursorDuringSend.add(cursor.load());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            return Outcome.DELIVERED;
+        };
+        long last = append(numbered("e", 10));
+        OutputWorker w = worker(sink, 4);
+        runUntilAcked(w, last);
+        assertThat(sink.delivered).containsExactly(numbered("e", 10));
+        assertThat(sink.sent).hasSize(3); // 4 + 4 + 2
+        assertThat(cursorDuringSend).containsExactly(0L, 4L, 8L);
+        assertThat(cursor.load()).isEqualTo(last);
+        assertThat(w.status().deliveredRecords.sum()).isEqualTo(10);
+    }
+
+    @Test
+    void retryableRetriesTheSameBatchWithBackoffCountingFailures() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        Deque<Outcome> script = new ArrayDeque<>(List.of(
+                new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, "down", null),
+                new Outcome.Retryable(Outcome.ErrorKind.REFUSED, "HTTP 503", Duration.ofMillis(2)),
+                Outcome.DELIVERED));
+        sink.answer = p -> script.isEmpty() ? Outcome.DELIVERED : script.poll();
+        long last = append("a", "b");
+        OutputWorker w = worker(sink, 10);
+        w.runOnce();
+        assertThat(w.status().consecutiveFailures).isEqualTo(1);
+        assertThat(w.status().lastErrorKind).isEqualTo(Outcome.ErrorKind.UNREACHABLE);
+        assertThat(cursor.load()).isZero();
+        w.runOnce();
+        assertThat(w.status().consecutiveFailures).isEqualTo(2);
+        assertThat(w.status().lastErrorKind).isEqualTo(Outcome.ErrorKind.REFUSED);
+        assertThat(cursor.load()).isZero();
+        w.runOnce();
+        assertThat(w.status().consecutiveFailures).isZero();
+        assertThat(w.status().lastErrorKind).isNull();
+        assertThat(sink.sent).containsExactly("a\nb\n", "a\nb\n", "a\nb\n");
+        assertThat(cursor.load()).isEqualTo(last);
+        assertThat(w.status().failedAttempts.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectedEventIsDeadLetteredDeclaredLostAndPassed() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.answer = p -> p.contains("poison") ? new Outcome.Rejected("HTTP 400: bad event") : Outcome.DELIVERED;
+        long poisonSeq = append("poison");
+        long last = append("after");
+        OutputWorker w = worker(sink, 1);
+        w.runOnce();
+        assertThat(w.status().lastErrorKind).isEqualTo(Outcome.ErrorKind.REJECTED);
+        assertThat(w.status().ackedSeq).as("the cursor passes the rejected event").isEqualTo(poisonSeq);
+        runUntilAcked(w, last);
+        assertThat(sink.delivered).containsExactly("after");
+        assertThat(w.status().rejectedRecords.sum()).isEqualTo(1);
+        List<String> dead = Files.readAllLines(deadLetterFile);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0)).contains("\"from_seq\":" + poisonSeq, "\"to_seq\":" + poisonSeq,
+                "\"reason\":\"HTTP 400: bad event\"", "\"payload\":\"poison\\n\"");
+        assertThat(lossMarkers()).containsExactly("{\"from_seq\":" + poisonSeq + ",\"to_seq\":" + poisonSeq
+                + ",\"count\":1,\"reason\":\"rejected\",\"output\":\"out\"}");
+    }
+
+    @Test
+    void rejectedBatchIsSplitSoOnlyThePoisonIsDeadLettered() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.answer = p -> p.contains("poison") ? new Outcome.Rejected("HTTP 400") : Outcome.DELIVERED;
+        String[] messages = numbered("ok", 16);
+        messages[5] = "poison-a";
+        messages[12] = "poison-b";
+        long last = append(messages);
+        OutputWorker w = worker(sink, 16);
+        runUntilAcked(w, last);
+        List<String> expected = new ArrayList<>(Arrays.asList(numbered("ok", 16)));
+        expected.remove("ok12");
+        expected.remove("ok5");
+        assertThat(sink.delivered).containsExactlyElementsOf(expected);
+        assertThat(w.status().rejectedRecords.sum()).isEqualTo(2);
+        assertThat(Files.readAllLines(deadLetterFile)).hasSize(2)
+                .allMatch(l -> l.contains("poison") && !l.contains("ok"));
+        assertThat(lossMarkers()).containsExactly(
+                "{\"from_seq\":6,\"to_seq\":6,\"count\":1,\"reason\":\"rejected\",\"output\":\"out\"}",
+                "{\"from_seq\":13,\"to_seq\":13,\"count\":1,\"reason\":\"rejected\",\"output\":\"out\"}");
+        // halving is bounded: two poisons in 16 need at most 2 * (1 + 2 * log2 16) sends
+        assertThat(sink.sent.size()).isLessThanOrEqualTo(18);
+        assertThat(cursor.load()).isGreaterThanOrEqualTo(last);
+    }
+
+    @Test
+    void batchWhereEveryEventIsRefusedEndsWithEachDeadLettered() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.answer = p -> new Outcome.Rejected("HTTP 400");
+        long last = append(numbered("poison", 8));
+        OutputWorker w = worker(sink, 8);
+        runUntilAcked(w, last);
+        assertThat(sink.sent).hasSize(15); // 2n - 1
+        assertThat(Files.readAllLines(deadLetterFile)).hasSize(8);
+        assertThat(lossMarkers()).hasSize(8);
+    }
+
+    @Test
+    void restartResumesAfterTheCursor() throws Exception {
+        ScriptedSink first = new ScriptedSink();
+        long firstLast = append("1", "2", "3");
+        OutputWorker w1 = worker(first, 10);
+        runUntilAcked(w1, firstLast);
+        w1.close();
+        workers.remove(w1);
+        long last = append("4", "5");
+        ScriptedSink second = new ScriptedSink();
+        OutputWorker w2 = worker(second, 10);
+        runUntilAcked(w2, last);
+        assertThat(first.delivered).containsExactly("1", "2", "3");
+        assertThat(second.delivered).containsExactly("4", "5");
+    }
+
+    @Test
+    void runsOnItsThreadAndStops() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        OutputWorker w = worker(sink, 100);
+        w.start();
+        long last = append("x", "y");
+        TestJournals.await("delivered", () -> w.status().ackedSeq >= last);
+        w.close();
+        assertThat(cursor.load()).isEqualTo(last);
+    }
+
+    private List<String> lossMarkers() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (JournalRecord r : TestJournals.readAll(journal, 0, journal.headSeq())) {
+            if (r.kind() == RecordKind.LOSS) {
+                out.add(new String(r.extra(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+}
