@@ -7,8 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Batches POSTed as NDJSON. 2xx = delivered; 408, 429, 5xx and timeouts are retried (honouring
- * {@code Retry-After}); any other status rejects the batch.
+ * Batches POSTed as NDJSON. 2xx = delivered; 401, 403, 404, 407, 408, 429, 5xx and timeouts are retried
+ * (honouring {@code Retry-After}): they say the destination or the credentials are wrong, not the events;
+ * any other status (400, 413, 422…) rejects the batch, which is split to find the events refused.
  *
  * @param url       where to POST
  * @param codec     json_lines (envelope and message) or line (original bytes)

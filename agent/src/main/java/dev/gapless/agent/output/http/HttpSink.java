@@ -195,7 +195,10 @@ public final class HttpSink implements Sink {
             return Outcome.DELIVERED;
         }
         String what = "HTTP " + status + (body.isEmpty() ? "" : ": " + body);
-        if (status == 408 || status == 429 || status >= 500) {
+        // Auth and routing failures (401, 403, 404, 407) say the destination or our config is wrong, not the
+        // events: retry (the watchdog alerts) rather than dead-letter every event until someone notices.
+        if (status == 401 || status == 403 || status == 404 || status == 407 || status == 408 || status == 429
+                || status >= 500) {
             return new Outcome.Retryable(Outcome.ErrorKind.REFUSED, what, parseRetryAfter(retryAfter));
         }
         return new Outcome.Rejected(what);

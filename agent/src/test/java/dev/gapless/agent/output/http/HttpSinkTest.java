@@ -135,15 +135,21 @@ class HttpSinkTest {
     }
 
     @Test
-    void badRequestAndUnauthorizedAreRejected() throws Exception {
+    void badRequestIsRejectedButUnauthorizedIsRetriedSinceTheEventsAreNotAtFault() throws Exception {
         int[] status = {400};
         URI url = serve(ex -> status[0]);
         HttpSink s = sink(url);
         Outcome o = send(s, batch(1, "x\n"));
         assertThat(o).isInstanceOf(Outcome.Rejected.class);
         assertThat(((Outcome.Rejected) o).reason()).isEqualTo("HTTP 400: refused 400");
-        status[0] = 401;
+        status[0] = 413;
         assertThat(send(s, batch(1, "x\n"))).isInstanceOf(Outcome.Rejected.class);
+        for (int code : new int[] {401, 403, 404, 407}) {
+            status[0] = code;
+            Outcome retry = send(s, batch(1, "x\n"));
+            assertThat(retry).as("HTTP %d", code).isInstanceOf(Outcome.Retryable.class);
+            assertThat(((Outcome.Retryable) retry).kind()).isEqualTo(Outcome.ErrorKind.REFUSED);
+        }
     }
 
     @Test
