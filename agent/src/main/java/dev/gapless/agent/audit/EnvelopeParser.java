@@ -1,5 +1,7 @@
 package dev.gapless.agent.audit;
 
+import dev.gapless.agent.internal.Utf8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -3,7 +3,7 @@ package dev.gapless.agent.input.tcp;
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.input.Utf8;
+import dev.gapless.agent.internal.Utf8;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,6 +1,6 @@
 package dev.gapless.agent.input.tcp;
 
-import dev.gapless.agent.input.Utf8;
+import dev.gapless.agent.internal.Utf8;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

@@ -138,7 +138,7 @@ class LineFramerTest {
         Line l = lines().get(0);
         assertThat(l.truncated()).isTrue();
         assertThat(text(l)).isEqualTo("012345678901234");
-        assertThat(dev.gapless.agent.input.Utf8.isValid(l.bytes(), 0, l.bytes().length)).isTrue();
+        assertThat(dev.gapless.agent.internal.Utf8.isValid(l.bytes(), 0, l.bytes().length)).isTrue();
     }
 
     @Test

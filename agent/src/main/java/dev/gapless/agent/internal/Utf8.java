@@ -1,15 +1,15 @@
-package dev.gapless.agent.audit;
+package dev.gapless.agent.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Checks that bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing past
- * U+10FFFF). A delivered envelope never holds invalid UTF-8 (the agent replaces it with U+FFFD),
- * so a line that does is damaged. ASCII, the common case, is checked eight bytes at a time.
+ * Checks that bytes are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing past
+ * U+10FFFF), and cuts lines without splitting a character. Inputs tag invalid lines; the auditor treats a
+ * delivered line with invalid UTF-8 as damaged. ASCII, the common case, is checked eight bytes at a time.
  */
-final class Utf8 {
+public final class Utf8 {
 
     private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -19,7 +19,7 @@ final class Utf8 {
     }
 
     /** The offset of the first byte of an ill-formed sequence, or -1 when all of it is valid. */
-    static int firstInvalid(byte[] b, int off, int len) {
+    public static int firstInvalid(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         while (i + 8 <= end) {
@@ -69,5 +69,32 @@ final class Utf8 {
             i += need + 1;
         }
         return -1;
+    }
+
+    /** True if {@code b[from..to)} is well-formed UTF-8. */
+    public static boolean isValid(byte[] b, int from, int to) {
+        return firstInvalid(b, from, to - from) < 0;
+    }
+
+    /**
+     * Where to cut {@code b[from..to)} when the byte after it, {@code next}, is dropped: before the lead byte
+     * of a character that {@code next} would complete, so a cut never turns valid UTF-8 invalid.
+     *
+     * @return {@code to}, or up to 3 less; never {@code from} (a line of one broken character keeps it)
+     */
+    public static int safeCut(byte[] b, int from, int to, byte next) {
+        if (!isContinuation(next)) {
+            return to;
+        }
+        for (int i = to - 1; i >= Math.max(from, to - 3); i--) {
+            if (!isContinuation(b[i])) {
+                return (b[i] & 0xC0) == 0xC0 && i > from ? i : to;
+            }
+        }
+        return to; // no lead byte within reach: invalid anyway, nothing to save
+    }
+
+    private static boolean isContinuation(byte c) {
+        return (c & 0xC0) == 0x80;
     }
 }

@@ -1,4 +1,5 @@
-package dev.gapless.agent.input;
+package dev.gapless.agent.internal;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
