@@ -28,7 +28,8 @@ public final class JournalReader implements AutoCloseable {
     private Segment segment;
     private ExcerptTailer tailer;
     private byte[] buf = new byte[64 * 1024];
-    private boolean corruptSinceLastGood;
+    // Records skipped as corrupt since the last good one: a hole exactly that wide is theirs, a wider one a tail's.
+    private long corruptSinceLastGood;
     private long stuckSince = -1;
 
     JournalReader(Journal journal, String name, long ackedSeq, RecordCodec codec) {
@@ -103,10 +104,10 @@ public final class JournalReader implements AutoCloseable {
                 return Step.STOP;
             }
             if (r.seq() > expectedNext) {
-                journal.declareLoss(expectedNext, r.seq() - 1, corruptSinceLastGood ? "corrupt_record" : "missing_records",
-                        null);
+                journal.declareLoss(expectedNext, r.seq() - 1, corruptSinceLastGood > 0 ? "corrupt_record"
+                        : "missing_records", null);
             }
-            corruptSinceLastGood = false;
+            corruptSinceLastGood = 0;
             expectedNext = r.seq() + 1;
             out.add(r);
             return Step.DELIVERED;
@@ -121,11 +122,12 @@ public final class JournalReader implements AutoCloseable {
         Segment next = journal.segmentAfter(segment);
         if (next != null && segment.closedForWrites()) {
             if (expectedNext < next.firstSeq()) {
-                journal.declareLoss(expectedNext, next.firstSeq() - 1,
-                        corruptSinceLastGood ? "corrupt_record" : "damaged_tail", null);
+                boolean allCorrupt = next.firstSeq() - expectedNext == corruptSinceLastGood;
+                journal.declareLoss(expectedNext, next.firstSeq() - 1, allCorrupt ? "corrupt_record" : "damaged_tail",
+                        null);
                 expectedNext = next.firstSeq();
             }
-            corruptSinceLastGood = false;
+            corruptSinceLastGood = 0;
             detach();
             return Step.SKIPPED;
         }
@@ -158,7 +160,7 @@ public final class JournalReader implements AutoCloseable {
 
     private void corrupt(String why) {
         journal.stats().corruptRecords.increment();
-        corruptSinceLastGood = true;
+        corruptSinceLastGood++;
         log.error("journal reader {}: skipping a corrupt record in {} after seq {}: {}", name, segment,
                 expectedNext - 1, why);
     }

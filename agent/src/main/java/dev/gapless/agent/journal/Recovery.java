@@ -2,6 +2,7 @@ package dev.gapless.agent.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
 final class Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    /** The smallest a record can take in a data file: Chronicle's 4-byte header plus an empty v1 record. */
+    static final int MIN_DOCUMENT_BYTES = 4 + RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES;
+    /** A Chronicle document header as written when a document begins: not complete, length unknown. */
+    private static final int TORN_HEADER = 0x80000000;
 
     private final JournalOptions options;
 
@@ -79,16 +85,25 @@ final class Recovery {
         long maxValid = s.firstSeq() - 1;
         long documents = 0;
         long corrupt = 0;
+        long endOfLastDocument = 0; // in the newest cycle file, metadata documents included
+        long lastCycle = Long.MIN_VALUE;
+        long endCycle = Long.MIN_VALUE;
         byte[] buf = new byte[4096];
         SingleChronicleQueue q = s.acquire();
         try (ExcerptTailer tailer = q.createTailer()) {
+            lastCycle = q.lastCycle();
             while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
+                try (DocumentContext dc = tailer.readingDocument(true)) {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    documents++;
                     Bytes<?> bytes = dc.wire().bytes();
+                    endCycle = tailer.cycle();
+                    endOfLastDocument = bytes.readLimit();
+                    if (dc.isMetaData()) {
+                        continue;
+                    }
+                    documents++;
                     long len = bytes.readRemaining();
                     if (len > codec.maxRecordBytes()) {
                         corrupt++;
@@ -105,7 +120,7 @@ final class Recovery {
                     }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             log.error("journal: {} is damaged past seq {} ({}); its remainder will be declared lost", s, maxValid,
                     e.toString());
         } finally {
@@ -115,7 +130,72 @@ final class Recovery {
         if (corrupt > 0) {
             log.error("journal: {} holds {} record(s) that fail their checks", s, corrupt);
         }
-        return Math.max(maxValid, s.firstSeq() + documents - 1);
+        long head = Math.max(maxValid, s.firstSeq() + documents - 1);
+        long unread = unreadBytes(s, lastCycle == endCycle ? endOfLastDocument : 0);
+        if (unread > 0) {
+            // Chronicle stopped before the data ends: the bytes it could not read may hold records, some durable and
+            // delivered. Their seqs are never issued again: assume the densest packing (an upper bound).
+            long mayHold = (unread + MIN_DOCUMENT_BYTES - 1) / MIN_DOCUMENT_BYTES;
+            log.error("journal: {} has {} unreadable byte(s) after seq {}: it may hold up to {} more record(s); "
+                    + "they will be declared lost", s, unread, head, mayHold);
+            head += mayHold;
+        }
+        return head;
+    }
+
+    /**
+     * Bytes of the segment's newest data file past {@code readEnd} (where reading stopped) up to its last non-zero
+     * byte, not counting a write a crash tore (a Chronicle header still marked not-complete, of unknown length).
+     */
+    private static long unreadBytes(Segment s, long readEnd) {
+        Path newest = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(s.dir(), "*.cq4")) {
+            for (Path f : files) {
+                if (newest == null || f.getFileName().toString().compareTo(newest.getFileName().toString()) > 0) {
+                    newest = f;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("journal: cannot list {}: {}", s.dir(), e.toString());
+            return 0;
+        }
+        if (newest == null) {
+            return 0;
+        }
+        try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.READ)) {
+            long end = lastNonZero(ch) + 1;
+            if (end <= readEnd) {
+                return 0;
+            }
+            ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            if (ch.read(header, readEnd) == 4 && header.getInt(0) == TORN_HEADER) {
+                return 0; // killed mid-append: that record was never published, so its seq was never handed out
+            }
+            return end - readEnd;
+        } catch (IOException e) {
+            log.warn("journal: cannot read {}: {}", newest, e.toString());
+            return 0;
+        }
+    }
+
+    /** @return the offset of the file's last non-zero byte, or -1 */
+    private static long lastNonZero(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long end = ch.size();
+        while (end > 0) {
+            long start = Math.max(0, end - buf.capacity());
+            buf.clear().limit((int) (end - start));
+            while (buf.hasRemaining() && ch.read(buf, start + buf.position()) > 0) {
+                // fill the window
+            }
+            for (int i = buf.position() - 1; i >= 0; i--) {
+                if (buf.get(i) != 0) {
+                    return start + i;
+                }
+            }
+            end = start;
+        }
+        return -1;
     }
 
     /** Makes a directory's entries (a new segment, a renamed file) durable. */
