@@ -65,6 +65,13 @@ final class Recovery {
             }
             head = Math.max(head, s.firstSeq() - 1);
         }
+        // A trailing segment that holds nothing (a run that stopped before its first append) goes: the fresh
+        // segment of this run may need its name.
+        while (!found.isEmpty() && found.get(found.size() - 1).firstSeq() > head) {
+            Segment empty = found.remove(found.size() - 1);
+            log.info("journal: removing {}, which holds no record", empty.dir().getFileName());
+            empty.delete(false);
+        }
         for (int i = 0; i < found.size(); i++) {
             Segment s = found.get(i);
             long last = i + 1 < found.size() ? found.get(i + 1).firstSeq() - 1 : head;
@@ -89,7 +96,13 @@ final class Recovery {
         long lastCycle = Long.MIN_VALUE;
         long endCycle = Long.MIN_VALUE;
         byte[] buf = new byte[4096];
-        SingleChronicleQueue q = s.acquire();
+        SingleChronicleQueue q;
+        try {
+            q = s.acquire();
+        } catch (RuntimeException | Error e) {
+            log.error("journal: cannot open {} ({}); what it holds will be declared lost", s, e.toString());
+            return s.firstSeq() - 1 + mayHold(s, unreadBytes(s, 0));
+        }
         try (ExcerptTailer tailer = q.createTailer()) {
             lastCycle = q.lastCycle();
             while (true) {
@@ -133,14 +146,22 @@ final class Recovery {
         long head = Math.max(maxValid, s.firstSeq() + documents - 1);
         long unread = unreadBytes(s, lastCycle == endCycle ? endOfLastDocument : 0);
         if (unread > 0) {
-            // Chronicle stopped before the data ends: the bytes it could not read may hold records, some durable and
-            // delivered. Their seqs are never issued again: assume the densest packing (an upper bound).
-            long mayHold = (unread + MIN_DOCUMENT_BYTES - 1) / MIN_DOCUMENT_BYTES;
-            log.error("journal: {} has {} unreadable byte(s) after seq {}: it may hold up to {} more record(s); "
-                    + "they will be declared lost", s, unread, head, mayHold);
-            head += mayHold;
+            log.error("journal: {} has {} unreadable byte(s) after seq {}; what they hold will be declared lost", s,
+                    unread, head);
         }
-        return head;
+        return head + mayHold(s, unread);
+    }
+
+    /**
+     * Chronicle stopped before the data ends: the bytes it could not read may hold records, some durable and
+     * delivered. Their seqs are never issued again, so assume the densest packing: an upper bound.
+     */
+    private static long mayHold(Segment s, long unreadBytes) {
+        long n = (unreadBytes + MIN_DOCUMENT_BYTES - 1) / MIN_DOCUMENT_BYTES;
+        if (n > 0) {
+            log.error("journal: {} may hold up to {} more record(s) past what could be read", s, n);
+        }
+        return n;
     }
 
     /**
