@@ -30,8 +30,8 @@ final class Recovery {
 
     /** The smallest a record can take in a data file: Chronicle's 4-byte header plus an empty v1 record. */
     static final int MIN_DOCUMENT_BYTES = 4 + RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES;
-    /** A Chronicle document header as written when a document begins: not complete, length unknown. */
-    private static final int TORN_HEADER = 0x80000000;
+    /** A Chronicle document header while its document is being written: not complete, length unknown. */
+    private static final int NOT_COMPLETE_UNKNOWN_LENGTH = 0x80000000;
 
     private final JournalOptions options;
 
@@ -166,9 +166,11 @@ final class Recovery {
 
     /**
      * Bytes of the segment's newest data file past {@code readEnd} (where reading stopped) up to its last non-zero
-     * byte, not counting a write a crash tore (a Chronicle header still marked not-complete, of unknown length).
+     * byte, not counting one write a crash interrupted: at most one record's bytes behind a header Chronicle had
+     * not published yet (zero, or not-complete with unknown length).
      */
-    private static long unreadBytes(Segment s, long readEnd) {
+    private long unreadBytes(Segment s, long readEnd) {
+        int maxRecordBytes = options.maxRecordBytes();
         Path newest = null;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(s.dir(), "*.cq4")) {
             for (Path f : files) {
@@ -189,7 +191,9 @@ final class Recovery {
                 return 0;
             }
             ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            if (ch.read(header, readEnd) == 4 && header.getInt(0) == TORN_HEADER) {
+            boolean unpublished = ch.read(header, readEnd) == 4
+                    && (header.getInt(0) == 0 || header.getInt(0) == NOT_COMPLETE_UNKNOWN_LENGTH);
+            if (unpublished && end - readEnd <= 4L + maxRecordBytes) {
                 return 0; // killed mid-append: that record was never published, so its seq was never handed out
             }
             return end - readEnd;

@@ -239,6 +239,6 @@ final class Segment {
 
     @Override
     public String toString() {
-        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")" : " (active)");
+        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")" : " (from seq " + firstSeq + ")");
     }
 }
