@@ -2,15 +2,12 @@ package dev.gapless.agent.journal;
 
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
+import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.JournalConfig.Durability;
-import dev.gapless.config.JournalConfig.WhenFull;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,9 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,39 +27,28 @@ import org.slf4j.LoggerFactory;
  * and stays until every output's cursor has passed it. See {@code package-info.java} for the on-disk
  * format and the invariants this class keeps.
  *
- * <p>Appends come from many threads and are serialized by one lock; the {@link Syncer} thread forces
- * appended data to disk and advances {@link #durableSeq()}; each output reads through its own
- * {@link JournalReader}, never past the durable point.
+ * <p>Appends come from many threads and are serialized by one lock, under which the {@link JournalWriter}
+ * works; the {@link Syncer} thread forces appended data to disk and advances {@link #durableSeq()}; each
+ * output reads through its own {@link JournalReader}, never past the durable point.
  */
 public final class Journal implements AutoCloseable {
 
     /** The source of records the agent itself writes (heartbeats, loss markers). */
     public static final String AGENT_SOURCE = "_agent";
-    private static final byte[] AGENT_SOURCE_BYTES = AGENT_SOURCE.getBytes(StandardCharsets.UTF_8);
+    static final byte[] AGENT_SOURCE_BYTES = AGENT_SOURCE.getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
-    /** Free space is checked again after this many bytes appended; min_free must exceed it plus a block. */
-    private static final long SPACE_CHECK_BYTES = 1 << 20;
 
     private final JournalOptions options;
     private final JournalConfig config;
-    private final long bootMsb;
-    private final long bootLsb;
-    private final FileStore fileStore;
     private final JournalStats stats = new JournalStats();
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final List<LongSupplier> consumers = new CopyOnWriteArrayList<>();
-    private final LossLedger declared = new LossLedger();
 
-    // Appends, rolls and drops: guarded by writeLock.
+    // Appends, rolls, drops and the ledger of declared losses: guarded by writeLock.
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final RecordCodec writeCodec;
-    private Segment active;
-    private ExcerptAppender appender;
-    private long nextSeq;
-    private long bytesSinceSpaceCheck;
-    private boolean lowOnSpace;
-    private volatile boolean rollRequested;
+    private final JournalWriter writer;
+    private final LossLedger declared = new LossLedger();
 
     private volatile long headSeq;
     private final AtomicLong durableSeq = new AtomicLong();
@@ -78,22 +63,18 @@ public final class Journal implements AutoCloseable {
     private Journal(JournalOptions options, Recovery.Result recovered) throws IOException {
         this.options = options;
         this.config = options.config();
-        this.bootMsb = options.bootId().getMostSignificantBits();
-        this.bootLsb = options.bootId().getLeastSignificantBits();
-        this.fileStore = Files.getFileStore(options.dir());
-        this.writeCodec = new RecordCodec(options.maxRecordBytes());
         for (Segment s : recovered.segments()) {
             segments.put(s.firstSeq(), s);
         }
         this.headSeq = recovered.headSeq();
         this.durableSeq.set(recovered.headSeq());
-        this.nextSeq = recovered.headSeq() + 1;
-        openActiveSegment();
+        this.writer = new JournalWriter(options, stats, segments, recovered.headSeq() + 1);
         this.syncer = config.durability() == Durability.NONE ? null : new Syncer(this, config);
     }
 
     /**
-     * Opens (or creates) the journal in {@code options.dir()}, recovering what a previous run left.
+     * Opens (or creates) the journal in {@code options.dir()}, recovering what a previous run left. The first
+     * append opens a fresh segment: no run ever writes into a segment an earlier run left.
      *
      * @param minHeadSeq the journal's head is at least this (e.g. the highest cursor), so a seq a destination
      *                   already holds is never issued again even if the journal's tail was damaged
@@ -134,75 +115,72 @@ public final class Journal implements AutoCloseable {
         return first == null ? headSeq + 1 : first.getKey();
     }
 
-    /** Bytes the journal's segments take on disk. */
+    /** Bytes the journal's segments take on disk (closed segments: their files' sizes). */
     public long diskBytes() {
-        long total = 0;
-        for (Segment s : segments.values()) {
-            total += s.diskBytes();
-        }
-        return total;
+        return writer.diskBytes();
     }
 
     /**
      * Appends events, all or none.
      *
-     * @return the seqs they got, or why none was taken (full: retry once space frees)
+     * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
+     * @throws IllegalArgumentException if one event cannot fit in a record of {@code maxRecordBytes}: the input
+     *                                  must bound what it accepts; nothing of the batch was written
      */
     public AppendResult append(List<Event> events) {
         if (events.isEmpty()) {
             return new AppendResult(AppendResult.Status.APPENDED, -1, headSeq);
         }
         long bytes = 0;
-        for (Event e : events) {
-            bytes += RecordCodec.encodedLength(e.source().length(), e.message().length, e.fields().length) + 4;
+        byte[][] sources = new byte[events.size()][];
+        for (int i = 0; i < sources.length; i++) {
+            Event e = events.get(i);
+            sources[i] = e.source().getBytes(StandardCharsets.UTF_8);
+            int length = RecordCodec.encodedLength(sources[i].length, e.message().length, e.fields().length);
+            if (length > writer.maxRecordBytes() || sources[i].length > 0xFFFF) {
+                throw new IllegalArgumentException("an event of " + length + " bytes exceeds the journal's record cap of "
+                        + writer.maxRecordBytes());
+            }
+            bytes += length + 4;
         }
         writeLock.lock();
         try {
             if (closed) {
                 return AppendResult.IS_CLOSED;
             }
-            AppendResult full = makeRoom(bytes);
+            AppendResult full = writer.makeRoom(bytes, this::minConsumerSeq, declared);
             if (full != null) {
                 stats.fullRefusals.increment();
                 return full;
             }
-            long first = nextSeq;
-            for (Event e : events) {
-                write(RecordKind.EVENT, e.receivedAtNanos(), e.eventTimeNanos(), e.sourcePosition(), e.tags(),
-                        sourceBytes(e.source()), e.message(), e.fields());
+            long first = writer.nextSeq();
+            for (int i = 0; i < sources.length; i++) {
+                Event e = events.get(i);
+                writer.write(RecordKind.EVENT, e.receivedAtNanos(), e.eventTimeNanos(), e.sourcePosition(), e.tags(),
+                        sources[i], e.message(), e.fields());
             }
-            published();
-            return new AppendResult(AppendResult.Status.APPENDED, first, nextSeq - 1);
-        } catch (RuntimeException | Error e) {
-            // A write the file system could not back (disk full under a mapping) leaves Chronicle's queue wedged:
-            // give up on this segment and start a fresh one on the next append.
-            log.error("journal append failed; rolling to a new segment: {}", e.toString());
-            rollRequested = true;
-            stats.fullReason = "write_error: " + e.getMessage();
-            return AppendResult.FULL_FREE;
+            return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
+        } catch (WriteFailedException | RuntimeException | Error e) {
+            log.error("journal append refused: {}", e.toString());
+            stats.fullRefusals.increment();
+            return AppendResult.WRITE_FAILED;
         } finally {
+            published();
             writeLock.unlock();
         }
     }
 
     /**
-     * Appends a record the agent itself writes (heartbeat or loss marker). It bypasses {@code max_size}, being
-     * small and rare, but not a failed disk.
+     * Appends a record the agent itself writes (heartbeat or loss marker). It bypasses {@code max_size} and
+     * {@code min_free}, being small and rare, but not a failed disk.
      *
      * @param body the record's JSON body, given its own seq
      * @return its seq, or -1 if the journal is closed or the write failed
      */
-    public long appendAgentRecord(RecordKind kind, java.util.function.LongFunction<byte[]> body) {
+    public long appendAgentRecord(RecordKind kind, LongFunction<byte[]> body) {
         writeLock.lock();
         try {
-            if (closed) {
-                return -1;
-            }
-            return writeAgentRecord(kind, body);
-        } catch (RuntimeException | Error e) {
-            log.error("journal could not append a {} record: {}", kind.wireName(), e.toString());
-            rollRequested = true;
-            return -1;
+            return closed ? -1 : writeAgentRecord(kind, body);
         } finally {
             writeLock.unlock();
         }
@@ -210,7 +188,9 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Declares seqs {@code from..to} lost by appending a loss marker, unless that range was declared already in
-     * this run. Called by readers that met damage, and by drop_oldest.
+     * this run. Called by readers that met damage, and by outputs whose destination rejected a batch. If the
+     * marker cannot be written now (disk full), the range is not remembered: a reader meeting the hole again
+     * declares it again.
      */
     public void declareLoss(long from, long to, String reason, String output) {
         if (to < from) {
@@ -218,14 +198,14 @@ public final class Journal implements AutoCloseable {
         }
         writeLock.lock();
         try {
-            if (closed || !declared.add(from, to)) {
+            if (closed || declared.covers(from, to)) {
                 return;
             }
-            stats.lostRecords.add(to - from + 1);
             log.error("journal: seq {}..{} ({} records) lost: {}", from, to, to - from + 1, reason);
-            writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, reason, output));
-        } catch (RuntimeException | Error e) {
-            log.error("journal could not write the loss marker for seq {}..{}: {}", from, to, e.toString());
+            if (writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, reason, output)) >= 0) {
+                declared.add(from, to);
+                stats.lostRecords.add(to - from + 1);
+            }
         } finally {
             writeLock.unlock();
         }
@@ -286,7 +266,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Deletes the segments every consumer has passed. Safe to call from any thread.
+     * Deletes the segments every consumer has passed (closed for writes, last seq acknowledged by all). Safe to
+     * call from any thread; a segment a reader still holds goes when that reader lets go of it.
      *
      * @return the number of segments deleted
      */
@@ -294,7 +275,7 @@ public final class Journal implements AutoCloseable {
         long min = minConsumerSeq();
         int deleted = 0;
         for (Segment s : segments.values()) {
-            if (!s.closedForWrites() || s.lastSeq() > min) {
+            if (!s.closedForWrites() || s.retainThrough() > min) {
                 break;
             }
             writeLock.lock();
@@ -313,11 +294,16 @@ public final class Journal implements AutoCloseable {
         return deleted;
     }
 
-    /** Asks the writer to start a new segment at its next append: lets a reader move past a damaged tail. */
+    /** Asks the writer to start a new segment: lets a reader move past damage in the active segment. */
     void requestRoll() {
-        if (!rollRequested) {
-            rollRequested = true;
-            appendAgentRecord(RecordKind.HEARTBEAT, seq -> LossMarkers.rollNote(seq));
+        writeLock.lock();
+        try {
+            if (!closed) {
+                writer.requestRoll();
+                writeAgentRecord(RecordKind.HEARTBEAT, LossMarkers::rollNote);
+            }
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -362,11 +348,7 @@ public final class Journal implements AutoCloseable {
         }
         writeLock.lock();
         try {
-            if (appender != null) {
-                appender.close();
-                appender = null;
-                active.release();
-            }
+            writer.close();
             for (Segment s : segments.values()) {
                 s.close();
             }
@@ -381,129 +363,38 @@ public final class Journal implements AutoCloseable {
         return closed;
     }
 
-    // ---- writer internals: every method below runs under writeLock ----
-
-    private long writeAgentRecord(RecordKind kind, java.util.function.LongFunction<byte[]> body) {
-        if (rollRequested) {
-            roll();
-        }
-        long seq = nextSeq;
-        long now = nowNanos();
-        write(kind, now, now, -1, 0, AGENT_SOURCE_BYTES, EMPTY, body.apply(seq));
-        published();
-        return seq;
-    }
-
-    private void write(RecordKind kind, long receivedAt, long eventTime, long position, int tags, byte[] source,
-                       byte[] message, byte[] extra) {
-        ByteBuffer record = writeCodec.encode(kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position, tags,
-                source, message, extra);
-        try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(record.array(), 0, record.limit());
-        }
-        nextSeq++;
-        int written = record.limit() + 4;
-        active.addDiskBytes(written);
-        bytesSinceSpaceCheck += written;
-        stats.appendedRecords.increment();
-        stats.appendedBytes.add(written);
-    }
-
-    private void published() {
-        headSeq = nextSeq - 1;
-        if (syncer == null) {
-            durableSeq.set(headSeq);
-            signalReaders();
-        } else {
-            syncer.appended();
-        }
-    }
-
-    /** @return null when {@code bytes} fit, else why they do not */
-    private AppendResult makeRoom(long bytes) {
-        if (rollRequested || (active.diskBytes() + bytes > config.segmentSize().bytes() && nextSeq > active.firstSeq())) {
-            roll();
-        }
-        long max = config.maxSize().bytes();
-        while (diskBytes() + bytes > max) {
-            if (config.whenFull() != WhenFull.DROP_OLDEST || !dropOldest("drop_oldest")) {
-                stats.fullReason = "max_size";
-                return AppendResult.FULL_SIZE;
-            }
-        }
-        if (lowOnSpace || bytesSinceSpaceCheck >= SPACE_CHECK_BYTES) {
-            bytesSinceSpaceCheck = 0;
-            lowOnSpace = usableSpace() < config.minFree().bytes() + bytes;
-            while (lowOnSpace && config.whenFull() == WhenFull.DROP_OLDEST && dropOldest("min_free")) {
-                lowOnSpace = usableSpace() < config.minFree().bytes() + bytes;
-            }
-            if (lowOnSpace) {
-                stats.fullReason = "min_free";
-                return AppendResult.FULL_FREE;
-            }
-        }
-        stats.fullReason = null;
-        return null;
-    }
-
-    private long usableSpace() {
+    /** Under writeLock: one agent record, or -1 (logged) if it could not be written. */
+    private long writeAgentRecord(RecordKind kind, LongFunction<byte[]> body) {
+        String fullReason = stats.fullReason; // whether events fit is not this record's business
         try {
-            return fileStore.getUsableSpace();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** Deletes the oldest closed segment, declaring whatever part of it some consumer had not acknowledged. */
-    private boolean dropOldest(String reason) {
-        Segment oldest = firstSegment();
-        if (oldest == null || oldest == active) {
-            if (oldest == active && nextSeq > active.firstSeq()) {
-                roll(); // the active segment alone is over the bound: close it so it can go
-                return dropOldest(reason);
+            AppendResult room = writer.makeRoom(256, this::minConsumerSeq, declared);
+            stats.fullReason = room == AppendResult.WRITE_FAILED ? stats.fullReason : fullReason;
+            if (room == AppendResult.WRITE_FAILED) {
+                return -1;
             }
-            return false;
-        }
-        segments.remove(oldest.firstSeq(), oldest);
-        oldest.delete(true);
-        stats.droppedSegments.increment();
-        long from = Math.max(oldest.firstSeq(), minConsumerSeq() + 1);
-        long to = oldest.lastSeq();
-        if (from <= to && declared.add(from, to)) {
-            stats.lostRecords.add(to - from + 1);
-            log.error("journal full ({}): dropped seq {}..{} ({} records) before delivery", reason, from, to,
-                    to - from + 1);
-            write(RecordKind.LOSS, nowNanos(), nowNanos(), -1, 0, AGENT_SOURCE_BYTES, EMPTY,
-                    LossMarkers.body(from, to, "drop_oldest", null));
+            long seq = writer.nextSeq();
+            long now = writer.nowNanos();
+            writer.write(kind, now, now, -1, 0, AGENT_SOURCE_BYTES, EMPTY, body.apply(seq));
+            return seq;
+        } catch (WriteFailedException | RuntimeException | Error e) {
+            log.error("journal could not append a {} record: {}", kind.wireName(), e.toString());
+            return -1;
+        } finally {
             published();
         }
-        return true;
     }
 
-    private void roll() {
-        rollRequested = false;
-        Segment old = active;
-        appender.close();
-        appender = null;
-        old.lastSeq(nextSeq - 1);
-        old.release();
-        old.diskBytes(old.measureDiskBytes());
-        openActiveSegment();
-    }
-
-    private void openActiveSegment() {
-        Path dir = options.dir().resolve(Segment.dirName(nextSeq));
-        try {
-            Files.createDirectories(dir);
-            Recovery.fsyncDirectory(options.dir());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create journal segment " + dir + ": " + e.getMessage(), e);
+    /** Under writeLock: makes every seq handed out so far visible (to the syncer, or at once under none). */
+    private void published() {
+        long head = writer.nextSeq() - 1;
+        if (head == headSeq) {
+            return;
         }
-        Segment s = new Segment(dir, nextSeq, options.blockSize());
-        appender = s.acquire().createAppender();
-        appender.singleThreadedCheckDisabled(true); // every use is under writeLock
-        segments.put(s.firstSeq(), s);
-        active = s;
+        headSeq = head;
+        if (syncer == null) {
+            durableSeq.set(head);
+            signalReaders();
+        }
     }
 
     private long minConsumerSeq() {
@@ -512,15 +403,6 @@ public final class Journal implements AutoCloseable {
             min = Math.min(min, c.getAsLong());
         }
         return min == Long.MAX_VALUE ? headSeq : min;
-    }
-
-    private long nowNanos() {
-        java.time.Instant now = options.clock().instant();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private static byte[] sourceBytes(String source) {
-        return source.getBytes(StandardCharsets.UTF_8);
     }
 
     private void signalReaders() {

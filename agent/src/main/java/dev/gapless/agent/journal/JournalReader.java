@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,8 @@ public final class JournalReader implements AutoCloseable {
     private Segment segment;
     private ExcerptTailer tailer;
     private byte[] buf = new byte[64 * 1024];
-    private boolean corruptSinceLastGood;
+    // Records skipped as corrupt since the last good one: a hole exactly that wide is theirs, a wider one a tail's.
+    private long corruptSinceLastGood;
     private long stuckSince = -1;
 
     JournalReader(Journal journal, String name, long ackedSeq, RecordCodec codec) {
@@ -103,15 +105,15 @@ public final class JournalReader implements AutoCloseable {
                 return Step.STOP;
             }
             if (r.seq() > expectedNext) {
-                journal.declareLoss(expectedNext, r.seq() - 1, corruptSinceLastGood ? "corrupt_record" : "missing_records",
-                        null);
+                journal.declareLoss(expectedNext, r.seq() - 1, "corrupt_record", null);
             }
-            corruptSinceLastGood = false;
+            corruptSinceLastGood = 0;
             expectedNext = r.seq() + 1;
             out.add(r);
             return Step.DELIVERED;
-        } catch (RuntimeException e) {
-            // Chronicle could not parse the segment past this point: treat the rest as a damaged tail.
+        } catch (RuntimeException | InternalError | AssertionError e) {
+            // Chronicle could not parse the segment past this point (an exception; an InternalError for a mapped page
+            // the file system cannot back; its own assertions when run with -ea): treat the rest as a damaged tail.
             log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
             return leaveDamagedSegment();
         }
@@ -121,11 +123,12 @@ public final class JournalReader implements AutoCloseable {
         Segment next = journal.segmentAfter(segment);
         if (next != null && segment.closedForWrites()) {
             if (expectedNext < next.firstSeq()) {
-                journal.declareLoss(expectedNext, next.firstSeq() - 1,
-                        corruptSinceLastGood ? "corrupt_record" : "damaged_tail", null);
+                boolean allCorrupt = next.firstSeq() - expectedNext == corruptSinceLastGood;
+                journal.declareLoss(expectedNext, next.firstSeq() - 1, allCorrupt ? "corrupt_record" : "damaged_tail",
+                        null);
                 expectedNext = next.firstSeq();
             }
-            corruptSinceLastGood = false;
+            corruptSinceLastGood = 0;
             detach();
             return Step.SKIPPED;
         }
@@ -158,7 +161,7 @@ public final class JournalReader implements AutoCloseable {
 
     private void corrupt(String why) {
         journal.stats().corruptRecords.increment();
-        corruptSinceLastGood = true;
+        corruptSinceLastGood++;
         log.error("journal reader {}: skipping a corrupt record in {} after seq {}: {}", name, segment,
                 expectedNext - 1, why);
     }
@@ -173,18 +176,38 @@ public final class JournalReader implements AutoCloseable {
                 return false;
             }
             if (first.firstSeq() > expectedNext) {
-                journal.declareLoss(expectedNext, first.firstSeq() - 1, "missing_segment", null);
+                journal.declareLoss(expectedNext, first.firstSeq() - 1, "damaged_tail", null);
                 expectedNext = first.firstSeq();
             }
             s = first;
         }
+        SingleChronicleQueue queue;
         try {
-            tailer = s.acquire().createTailer();
+            queue = s.acquire();
         } catch (IllegalStateException deletedMeanwhile) {
             return false;
+        } catch (RuntimeException | Error e) {
+            return unreadable(s, e);
+        }
+        try {
+            tailer = queue.createTailer();
+        } catch (RuntimeException | Error e) {
+            s.release();
+            return unreadable(s, e);
         }
         segment = s;
         return true;
+    }
+
+    /** A segment Chronicle cannot open: once a later one exists, declare what it held and go on there. */
+    private boolean unreadable(Segment s, Throwable e) {
+        log.error("journal reader {}: cannot read {}: {}", name, s, e.toString());
+        Segment next = journal.segmentAfter(s);
+        if (next != null && expectedNext < next.firstSeq()) {
+            journal.declareLoss(expectedNext, next.firstSeq() - 1, "damaged_tail", null);
+            expectedNext = next.firstSeq();
+        }
+        return false;
     }
 
     private void detach() {

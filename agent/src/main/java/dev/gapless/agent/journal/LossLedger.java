@@ -14,10 +14,15 @@ final class LossLedger {
     static final int MAX_RANGES = 1024;
     private final TreeMap<Long, Long> ranges = new TreeMap<>();
 
+    /** @return true if {@code from..to} lies within one range declared before */
+    boolean covers(long from, long to) {
+        Map.Entry<Long, Long> floor = ranges.floorEntry(from);
+        return floor != null && floor.getValue() >= to;
+    }
+
     /** @return true if {@code from..to} was not wholly declared before (and now is) */
     boolean add(long from, long to) {
-        Map.Entry<Long, Long> floor = ranges.floorEntry(from);
-        if (floor != null && floor.getValue() >= to) {
+        if (covers(from, to)) {
             return false;
         }
         ranges.put(from, Math.max(to, ranges.getOrDefault(from, to)));

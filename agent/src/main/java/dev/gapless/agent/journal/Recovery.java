@@ -2,6 +2,7 @@ package dev.gapless.agent.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
 final class Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    /** The smallest a record can take in a data file: Chronicle's 4-byte header plus an empty v1 record. */
+    static final int MIN_DOCUMENT_BYTES = 4 + RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES;
+    /** A Chronicle document header while its document is being written: not complete, length unknown. */
+    private static final int NOT_COMPLETE_UNKNOWN_LENGTH = 0x80000000;
 
     private final JournalOptions options;
 
@@ -59,6 +65,13 @@ final class Recovery {
             }
             head = Math.max(head, s.firstSeq() - 1);
         }
+        // A trailing segment that holds nothing (a run that stopped before its first append) goes: the fresh
+        // segment of this run may need its name.
+        while (!found.isEmpty() && found.get(found.size() - 1).firstSeq() > head) {
+            Segment empty = found.remove(found.size() - 1);
+            log.info("journal: removing {}, which holds no record", empty.dir().getFileName());
+            empty.delete(false);
+        }
         for (int i = 0; i < found.size(); i++) {
             Segment s = found.get(i);
             long last = i + 1 < found.size() ? found.get(i + 1).firstSeq() - 1 : head;
@@ -79,16 +92,31 @@ final class Recovery {
         long maxValid = s.firstSeq() - 1;
         long documents = 0;
         long corrupt = 0;
+        long endOfLastDocument = 0; // in the newest cycle file, metadata documents included
+        long lastCycle = Long.MIN_VALUE;
+        long endCycle = Long.MIN_VALUE;
         byte[] buf = new byte[4096];
-        SingleChronicleQueue q = s.acquire();
+        SingleChronicleQueue q;
+        try {
+            q = s.acquire();
+        } catch (RuntimeException | Error e) {
+            log.error("journal: cannot open {} ({}); what it holds will be declared lost", s, e.toString());
+            return s.firstSeq() - 1 + mayHold(s, unreadBytes(s, 0));
+        }
         try (ExcerptTailer tailer = q.createTailer()) {
+            lastCycle = q.lastCycle();
             while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
+                try (DocumentContext dc = tailer.readingDocument(true)) {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    documents++;
                     Bytes<?> bytes = dc.wire().bytes();
+                    endCycle = tailer.cycle();
+                    endOfLastDocument = bytes.readLimit();
+                    if (dc.isMetaData()) {
+                        continue;
+                    }
+                    documents++;
                     long len = bytes.readRemaining();
                     if (len > codec.maxRecordBytes()) {
                         corrupt++;
@@ -105,7 +133,7 @@ final class Recovery {
                     }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             log.error("journal: {} is damaged past seq {} ({}); its remainder will be declared lost", s, maxValid,
                     e.toString());
         } finally {
@@ -115,7 +143,84 @@ final class Recovery {
         if (corrupt > 0) {
             log.error("journal: {} holds {} record(s) that fail their checks", s, corrupt);
         }
-        return Math.max(maxValid, s.firstSeq() + documents - 1);
+        long head = Math.max(maxValid, s.firstSeq() + documents - 1);
+        long unread = unreadBytes(s, lastCycle == endCycle ? endOfLastDocument : 0);
+        if (unread > 0) {
+            log.error("journal: {} has {} unreadable byte(s) after seq {}; what they hold will be declared lost", s,
+                    unread, head);
+        }
+        return head + mayHold(s, unread);
+    }
+
+    /**
+     * Chronicle stopped before the data ends: the bytes it could not read may hold records, some durable and
+     * delivered. Their seqs are never issued again, so assume the densest packing: an upper bound.
+     */
+    private static long mayHold(Segment s, long unreadBytes) {
+        long n = (unreadBytes + MIN_DOCUMENT_BYTES - 1) / MIN_DOCUMENT_BYTES;
+        if (n > 0) {
+            log.error("journal: {} may hold up to {} more record(s) past what could be read", s, n);
+        }
+        return n;
+    }
+
+    /**
+     * Bytes of the segment's newest data file past {@code readEnd} (where reading stopped) up to its last non-zero
+     * byte, not counting one write a crash interrupted: at most one record's bytes behind a header Chronicle had
+     * not published yet (zero, or not-complete with unknown length).
+     */
+    private long unreadBytes(Segment s, long readEnd) {
+        int maxRecordBytes = options.maxRecordBytes();
+        Path newest = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(s.dir(), "*.cq4")) {
+            for (Path f : files) {
+                if (newest == null || f.getFileName().toString().compareTo(newest.getFileName().toString()) > 0) {
+                    newest = f;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("journal: cannot list {}: {}", s.dir(), e.toString());
+            return 0;
+        }
+        if (newest == null) {
+            return 0;
+        }
+        try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.READ)) {
+            long end = lastNonZero(ch) + 1;
+            if (end <= readEnd) {
+                return 0;
+            }
+            ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            boolean unpublished = ch.read(header, readEnd) == 4
+                    && (header.getInt(0) == 0 || header.getInt(0) == NOT_COMPLETE_UNKNOWN_LENGTH);
+            if (unpublished && end - readEnd <= 4L + maxRecordBytes) {
+                return 0; // killed mid-append: that record was never published, so its seq was never handed out
+            }
+            return end - readEnd;
+        } catch (IOException e) {
+            log.warn("journal: cannot read {}: {}", newest, e.toString());
+            return 0;
+        }
+    }
+
+    /** @return the offset of the file's last non-zero byte, or -1 */
+    private static long lastNonZero(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long end = ch.size();
+        while (end > 0) {
+            long start = Math.max(0, end - buf.capacity());
+            buf.clear().limit((int) (end - start));
+            while (buf.hasRemaining() && ch.read(buf, start + buf.position()) > 0) {
+                // fill the window
+            }
+            for (int i = buf.position() - 1; i >= 0; i--) {
+                if (buf.get(i) != 0) {
+                    return start + i;
+                }
+            }
+            end = start;
+        }
+        return -1;
     }
 
     /** Makes a directory's entries (a new segment, a renamed file) durable. */

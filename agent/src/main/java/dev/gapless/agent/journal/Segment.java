@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -27,9 +28,13 @@ final class Segment {
     private SingleChronicleQueue queue;
     private int users;
     private boolean deleteWhenUnused;
+    // Channels the syncer forces through, guarded by itself; once closed for deletion, never reopened (an open
+    // channel to a deleted file would hold its space).
     private final Map<Path, FileChannel> forceChannels = new HashMap<>();
+    private boolean channelsClosed;
     // Set once the writer moved on: the last sequence number this segment holds.
     private volatile long lastSeq = -1;
+    private volatile long retainThrough = -1;
     // Bytes the segment takes on disk: appended bytes while active, file sizes once closed.
     private volatile long diskBytes;
     private volatile boolean forcedComplete;
@@ -71,7 +76,18 @@ final class Segment {
     }
 
     void lastSeq(long seq) {
+        this.retainThrough = seq;
         this.lastSeq = seq;
+    }
+
+    /** The last seq consumers must pass before retention may delete this segment. */
+    long retainThrough() {
+        return retainThrough;
+    }
+
+    /** Lowers {@link #retainThrough()} below a burnt seq at the end: nobody can pass a record that never was. */
+    void retainThrough(long seq) {
+        this.retainThrough = seq;
     }
 
     boolean closedForWrites() {
@@ -137,18 +153,29 @@ final class Segment {
         return deleteWhenUnused;
     }
 
-    /** Forces every file of the segment to disk (fdatasync). */
+    /**
+     * Forces every file of the segment to disk (fdatasync), and the segment's directory when a file is new to
+     * it, so a file Chronicle created survives a power loss too.
+     */
     void force() throws IOException {
         synchronized (forceChannels) {
+            if (channelsClosed) {
+                throw new NoSuchFileException(dir.toString(), null, "segment deleted");
+            }
+            boolean newFile = false;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{cq4,cq4t}")) {
                 for (Path f : files) {
                     FileChannel ch = forceChannels.get(f);
                     if (ch == null) {
                         ch = FileChannel.open(f, StandardOpenOption.WRITE);
                         forceChannels.put(f, ch);
+                        newFile = true;
                     }
                     ch.force(false);
                 }
+            }
+            if (newFile) {
+                Recovery.fsyncDirectory(dir);
             }
         }
     }
@@ -176,6 +203,9 @@ final class Segment {
     }
 
     private void closeAndDelete() {
+        synchronized (forceChannels) {
+            channelsClosed = true;
+        }
         close();
         try {
             if (Files.exists(dir)) {
@@ -209,6 +239,6 @@ final class Segment {
 
     @Override
     public String toString() {
-        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")" : " (active)");
+        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")" : " (from seq " + firstSeq + ")");
     }
 }

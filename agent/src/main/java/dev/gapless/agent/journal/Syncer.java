@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class Syncer {
 
     private static final Logger log = LoggerFactory.getLogger(Syncer.class);
+    /** The least wait before retrying a force that failed. */
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Journal journal;
     private final Durability durability;
@@ -44,11 +46,6 @@ final class Syncer {
 
     void start() {
         thread.start();
-    }
-
-    /** Called under the journal's write lock after every append. */
-    void appended() {
-        // The batch timer polls; nothing to do per append.
     }
 
     CompletableFuture<Void> waitFor(long seq) {
@@ -99,11 +96,13 @@ final class Syncer {
 
     private void run() {
         long lastForce = System.nanoTime();
+        boolean failed = false;
         while (running) {
             lock.lock();
             try {
-                long due = lastForce + intervalNanos - System.nanoTime();
-                boolean urgent = durability == Durability.FSYNC && !waiters.isEmpty();
+                // After a failed force, wait a full interval (at least RETRY_NANOS) instead of spinning on it.
+                long due = lastForce + (failed ? Math.max(intervalNanos, RETRY_NANOS) : intervalNanos) - System.nanoTime();
+                boolean urgent = durability == Durability.FSYNC && !waiters.isEmpty() && !failed;
                 if (!urgent && due > 0) {
                     wake.awaitNanos(due);
                     continue;
@@ -114,15 +113,19 @@ final class Syncer {
                 lock.unlock();
             }
             lastForce = System.nanoTime();
-            forceOnce();
+            failed = !forceOnce();
         }
     }
 
-    /** One round: force what was appended so far, then publish it as durable. */
-    void forceOnce() {
+    /**
+     * One round: force what was appended so far, then publish it as durable.
+     *
+     * @return false if a force failed (the durable point did not move)
+     */
+    boolean forceOnce() {
         long target = journal.headSeq();
         if (target <= journal.durableSeq()) {
-            return;
+            return true;
         }
         long start = System.nanoTime();
         for (Segment s : journal.segments()) {
@@ -143,7 +146,7 @@ final class Syncer {
             } catch (IOException e) {
                 // The durable point does not move: acknowledgements keep waiting, inputs back-pressure.
                 log.error("journal force failed on {}: {}; acknowledgements wait", s, e.toString());
-                return;
+                return false;
             }
         }
         JournalStats stats = journal.stats();
@@ -151,6 +154,7 @@ final class Syncer {
         stats.lastForceNanos.set(System.nanoTime() - start);
         journal.durableThrough(target);
         completeThrough(target);
+        return true;
     }
 
     private void completeThrough(long durable) {

@@ -108,6 +108,38 @@ class JournalTest {
         }
     }
 
+    @Test
+    void rejectsAnOversizedEventBeforeWritingAnythingOfItsBatch() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>(events("a", 0, 2));
+            batch.add(dev.gapless.agent.event.Event.line("t", 0, 0, new byte[JournalTestSupport.MAX_RECORD], 0));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(batch))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record cap");
+            assertThat(j.headSeq()).isZero();
+            assertThat(j.append(events("b", 0, 1)).firstSeq()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void restartsWithoutAppendsLeaveNoEmptySegmentsAndSeqsContinue() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            j.append(events("a", 0, 3));
+        }
+        for (int i = 0; i < 3; i++) {
+            try (Journal j = open(dir, smallConfig())) {
+                assertThat(j.headSeq()).isEqualTo(3);
+            }
+        }
+        try (Journal j = open(dir, smallConfig())) {
+            AppendResult r = j.append(events("b", 0, 1));
+            assertThat(r.firstSeq()).isEqualTo(4);
+            j.whenDurable(4).get(5, TimeUnit.SECONDS);
+            assertThat(readAll(j, 0, 4)).extracting(JournalTestSupport::text).containsExactly("a0", "a1", "a2", "b0");
+            assertThat(j.stats().lostRecords.sum()).isZero();
+        }
+        assertThat(countSegments()).isEqualTo(2);
+    }
+
     private long countSegments() throws java.io.IOException {
         try (var s = Files.list(dir)) {
             return s.filter(Files::isDirectory).count();

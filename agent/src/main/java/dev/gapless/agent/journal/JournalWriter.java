@@ -1,0 +1,273 @@
+package dev.gapless.agent.journal;
+
+import dev.gapless.agent.event.RecordKind;
+import dev.gapless.config.JournalConfig;
+import dev.gapless.config.JournalConfig.WhenFull;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.LongSupplier;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal's writing half: the active segment and its appender, the next seq, rolling, and making room
+ * (max_size, min_free, drop_oldest). Every method runs under the journal's write lock.
+ *
+ * <p>Invariant: a seq is handed to exactly one write attempt. A write the file system could not back (disk full
+ * under a mapping surfaces as an {@link InternalError}) burns its seq and closes the segment for writes, since
+ * Chronicle leaves that queue wedged; the next append opens a fresh segment. A burnt seq is never reused: a
+ * reader finds it missing (or corrupt) and declares it.
+ */
+final class JournalWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
+    /** Free space is checked again after this many bytes appended; min_free must exceed it plus a block. */
+    static final long SPACE_CHECK_BYTES = 1 << 20;
+
+    /** A write failed; the seq it was given is burnt and the segment closed for writes. */
+    static final class WriteFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WriteFailedException(String message, Throwable cause) {
+            super(message, cause, false, false);
+        }
+    }
+
+    private final JournalOptions options;
+    private final JournalConfig config;
+    private final JournalStats stats;
+    private final FileStore fileStore;
+    private final ConcurrentSkipListMap<Long, Segment> segments;
+    private final RecordCodec codec;
+    private final long bootMsb;
+    private final long bootLsb;
+
+    /** The newest segment; writable only while {@link #appender} is not null. */
+    private Segment active;
+    private ExcerptAppender appender;
+    private long nextSeq;
+    private long bytesSinceSpaceCheck;
+    private boolean lowOnSpace;
+    private boolean rollRequested;
+
+    JournalWriter(JournalOptions options, JournalStats stats, ConcurrentSkipListMap<Long, Segment> segments,
+                  long nextSeq) throws IOException {
+        this.options = options;
+        this.config = options.config();
+        this.stats = stats;
+        this.fileStore = Files.getFileStore(options.dir());
+        this.segments = segments;
+        this.codec = new RecordCodec(options.maxRecordBytes());
+        this.bootMsb = options.bootId().getMostSignificantBits();
+        this.bootLsb = options.bootId().getLeastSignificantBits();
+        this.nextSeq = nextSeq;
+    }
+
+    long nextSeq() {
+        return nextSeq;
+    }
+
+    int maxRecordBytes() {
+        return codec.maxRecordBytes();
+    }
+
+    void requestRoll() {
+        rollRequested = true;
+    }
+
+    /**
+     * Opens a writable segment if there is none, rolls by size, and applies max_size and min_free.
+     *
+     * @param minConsumerSeq the lowest seq every consumer acknowledged, for what drop_oldest must declare
+     * @return null when {@code bytes} fit, else why they do not
+     */
+    AppendResult makeRoom(long bytes, LongSupplier minConsumerSeq, LossLedger declared) throws WriteFailedException {
+        if (appender != null && (rollRequested
+                || (active.diskBytes() + bytes > config.segmentSize().bytes() && nextSeq > active.firstSeq()))) {
+            closeActive();
+        }
+        long max = config.maxSize().bytes();
+        while (diskBytes() + bytes > max) {
+            if (config.whenFull() != WhenFull.DROP_OLDEST || !dropOldest("drop_oldest", minConsumerSeq, declared)) {
+                stats.fullReason = "max_size";
+                return AppendResult.FULL_SIZE;
+            }
+        }
+        if (lowOnSpace || bytesSinceSpaceCheck >= SPACE_CHECK_BYTES || appender == null) {
+            bytesSinceSpaceCheck = 0;
+            long need = config.minFree().bytes() + bytes;
+            lowOnSpace = usableSpace() < need;
+            while (lowOnSpace && config.whenFull() == WhenFull.DROP_OLDEST
+                    && dropOldest("min_free", minConsumerSeq, declared)) {
+                lowOnSpace = usableSpace() < need;
+            }
+            if (lowOnSpace) {
+                stats.fullReason = "min_free";
+                return AppendResult.FULL_FREE;
+            }
+        }
+        if (appender == null) {
+            try {
+                openActiveSegment();
+            } catch (RuntimeException | Error e) {
+                log.error("journal cannot open a new segment at seq {}: {}", nextSeq, e.toString());
+                lowOnSpace = true;
+                stats.fullReason = "write_error: " + e.getMessage();
+                return AppendResult.WRITE_FAILED;
+            }
+        }
+        stats.fullReason = null;
+        return null;
+    }
+
+    /** Writes one record with the next seq. */
+    void write(RecordKind kind, long receivedAt, long eventTime, long position, int tags, byte[] source,
+               byte[] message, byte[] extra) throws WriteFailedException {
+        if (appender == null) {
+            throw new WriteFailedException("no writable segment", null);
+        }
+        ByteBuffer record = codec.encode(kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position, tags,
+                source, message, extra);
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(record.array(), 0, record.limit());
+        } catch (RuntimeException | Error e) {
+            // The record may be torn, missing, or even whole: its seq is never handed out again.
+            long burnt = nextSeq++;
+            log.error("journal write of seq {} failed ({}); closing {} for writes", burnt, e.toString(), active);
+            stats.fullReason = "write_error: " + e.getMessage();
+            lowOnSpace = true; // check the disk before touching a mapping again
+            Segment failed = active;
+            closeActive();
+            failed.retainThrough(burnt - 1);
+            throw new WriteFailedException("journal write failed: " + e, e);
+        }
+        nextSeq++;
+        int written = record.limit() + 4;
+        active.addDiskBytes(written);
+        bytesSinceSpaceCheck += written;
+        stats.appendedRecords.increment();
+        stats.appendedBytes.add(written);
+    }
+
+    /** Bytes the journal's segments take on disk. */
+    long diskBytes() {
+        long total = 0;
+        for (Segment s : segments.values()) {
+            total += s.diskBytes();
+        }
+        return total;
+    }
+
+    /** Closes the active segment for writes; never throws (a wedged queue is left for deletion). */
+    void closeActive() {
+        rollRequested = false;
+        if (appender == null) {
+            return;
+        }
+        Segment old = active;
+        try {
+            appender.close();
+        } catch (RuntimeException | Error e) {
+            log.warn("journal: closing the appender of {} failed: {}", old, e.toString());
+        }
+        appender = null;
+        old.lastSeq(nextSeq - 1);
+        try {
+            old.release();
+        } catch (RuntimeException | Error e) {
+            log.warn("journal: releasing {} failed: {}", old, e.toString());
+        }
+        old.diskBytes(Math.max(old.diskBytes(), old.measureDiskBytes()));
+    }
+
+    private void openActiveSegment() {
+        Path dir = options.dir().resolve(Segment.dirName(nextSeq));
+        Segment s = new Segment(dir, nextSeq, options.blockSize());
+        try {
+            Files.createDirectories(dir);
+            Recovery.fsyncDirectory(options.dir());
+            ExcerptAppender a = s.acquire().createAppender();
+            a.singleThreadedCheckDisabled(true); // every use is under the journal's write lock
+            appender = a;
+        } catch (IOException e) {
+            removeFailed(s);
+            throw new IllegalStateException("cannot create journal segment " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            removeFailed(s);
+            throw e;
+        }
+        segments.put(s.firstSeq(), s);
+        active = s;
+    }
+
+    /** A segment that failed to open holds no record: remove it whole, so the next attempt starts clean. */
+    private static void removeFailed(Segment s) {
+        try {
+            s.delete(false);
+        } catch (RuntimeException | Error cleanup) {
+            log.warn("journal: cannot remove the failed segment {}: {}", s.dir(), cleanup.toString());
+        }
+    }
+
+    /**
+     * Deletes the oldest segment and writes a loss marker for whatever part of it some consumer had not
+     * acknowledged (the marker goes into a writable segment, opened if need be).
+     */
+    private boolean dropOldest(String reason, LongSupplier minConsumerSeq, LossLedger declared)
+            throws WriteFailedException {
+        Map.Entry<Long, Segment> first = segments.firstEntry();
+        if (first == null) {
+            return false;
+        }
+        Segment oldest = first.getValue();
+        if (oldest == active && appender != null) {
+            if (nextSeq == active.firstSeq()) {
+                return false; // only an empty writable segment is left
+            }
+            closeActive(); // the active segment alone is over the bound: close it so it can go
+        }
+        segments.remove(oldest.firstSeq(), oldest);
+        oldest.delete(true);
+        stats.droppedSegments.increment();
+        long from = Math.max(oldest.firstSeq(), minConsumerSeq.getAsLong() + 1);
+        long to = oldest.lastSeq();
+        if (from <= to && !declared.covers(from, to)) {
+            log.error("journal full ({}): dropped seq {}..{} ({} records) before delivery", reason, from, to,
+                    to - from + 1);
+            if (appender == null) {
+                openActiveSegment();
+            }
+            long now = nowNanos();
+            write(RecordKind.LOSS, now, now, -1, 0, Journal.AGENT_SOURCE_BYTES, new byte[0],
+                    LossMarkers.body(from, to, reason, null));
+            declared.add(from, to);
+            stats.lostRecords.add(to - from + 1);
+        }
+        return true;
+    }
+
+    long nowNanos() {
+        java.time.Instant now = options.clock().instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private long usableSpace() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Closes the appender; for shutdown. */
+    void close() {
+        closeActive();
+    }
+}

@@ -1,0 +1,112 @@
+/**
+ * The agent's durable journal: every accepted event is appended here, and forced to disk, before any source is
+ * acknowledged; it leaves only after every output's destination acknowledged it (or, under
+ * {@code when_full: drop_oldest}, with a loss marker naming what went).
+ *
+ * <h2>On-disk format</h2>
+ *
+ * <p><b>Segments.</b> {@code <data_dir>/journal/} holds one directory per segment, named by the segment's first seq
+ * as 20 decimal digits ({@code 00000000000000000001/}); anything else there is ignored with a warning. A segment
+ * directory holds one Chronicle Queue (binary wire, roll cycle {@code FAST_DAILY}, block size
+ * {@link dev.gapless.agent.journal.JournalOptions#blockSize()}): data files {@code yyyyMMdd'F'.cq4} (one per UTC day
+ * the segment was written in) and Chronicle's {@code metadata.cq4t} (its write lock and file listing). Each
+ * Chronicle document is one journal record; Chronicle frames it with a 4-byte little-endian header (bit 31 "not
+ * complete", bit 30 "metadata", bits 0–29 the length). A segment is written by one run only and rolls after about
+ * {@code segment_size} bytes.
+ *
+ * <p><b>Record format v1</b> ({@link dev.gapless.agent.journal.RecordCodec}), little-endian, pinned by
+ * {@code src/test/resources/golden/record-v1.hex}:
+ * <pre>
+ * offset size field
+ *      0    1 version         u8, 1
+ *      1    1 kind            u8: 0 event, 1 heartbeat, 2 loss
+ *      2    2 tags            u16, {@code Tags} bits
+ *      4    4 length          u32, the whole record including the trailer
+ *      8    8 seq             i64
+ *     16    8 boot id         high 64 bits of the UUID of the run that wrote it
+ *     24    8 boot id         low 64 bits
+ *     32    8 received_at     i64, epoch nanoseconds
+ *     40    8 event_time      i64, epoch nanoseconds
+ *     48    8 source position i64, e.g. a file offset after the line; -1 when none
+ *     56    2 source length   u16 (S)
+ *     58    4 message length  u32 (M)
+ *     62    4 extra length    u32 (X)
+ *     66    S source          UTF-8 input id ({@code _agent} for the agent's own records)
+ *   66+S    M message         the event's bytes as received
+ * 66+S+M    X extra           UTF-8 JSON object: an event's fields, a heartbeat's or loss marker's body
+ *  L-4      4 CRC32C          u32 over bytes 0 .. L-5
+ * </pre>
+ * A loss marker's body is {@code {"from_seq":F,"to_seq":T,"count":N,"reason":"R"}} (plus {@code "output"} for
+ * {@code rejected}); R is one of the envelope's reasons ({@code drop_oldest}, {@code min_free},
+ * {@code corrupt_record}, {@code damaged_tail}, {@code rejected}).
+ *
+ * <p><b>Cursor file v1</b> ({@link dev.gapless.agent.journal.CursorStore}), {@code <data_dir>/cursors/<output>.cursor},
+ * 24 bytes little-endian, pinned by {@code golden/cursor-v1.hex}: magic {@code "GLCR"} (4), version u8 = 1, three
+ * zero bytes, seq i64 (the last seq the destination acknowledged), four reserved zero bytes, CRC32C u32 of bytes
+ * 0..19. Replaced atomically (write {@code .tmp}, fsync, rename, fsync the directory). A file that fails any check is
+ * reported as an {@link java.io.IOException} naming the file, never read as zero. (A file input's read position,
+ * {@code inputs/<input>.checkpoint}, is the file input's own format, documented in its package.)
+ *
+ * <h2>Invariants</h2>
+ * <ol>
+ * <li><b>Dense seq.</b> Every record, whatever its kind, takes the next seq. Within a segment records are in seq
+ * order, and a segment's first seq is one past the last seq handed out before it. The only holes are seqs that
+ * were handed out and then lost (a burnt write, a damaged tail, a dropped or corrupt record), and every one a
+ * reader meets is declared by a loss marker naming it.</li>
+ * <li><b>A seq is never issued twice</b>, across restarts too. At open the head is the highest of: the last valid
+ * record's seq; the newest segment's first seq plus the number of documents Chronicle shows in it, minus one; an
+ * upper bound of what bytes Chronicle could not read may hold (one record per 74 bytes, see "damaged tail"); and
+ * the caller's floor (the highest cursor). A seq given to a write that failed is burnt, never reused.</li>
+ * <li><b>Durable point.</b> {@code durableSeq <= headSeq}. It moves only after an fdatasync of every file of every
+ * segment holding seqs up to it completed (and of the segment directory when a file is new to it). Under
+ * {@code batch} a force runs at least every {@code sync_interval} while data waits; under {@code fsync} as soon as
+ * an acknowledgement waits; under {@code none} the head is the durable point at once (survives the agent's crash,
+ * not the machine's). {@code whenDurable(seq)} completes only then; readers never deliver past it.</li>
+ * <li><b>Fresh segment per start.</b> No run appends to a segment an earlier run left: a damaged Chronicle tail is
+ * silent and sticky (later appends to that queue stay invisible), so each run starts a new queue directory. A
+ * trailing segment that holds nothing is removed at open, as its name may be needed.</li>
+ * <li><b>Deletion.</b> Segments are deleted whole, and only (a) by retention, once closed for writes and every
+ * registered consumer acknowledged its last seq (less a burnt seq at its end), or (b) by {@code drop_oldest} at
+ * {@code max_size} or {@code min_free}, after which a loss marker names the part no consumer had acknowledged. A
+ * segment a reader still has open is removed when that reader moves on.</li>
+ * <li><b>Loss is declared, never silent.</b> A reader never stops at damage: it skips, declares the hole with a
+ * loss marker, and goes on. One range is declared once per run however many outputs meet it (a bounded ledger; past
+ * it, a repeat declaration is possible and harmless).</li>
+ * </ol>
+ *
+ * <h2>At each limit</h2>
+ * <ul>
+ * <li><b>Max record</b> ({@code maxRecordBytes}): an event that cannot fit makes {@code append} throw
+ * {@link java.lang.IllegalArgumentException} before anything of the batch is written; inputs bound what they
+ * accept below it. On read, a document longer than the cap or shorter than a header is a corrupt record.</li>
+ * <li><b>{@code max_size}</b>: counted as the closed segments' file sizes (Chronicle's files may extend up to a block
+ * past the data) plus the bytes appended to the active one. {@code block}: the append returns
+ * {@code FULL_MAX_SIZE} and takes nothing; retry once retention freed space. {@code drop_oldest}: the oldest
+ * segment is deleted and a {@code drop_oldest} loss marker names its unacknowledged range. A dropped segment a
+ * lagging reader holds open stays on disk until that reader moves on.</li>
+ * <li><b>{@code min_free}</b>: the file system's usable space is checked after every 1 MiB appended, on every
+ * append once it was found low, and before a segment is opened. Below {@code min_free} plus the batch, the append
+ * returns {@code FULL_MIN_FREE} ({@code block}) or the oldest segments are dropped with reason {@code min_free}.
+ * Set it above 1 MiB plus a block so the file system never fills between two checks.</li>
+ * <li><b>Force failure</b>: logged at ERROR; the durable point does not move, acknowledgements wait, inputs are
+ * back-pressured; the force is retried after {@code max(sync_interval, 100 ms)}.</li>
+ * <li><b>Corrupt record</b> (CRC, length, version or kind wrong): the reader skips it, counts it in
+ * {@code JournalStats.corruptRecords} (once per reader that meets it) and declares exactly its seq
+ * ({@code corrupt_record}); the records around it are delivered in order.</li>
+ * <li><b>Damaged tail</b>: Chronicle stops reading without an error. At open, bytes past the last readable document
+ * up to the data file's last non-zero byte are taken to hold up to one record per 74 bytes, and the head moves past
+ * them (so the declared {@code count} is an upper bound). Readers deliver what precedes the damage, then declare
+ * {@code damaged_tail} from there to the next segment's first seq minus one. A write a crash interrupted (an
+ * unpublished Chronicle header, zero or not-complete, with at most one record behind it) is not damage: its seq was
+ * never handed out to anyone. A segment Chronicle cannot open at all is declared the same way.</li>
+ * <li><b>Disk full</b> (the file system filled despite {@code min_free}, or {@code min_free: 0B}): observed on tmpfs
+ * with Chronicle 2026.4, the write to a mapped page the file system cannot back raises
+ * {@link java.lang.InternalError} ("a fault occurred in a recent unsafe memory access operation") in the appending
+ * thread; the JVM lives on but that queue is wedged. The journal burns the seq, closes the segment for writes and
+ * returns {@code WRITE_FAILED}; later appends check the free space first and open a fresh segment once there is
+ * room; everything written before reads back. The burnt seq is declared {@code damaged_tail} by readers although
+ * its event was refused (and is resent by its source). The JVM guarantees this only for faults inside Unsafe
+ * accesses, which is where Chronicle writes; a fault elsewhere would be a SIGBUS crash, so keep {@code min_free}.</li>
+ * </ul>
+ */
+package dev.gapless.agent.journal;
