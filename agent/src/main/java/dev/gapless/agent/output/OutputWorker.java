@@ -32,6 +32,8 @@ public final class OutputWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputWorker.class);
     /** How long an idle worker waits for new durable records before looking again. */
     private static final long IDLE_WAIT_MS = 200;
+    /** How often a reader that sees no record although the journal holds later ones looks again. */
+    private static final long STUCK_POLL_MS = 20;
     /** How long a rejection waits for its loss marker to be durable before the cursor moves on regardless. */
     static final long LOSS_DURABLE_WAIT_SECONDS = 10;
 
@@ -241,7 +243,13 @@ public final class OutputWorker implements AutoCloseable {
         int max = batchConfig.maxEvents();
         long maxBytes = batchConfig.maxBytes().bytes();
         if (reader.read(max, maxBytes, records) == 0) {
-            journal.awaitDurableAfter(reader.nextSeq() - 1, IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (journal.durableSeq() >= reader.nextSeq()) {
+                // Durable records the reader cannot see yet (damage it is stepping over): look again shortly
+                // instead of spinning, since the durable point will not move to wake us.
+                TimeUnit.MILLISECONDS.sleep(STUCK_POLL_MS);
+            } else {
+                journal.awaitDurableAfter(reader.nextSeq() - 1, IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
             return false;
         }
         long bytes = encodedBytes(0);
