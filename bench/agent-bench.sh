@@ -61,6 +61,8 @@ javac -d "$TOOLS" "$ROOT"/bench/harness/{Sink,Gen,JfrHot}.java
 
 json() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" "$2"; }
 ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"; }
+minflt() { awk '{sub(/^.*\) /, ""); print $8}' "/proc/$1/stat"; }
+metric() { curl -s --max-time 2 "http://$1/metrics/prometheus" | awk -v m="$2" '$1 == m && !done {print $2; done = 1}' || true; }
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 wait_file() { # FILE SECONDS PID-that-must-live
     local i
@@ -121,6 +123,8 @@ YAML
     wait_file "$dir/data/run/listeners.json" 60 "$agent"
     local port
     port="$(sed -n 's/.*"bench":"127\.0\.0\.1:\([0-9]*\)".*/\1/p' "$dir/data/run/listeners.json")"
+    local admin
+    admin="$(sed -n 's/.*"admin":"\(127\.0\.0\.1:[0-9]*\)".*/\1/p' "$dir/data/run/listeners.json")"
     [[ -n "$port" ]] || { echo "no input port in $(cat "$dir/data/run/listeners.json")" >&2; return 1; }
 
     if [[ "$WARMUP" -gt 0 ]]; then
@@ -128,14 +132,22 @@ YAML
         wait_file "$dir/sink.json.warm" "$TIMEOUT" "$sink"
         sleep 1 # let the syncer, GC and the output go idle
     fi
-    local load cpu0 cpu1
+    local load cpu0 cpu1 flt0 flt1 forces0 forces1
     load="$(cut -d' ' -f1 /proc/loadavg)"
     thread_ticks "$agent" "$dir/threads0"
-    cpu0="$(ticks "$agent")"
+    forces0="$(metric "$admin" gapless_journal_forces)"
+    cpu0="$(ticks "$agent")"; flt0="$(minflt "$agent")"
+    # The duration of the latest force, sampled every 100 ms while the measured lines flow.
+    (while kill -0 "$sink" 2>/dev/null; do metric "$admin" gapless_journal_last_force_seconds; sleep 0.1; done \
+        > "$dir/force-seconds.txt") &
+    local sampler=$!
+    PIDS+=("$sampler")
     java -cp "$TOOLS" Gen 127.0.0.1 "$port" "$LINES" "$SIZE" "$RATE" > "$dir/gen.json"
     local rc=0
     wait "$sink" || rc=$?
-    cpu1="$(ticks "$agent")"
+    cpu1="$(ticks "$agent")"; flt1="$(minflt "$agent")"
+    forces1="$(metric "$admin" gapless_journal_forces)"
+    wait "$sampler" 2>/dev/null || true
     thread_ticks "$agent" "$dir/threads1"
     [[ $rc -eq 0 ]] || { echo "sink incomplete (exit $rc): $(cat "$dir/sink.json" 2>/dev/null)" >&2; return 1; }
     local hwm rss anon file
@@ -162,6 +174,9 @@ YAML
     tail -1 "$WORK/results.tsv" | awk -v rss="$rss" -v anon="$anon" -v file="$file" '{
         printf "%-5s run %d: %9.0f events/s  %6.1f MiB/s  agent CPU %5.2f s  peak RSS %5.1f MiB (at end: RSS %.0f = anon %.0f + file %.0f MiB)  latency p50 %.1f ms p99 %.1f ms max %.1f ms  (load %s)\n",
             $2, $3, $4, $5, $6, $7, rss / 1024, anon / 1024, file / 1024, $8, $9, $10, $11 }'
+    awk -v f0="$forces0" -v f1="$forces1" -v m0="$flt0" -v m1="$flt1" -v n="$LINES" -v gen="$(json send_seconds "$dir/gen.json")" '
+        { v[NR] = $1 * 1000 } END { printf "        generator done after %.2f s; %d forces, force duration median %.1f ms max %.1f ms; %.2f minor page faults per event\n",
+            gen, f1 - f0, NR ? v[int((NR + 1) / 2)] : -1, NR ? v[NR] : -1, (m1 - m0) / n }' <(sort -g "$dir/force-seconds.txt")
     # Agent threads by CPU over the measured phase (top 6).
     awk -v hz="$HZ" 'FILENAME ~ /names$/ { nid = $1; $1 = ""; sub(/^ /, ""); name[nid] = $0; next }
         FILENAME ~ /threads0$/ { t0[$1] = $2; next }
