@@ -12,6 +12,7 @@
 #   RATE [0]          lines/s, 0 = as fast as the agent takes them (latency then includes queueing)
 #   BATCH_EVENTS [10000]  the output's batch.max_events      MAX_WAIT [20ms]  its batch.max_wait
 #   PROFILE [0]       1: record JFR (settings=profile) and print the hot spots (bench/harness/JfrHot.java)
+#   NMT [0]           1: native memory tracking; prints the JVM's committed memory by category at the end
 #   TIMEOUT [180]     seconds a run may take  KEEP [0]  1: keep the work folder (logs, config, JFR)
 #   GAPLESS_AGENT_OPTS  extra JVM options for the agent (as for bin/gapless)
 # Results are appended to $RESULTS [bench/target/agent-bench.tsv]; a summary (median, min-max) ends the output.
@@ -114,6 +115,9 @@ outputs:
     batch: { max_events: $BATCH_EVENTS, max_bytes: 8MiB, max_wait: $MAX_WAIT }
 YAML
     local opts="${GAPLESS_AGENT_OPTS:-}"
+    if [[ "${NMT:-0}" == 1 ]]; then
+        opts="$opts -XX:NativeMemoryTracking=summary"
+    fi
     if [[ "$PROFILE" == 1 ]]; then
         opts="$opts -XX:StartFlightRecording=name=bench,settings=profile,filename=$dir/agent.jfr"
     fi
@@ -154,6 +158,11 @@ YAML
     hwm="$(status_kib "$agent" VmHWM)"; rss="$(status_kib "$agent" VmRSS)"
     anon="$(status_kib "$agent" RssAnon)"; file="$(status_kib "$agent" RssFile)"
     jcmd "$agent" GC.heap_info > "$dir/heap.txt" 2>&1 || true
+    if [[ "${NMT:-0}" == 1 ]]; then
+        jcmd "$agent" VM.native_memory summary > "$dir/nmt.txt" 2>&1 || true
+        sed -n 's/^\(-  *[A-Za-z][A-Za-z ]*\|Total\).*committed=\([0-9]*\)KB.*/\1 \2/p' "$dir/nmt.txt" \
+            | awk '{ kb = $NF; $NF = ""; sub(/^- */, ""); if (kb >= 1024) printf "        NMT committed %6.1f MiB  %s\n", kb / 1024, $0 }'
+    fi
     if [[ "$PROFILE" == 1 ]]; then
         jcmd "$agent" JFR.dump name=bench filename="$dir/agent.jfr" > /dev/null
     fi
