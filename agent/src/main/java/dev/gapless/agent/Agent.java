@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
-    /** How long a stop waits for each output's in-flight attempt. */
+    /** How long a stop waits, in all, for the outputs' in-flight attempts. */
     private static final long OUTPUT_STOP_MS = 5_000;
 
     private final GaplessConfig config;
@@ -236,9 +236,16 @@ public final class Agent implements AutoCloseable {
         inputs.forEach(Input::close);
         if (scheduler != null) {
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        // One deadline for all outputs: a wedged one costs the stop at most OUTPUT_STOP_MS, not that per output.
+        long deadline = System.currentTimeMillis() + OUTPUT_STOP_MS;
         for (OutputWorker w : outputs) {
-            w.stop(OUTPUT_STOP_MS);
+            w.stop(Math.max(1, deadline - System.currentTimeMillis()));
         }
         if (admin != null) {
             admin.close();

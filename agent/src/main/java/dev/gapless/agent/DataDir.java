@@ -117,6 +117,11 @@ final class DataDir implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lock == null) {
+            // never held the data dir: the run files are another agent's
+            closeQuietly();
+            return;
+        }
         try {
             Files.deleteIfExists(run().resolve("agent.pid"));
             Files.deleteIfExists(run().resolve("listeners.json"));
@@ -128,6 +133,16 @@ final class DataDir implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // the lock dies with the process anyway
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException ignored) {
+            // nothing was held
         }
     }
 }

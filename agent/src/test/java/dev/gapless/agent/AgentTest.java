@@ -49,6 +49,9 @@ class AgentTest {
                     .hasMessageContaining("another agent is running on data_dir")
                     .hasMessageContaining("pid " + ProcessHandle.current().pid());
             second.close();
+            assertThat(dir.resolve("data/run/agent.pid")).as("the second agent leaves the first one's run files")
+                    .exists();
+            assertThat(dir.resolve("data/run/listeners.json")).exists();
             assertThat(first.journal().append(java.util.List.of(dev.gapless.agent.event.Event.line("app", -1, 1,
                     "still mine".getBytes(StandardCharsets.UTF_8), 0))).appended())
                     .as("the first agent's journal is untouched").isTrue();

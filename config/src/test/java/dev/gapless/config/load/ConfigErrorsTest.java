@@ -296,6 +296,14 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void refusesCredentialsInAUrlSinceTheyWouldShowInHealthAndLogs() {
+        ConfigError e = onlyError("outputs:\n  - {type: http, id: a, url: \"https://user:secret@example.com/in\"}\n");
+
+        assertThat(e.path()).isEqualTo("outputs[0].url");
+        assertThat(e.message()).contains("credentials in the URL").doesNotContain("secret");
+    }
+
+    @Test
     void refusesAnUnquotedIpv6AddressAsASyntaxError() {
         ConfigError e = onlyError("admin:\n  listen: [::1]:9680\n");
 

@@ -195,6 +195,11 @@ final class Values {
         if (uri.getHost() == null) {
             throw t.invalid("expected " + expected + " with a valid host name, got '" + t.value() + "'");
         }
+        if (uri.getRawUserInfo() != null) {
+            // user:password@ would be shown in /health and logs, and is not sent as authentication
+            throw t.invalid("credentials in the URL are not used and would be shown in /health and logs; "
+                    + "put them in headers (e.g. Authorization: \"Basic ${CREDENTIALS}\")");
+        }
         return uri;
     }
 
