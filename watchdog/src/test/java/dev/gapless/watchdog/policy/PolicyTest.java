@@ -253,6 +253,24 @@ class PolicyTest {
     }
 
     @Test
+    void destinationRejectingEveryBatchIsRefusesAlertThoughTheCursorMovesAndNothingFails() {
+        long[] acked = {100};
+        var rejecting = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(acked[0] += 1000, 0, 61_000L, 100L, null, 0, "rejected"))));
+        assertThat(repeat(2, rejecting)).isEmpty();
+        assertThat(repeat(10, rejecting)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_REFUSES);
+            assertThat(x.output()).isEqualTo("central");
+        });
+        assertThat(step(answered(health("b1", Map.of("central", out(acked[0] += 1000, 0, 10L, 10L, null, 0, null))))))
+                .singleElement().satisfies(x -> {
+                    assertThat(x.action()).isEqualTo(Action.RESOLVED);
+                    assertThat(x.cause()).isEqualTo(Cause.DESTINATION_REFUSES);
+                });
+    }
+
+    @Test
     void refusalsShorterThanStallTimeoutAreNotYetAnAlert() {
         assertThat(repeat(10, () -> answered(
                 health("b1", Map.of("central", out(100, 50, 30_000L, 1_000L, null, 12, "rejected"))),
