@@ -29,6 +29,7 @@ import dev.gapless.watchdog.supervisor.ThreadDumper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -157,6 +158,8 @@ public final class Watchdog implements AutoCloseable {
     }
 
     Observation observe() {
+        // The probe's time is when it looked: its own latency must not age what it saw.
+        Instant at = clock.instant();
         boolean alive = supervisor.alive();
         metrics.probes.inc();
         Optional<HealthResult> health = Optional.empty();
@@ -176,11 +179,11 @@ public final class Watchdog implements AutoCloseable {
         if (!alive || health.map(r -> !r.ok()).orElse(true)) {
             metrics.probeFailures.inc();
         }
-        return new Observation(clock.instant(), alive, health, dests);
+        return new Observation(at, alive, health, dests);
     }
 
     /** @param decidedAt the probe's time: the incident's time, whatever the action then takes (dump, stop) */
-    private void execute(Decision d, java.time.Instant decidedAt) {
+    private void execute(Decision d, Instant decidedAt) {
         metrics.decisions(d.cause()).inc();
         OptionalLong pidNow = supervisor.pid();
         Long pid = pidNow.isPresent() ? pidNow.getAsLong() : null;
