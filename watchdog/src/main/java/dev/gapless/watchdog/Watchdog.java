@@ -200,6 +200,7 @@ public final class Watchdog implements AutoCloseable {
         if (d.action().restarts()) {
             try {
                 taken = "restart: " + supervisor.restart();
+                policy.agentStarted(clock.instant());
                 metrics.restarts.inc();
             } catch (IOException | RuntimeException e) {
                 taken = "restart failed: " + e.getMessage();

@@ -157,6 +157,15 @@ public final class Policy {
         lastAcked.clear();
     }
 
+    /**
+     * The supervisor has (re)started the agent at {@code at}: the start grace counts from here, not from the
+     * decision, since stopping the old agent may have taken up to stop_timeout.
+     */
+    public void agentStarted(Instant at) {
+        startedAt = at;
+        answeredSinceStart = false;
+    }
+
     private void noticeBoot(AgentHealth h, Instant now, List<Decision> out) {
         String boot = h.bootId() != null ? h.bootId() : "pid:" + h.pid();
         if (lastBoot != null && !lastBoot.equals(boot)) {

@@ -178,6 +178,18 @@ class PolicyTest {
     }
 
     @Test
+    void startGraceCountsFromWhenTheRestartedAgentStartedNotFromTheDecision() {
+        assertThat(step(gone())).singleElement().extracting(Decision::cause).isEqualTo(Cause.CRASH);
+        // Stopping the old agent took 65 s (past the 60 s grace): the new one started only now.
+        now = now.plusSeconds(65);
+        agentNow += 65_000;
+        policy.agentStarted(now);
+        assertThat(repeat(12, this::timedOut)).as("the new agent's grace").isEmpty();
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        assertThat(step(timedOut())).singleElement().extracting(Decision::cause).isEqualTo(Cause.WEDGED);
+    }
+
+    @Test
     void backlogWithNoAckAndNoAttemptIsUploaderWedged() {
         var o = (java.util.function.Supplier<Observation>) () ->
                 answered(health("b1", Map.of("central", out(100, 50, 61_000L, 61_000L, null, 0, null))), Map.of("central", UP));
