@@ -281,5 +281,23 @@ final class WatchdogRig implements AutoCloseable {
         AgentProcesses.killAll(config, dataDir); // adopted or left-behind agents, found by config and pid file
         receiver.close();
         webhook.close();
+        keepLogs();
+    }
+
+    /** Copies the logs and the incident journal to target/watchdog-it/&lt;folder&gt;: the temp folder is deleted. */
+    private void keepLogs() throws IOException {
+        Path keep = Path.of("target", "watchdog-it", dir.getFileName().toString());
+        Files.createDirectories(keep);
+        for (Path p : new Path[] {agentOut(), incidentsFile()}) {
+            if (Files.exists(p)) {
+                Files.copy(p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        try (var logs = Files.list(dir)) {
+            for (Path p : logs.filter(f -> f.toString().endsWith(".log")).toList()) {
+                Files.copy(p, keep.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("logs kept in " + keep.toAbsolutePath());
     }
 }

@@ -23,11 +23,12 @@ final class Findings {
     /**
      * @param advanced outputs whose acked_seq moved since the previous probe of the same boot: they are making progress
      */
-    static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced) {
+    static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced,
+                                    Map<String, Long> reachableSince) {
         List<Finding> found = new ArrayList<>();
         for (Map.Entry<String, AgentHealth.Output> e : h.outputs().entrySet()) {
             Finding f = output(e.getKey(), e.getValue(), h, o.destinations().get(e.getKey()), s.stallTimeout(),
-                    advanced.contains(e.getKey()));
+                    advanced.contains(e.getKey()), reachableSince.get(e.getKey()));
             if (f != null) {
                 found.add(f);
             }
@@ -63,10 +64,11 @@ final class Findings {
     /**
      * The output rows of the decision table, in the order they are tested.
      *
-     * @param advanced acked_seq moved since the previous probe: progress, unless what moved it was rejections
+     * @param advanced       acked_seq moved since the previous probe: progress, unless what moved it was rejections
+     * @param reachableSince the agent's clock since when the watchdog's probes reach the destination, or null
      */
     static Finding output(String id, AgentHealth.Output out, AgentHealth h, DestinationStatus dest, Duration stall,
-                          boolean advanced) {
+                          boolean advanced, Long reachableSince) {
         long stallMs = stall.toMillis();
         long sinceAck = h.now() - (out.lastAckAt() != null ? out.lastAckAt() : h.startedAt());
         // A destination that rejects every batch (e.g. HTTP 401) drains the backlog into the dead-letter file
@@ -97,7 +99,10 @@ final class Findings {
             } else if (sinceAck >= stallMs && ("refused".equals(kind) || "rejected".equals(kind))) {
                 cause = Cause.DESTINATION_REFUSES;
             } else if (sinceAck >= stallMs && Boolean.TRUE.equals(reachable)
-                    && ("unreachable".equals(kind) || "timeout".equals(kind))) {
+                    && ("unreachable".equals(kind) || "timeout".equals(kind))
+                    // A destination that just came back: the agent's last failure may predate it (it waits out its
+                    // retry backoff). Only a failure after the watchdog reached the destination is the agent's.
+                    && reachableSince != null && out.lastAttemptAt() != null && out.lastAttemptAt() > reachableSince) {
                 cause = Cause.AGENT_SIDE_FAULT; // the agent cannot reach what the watchdog reaches
             }
         }

@@ -294,11 +294,22 @@ class PolicyTest {
         var o = (java.util.function.Supplier<Observation>) () -> answered(
                 health("b1", Map.of("central", out(100, 50, 61_000L, 1_000L, null, 30, "unreachable"))),
                 Map.of("central", UP));
-        assertThat(repeat(2, o)).isEmpty();
+        // The first probe that reaches the destination cannot blame an attempt that failed before it.
+        assertThat(repeat(3, o)).isEmpty();
         assertThat(step(o.get())).singleElement().satisfies(x -> {
             assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
             assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
         });
+    }
+
+    @Test
+    void destinationThatCameBackWhileTheAgentWaitsOutItsBackoffIsNoAgentSideFault() {
+        // The agent's last attempt failed 20 s ago (before the destination came back); it retries in its own time.
+        long failedAt = agentNow - 20_000;
+        var waiting = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 61_000L, agentNow - failedAt, null, 9, "unreachable"))),
+                Map.of("central", UP));
+        assertThat(repeat(10, waiting)).isEmpty();
     }
 
     @Test
