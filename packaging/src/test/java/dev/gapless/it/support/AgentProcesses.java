@@ -30,6 +30,27 @@ public final class AgentProcesses {
                 .toList();
     }
 
+    /**
+     * Agents of this config that have {@code <data_dir>/agent.lock} open (Linux: {@code /proc/<pid>/fd}): those that
+     * own, or are trying to take, the data_dir. An agent that closed it is on its way out and touches nothing.
+     */
+    public static List<ProcessHandle> holdingDataDir(Path config, Path dataDir) {
+        Path lock = dataDir.resolve("agent.lock").toAbsolutePath();
+        return agents(config).stream().filter(p -> {
+            try (var fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
+                return fds.anyMatch(fd -> {
+                    try {
+                        return Files.readSymbolicLink(fd).equals(lock);
+                    } catch (Exception e) {
+                        return false; // closed meanwhile
+                    }
+                });
+            } catch (Exception e) {
+                return false; // exited meanwhile
+            }
+        }).toList();
+    }
+
     /** The pid in {@code <data_dir>/run/agent.pid}, if any. */
     public static OptionalLong pidFile(Path dataDir) {
         try {

@@ -63,6 +63,32 @@ public record SeqLedger(long maxSeq, int distinct, int duplicates, int events, l
         return new SeqLedger(max, copies.size(), duplicates, events, missing, declared, List.copyOf(losses));
     }
 
+    /** The seqs in 1..max neither received nor declared lost (to check them against, e.g., a dead-letter file). */
+    public static List<Long> missingSeqs(List<String> lines) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        List<JsonNode> losses = new ArrayList<>();
+        long max = 0;
+        for (String l : lines) {
+            try {
+                JsonNode n = JSON.readTree(l);
+                seen.add(n.path("seq").asLong());
+                max = Math.max(max, n.path("seq").asLong());
+                if ("loss".equals(n.path("kind").asText())) {
+                    losses.add(n);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("not an envelope: " + l, e);
+            }
+        }
+        List<Long> missing = new ArrayList<>();
+        for (long s = 1; s <= max; s++) {
+            if (!seen.contains(s) && !declaredLost(losses, s)) {
+                missing.add(s);
+            }
+        }
+        return missing;
+    }
+
     private static boolean declaredLost(List<JsonNode> losses, long seq) {
         for (JsonNode l : losses) {
             JsonNode loss = l.path("loss");

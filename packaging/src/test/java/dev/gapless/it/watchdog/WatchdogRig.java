@@ -163,6 +163,23 @@ final class WatchdogRig implements AutoCloseable {
         return s;
     }
 
+    /** The watchdog's own /health when it is the process {@code pid} (watchdog-listeners.json may be a dead one's). */
+    JsonNode watchdogHealth(long pid) {
+        try {
+            String admin = JSON.readTree(dataDir.resolve("run/watchdog-listeners.json").toFile()).path("admin")
+                    .asText(null);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + admin + "/health"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode n = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+            return n != null && n.path("pid").asLong() == pid ? n : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     OptionalLong agentPid() {
         return AgentProcesses.pidFile(dataDir);
     }
