@@ -28,7 +28,8 @@ final class Scenarios {
      * What a scenario measured.
      *
      * @param detectMs  fault → the watchdog's decision (incident time)
-     * @param repairMs  fault → the first batch the destination accepted after the repair
+     * @param repairMs  wedge → the first batch accepted after the restart; for an outage (not the agent's to
+     *                  repair), the destination back → the first batch it accepted
      * @param decision  the incident that decided
      * @param ledger    what the destination received, by seq
      * @param head      the journal head the destination had to reach
@@ -132,7 +133,7 @@ final class Scenarios {
             throw new AssertionError("the agent was restarted during " + outage + ": incidents " + rig.incidents());
         }
         return new Figures(outage.cause + " " + outage.name().toLowerCase() + " (stall " + rig.settings.stallTimeout()
-                + ")", Duration.between(broke, time(alert)).toMillis(), repaired - broke.toEpochMilli(), alert,
+                + ")", Duration.between(broke, time(alert)).toMillis(), repaired - fixed.toEpochMilli(), alert,
                 awaitLedger(rig, head), head, rig.incidents().stream().filter(restarts()).count(), sender.written());
     }
 
