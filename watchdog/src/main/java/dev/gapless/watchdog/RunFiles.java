@@ -5,10 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.HostPort;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -39,6 +44,37 @@ public final class RunFiles {
 
     public Path agentPidFile() {
         return runDir.resolve("agent.pid");
+    }
+
+    /** {@code <data_dir>/agent.lock}: held by the running agent (a second one refuses to start). */
+    public Path agentLock() {
+        return runDir.getParent().resolve("agent.lock");
+    }
+
+    /**
+     * Whether an agent holds {@code agent.lock} now. Tested by taking the lock and letting it go at once (the
+     * agent locks with {@code FileChannel.tryLock} too, so both see the same lock); only the watchdog starts agents,
+     * so nobody else is racing for it in that instant.
+     */
+    public boolean agentLockHeld() {
+        try (FileChannel ch = FileChannel.open(agentLock(), StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | OverlappingFileLockException e) {
+            return true; // cannot tell: assume an agent, so none is started on top of it
+        }
+    }
+
+    /** Removes {@code agent.pid} and {@code listeners.json} left by an agent that is gone (killed: no cleanup). */
+    public void clearStaleAgentFiles() throws IOException {
+        Files.deleteIfExists(agentPidFile());
+        Files.deleteIfExists(runDir.resolve("listeners.json"));
     }
 
     /** The pid the agent wrote, when the file exists and holds a number. */

@@ -29,6 +29,7 @@ import dev.gapless.watchdog.supervisor.ThreadDumper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -122,14 +123,27 @@ public final class Watchdog implements AutoCloseable {
     public synchronized void start() throws IOException {
         open();
         loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gapless-watchdog-probe"));
-        long ms = wc.probeInterval().toMillis();
-        loop.scheduleWithFixedDelay(() -> {
-            try {
-                runOnce();
-            } catch (Throwable t) { // the loop must outlive any one bad probe
-                LOG.error("probe failed", t);
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        loop.schedule(this::tick, wc.probeInterval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One probe, then the next one probe_interval after this one <em>started</em>: probe latency does not
+     * stretch the cadence, so a condition is confirmed within stall_timeout + unhealthy_probes × probe_interval.
+     * A probe that overran (health_timeout, a restart) is followed at once, never by a burst of catch-up probes.
+     */
+    private void tick() {
+        long started = System.nanoTime();
+        try {
+            runOnce();
+        } catch (Throwable t) { // the loop must outlive any one bad probe
+            LOG.error("probe failed", t);
+        }
+        long next = Math.max(0, wc.probeInterval().toNanos() - (System.nanoTime() - started));
+        try {
+            loop.schedule(this::tick, next, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     /** One probe: observe, decide, act. */
@@ -137,13 +151,15 @@ public final class Watchdog implements AutoCloseable {
         Observation o = observe();
         List<Decision> decisions = policy.decide(o);
         for (Decision d : decisions) {
-            execute(d);
+            execute(d, o.at());
         }
         lastProbe = probeSummary(o);
         return decisions;
     }
 
     Observation observe() {
+        // The probe's time is when it looked: its own latency must not age what it saw.
+        Instant at = clock.instant();
         boolean alive = supervisor.alive();
         metrics.probes.inc();
         Optional<HealthResult> health = Optional.empty();
@@ -163,10 +179,11 @@ public final class Watchdog implements AutoCloseable {
         if (!alive || health.map(r -> !r.ok()).orElse(true)) {
             metrics.probeFailures.inc();
         }
-        return new Observation(clock.instant(), alive, health, dests);
+        return new Observation(at, alive, health, dests);
     }
 
-    private void execute(Decision d) {
+    /** @param decidedAt the probe's time: the incident's time, whatever the action then takes (dump, stop) */
+    private void execute(Decision d, Instant decidedAt) {
         metrics.decisions(d.cause()).inc();
         OptionalLong pidNow = supervisor.pid();
         Long pid = pidNow.isPresent() ? pidNow.getAsLong() : null;
@@ -183,6 +200,7 @@ public final class Watchdog implements AutoCloseable {
         if (d.action().restarts()) {
             try {
                 taken = "restart: " + supervisor.restart();
+                policy.agentStarted(clock.instant());
                 metrics.restarts.inc();
             } catch (IOException | RuntimeException e) {
                 taken = "restart failed: " + e.getMessage();
@@ -194,7 +212,7 @@ public final class Watchdog implements AutoCloseable {
         } else {
             taken = d.action() == Action.RESOLVED ? "resolved" : "recorded";
         }
-        Incident incident = new Incident(clock.instant(), d, taken, pid, dump);
+        Incident incident = new Incident(decidedAt, d, taken, pid, dump);
         try {
             journal.append(incident);
         } catch (IOException e) {

@@ -101,10 +101,6 @@ class WatchdogTest {
             ex.close();
         });
         agentAdmin.start();
-        Path run = dataDir.resolve("run");
-        Files.createDirectories(run);
-        Files.writeString(run.resolve("listeners.json"),
-                "{\"admin\":\"127.0.0.1:" + agentAdmin.getAddress().getPort() + "\"}");
         webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         webhook.createContext("/alert", ex -> {
             alerts.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -112,6 +108,14 @@ class WatchdogTest {
             ex.close();
         });
         webhook.start();
+    }
+
+    /** What a real agent does once started (the watchdog clears a gone agent's run files before a start). */
+    void agentWritesListeners() throws Exception {
+        Path run = dataDir.resolve("run");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("listeners.json"),
+                "{\"admin\":\"127.0.0.1:" + agentAdmin.getAddress().getPort() + "\"}");
     }
 
     GaplessConfig config() {
@@ -131,6 +135,7 @@ class WatchdogTest {
         supervisor = (ChildSupervisor) Main.supervisor(c, dataDir.resolve("gapless.yaml"), false, Map.of());
         watchdog = new Watchdog(c, supervisor, clock);
         watchdog.open();
+        agentWritesListeners();
     }
 
     List<Decision> step() {
@@ -161,6 +166,7 @@ class WatchdogTest {
         long second = supervisor.pid().getAsLong();
         assertThat(second).isNotEqualTo(first);
         assertThat(supervisor.alive()).isTrue();
+        agentWritesListeners();
         assertThat(step()).isEmpty(); // the new boot is ours: not counted twice
 
         Path incidents = dataDir.resolve("watchdog/incidents.jsonl");

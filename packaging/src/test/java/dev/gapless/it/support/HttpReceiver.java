@@ -19,6 +19,8 @@ public final class HttpReceiver implements AutoCloseable {
 
     private final List<String> lines = new ArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
+    /** Epoch ms of every accepted (200) POST to /ingest, in order; guarded by {@code lines}. */
+    private final List<Long> acceptedAt = new ArrayList<>();
     private volatile int status = 200;
     private int port;
     private HttpServer server;
@@ -52,6 +54,7 @@ public final class HttpReceiver implements AutoCloseable {
                             lines.add(line);
                         }
                     }
+                    acceptedAt.add(System.currentTimeMillis());
                 }
             }
             exchange.sendResponseHeaders(answer, -1);
@@ -89,6 +92,13 @@ public final class HttpReceiver implements AutoCloseable {
     public List<String> lines() {
         synchronized (lines) {
             return new ArrayList<>(lines);
+        }
+    }
+
+    /** When the first batch at or after {@code epochMs} was accepted (epoch ms), or -1 if none yet. */
+    public long firstAcceptedAtOrAfter(long epochMs) {
+        synchronized (lines) {
+            return acceptedAt.stream().filter(t -> t >= epochMs).findFirst().orElse(-1L);
         }
     }
 

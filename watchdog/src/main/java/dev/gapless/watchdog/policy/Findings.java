@@ -23,14 +23,14 @@ final class Findings {
     /**
      * @param advanced outputs whose acked_seq moved since the previous probe of the same boot: they are making progress
      */
-    static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced) {
+    static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced,
+                                    Map<String, Long> reachableSince) {
         List<Finding> found = new ArrayList<>();
         for (Map.Entry<String, AgentHealth.Output> e : h.outputs().entrySet()) {
-            if (!advanced.contains(e.getKey())) {
-                Finding f = output(e.getKey(), e.getValue(), h, o.destinations().get(e.getKey()), s.stallTimeout());
-                if (f != null) {
-                    found.add(f);
-                }
+            Finding f = output(e.getKey(), e.getValue(), h, o.destinations().get(e.getKey()), s.stallTimeout(),
+                    advanced.contains(e.getKey()), reachableSince.get(e.getKey()));
+            if (f != null) {
+                found.add(f);
             }
         }
         for (Map.Entry<String, Duration> e : s.expectEventsEvery().entrySet()) {
@@ -61,13 +61,27 @@ final class Findings {
         return found;
     }
 
-    /** The output rows of the decision table, in the order they are tested. */
-    static Finding output(String id, AgentHealth.Output out, AgentHealth h, DestinationStatus dest, Duration stall) {
-        if (out.backlogEvents() <= 0) {
-            return null; // caught up: failures without backlog cost nothing
-        }
+    /**
+     * The output rows of the decision table, in the order they are tested.
+     *
+     * @param advanced       acked_seq moved since the previous probe: progress, unless what moved it was rejections
+     * @param reachableSince the agent's clock since when the watchdog's probes reach the destination, or null
+     */
+    static Finding output(String id, AgentHealth.Output out, AgentHealth h, DestinationStatus dest, Duration stall,
+                          boolean advanced, Long reachableSince) {
         long stallMs = stall.toMillis();
         long sinceAck = h.now() - (out.lastAckAt() != null ? out.lastAckAt() : h.startedAt());
+        // A destination that rejects every batch (e.g. HTTP 401) drains the backlog into the dead-letter file
+        // without a failed attempt: backlog and consecutive_failures stay low while every event is lost.
+        boolean rejecting = "rejected".equals(out.lastErrorKind()) && sinceAck >= stallMs;
+        if (rejecting) {
+            // A rejected batch moves the cursor too: acked_seq advancing is no progress here.
+            return Boolean.FALSE.equals(dest == null ? null : dest.reachable()) ? null
+                    : finding(id, Cause.DESTINATION_REFUSES, out, h, dest, stallMs, sinceAck);
+        }
+        if (advanced || out.backlogEvents() <= 0) {
+            return null; // making progress, or caught up: failures without backlog cost nothing
+        }
         long sinceAttempt = h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : h.startedAt());
         Long inFlightMs = out.inFlightSince() == null ? null : h.now() - out.inFlightSince();
         Boolean reachable = dest == null ? null : dest.reachable();
@@ -85,13 +99,21 @@ final class Findings {
             } else if (sinceAck >= stallMs && ("refused".equals(kind) || "rejected".equals(kind))) {
                 cause = Cause.DESTINATION_REFUSES;
             } else if (sinceAck >= stallMs && Boolean.TRUE.equals(reachable)
-                    && ("unreachable".equals(kind) || "timeout".equals(kind))) {
+                    && ("unreachable".equals(kind) || "timeout".equals(kind))
+                    // A destination that just came back: the agent's last failure may predate it (it waits out its
+                    // retry backoff). Only a failure after the watchdog reached the destination is the agent's.
+                    && reachableSince != null && out.lastAttemptAt() != null && out.lastAttemptAt() > reachableSince) {
                 cause = Cause.AGENT_SIDE_FAULT; // the agent cannot reach what the watchdog reaches
             }
         }
-        if (cause == null) {
-            return null;
-        }
+        return cause == null ? null : finding(id, cause, out, h, dest, stallMs, sinceAck);
+    }
+
+    private static Finding finding(String id, Cause cause, AgentHealth.Output out, AgentHealth h,
+                                   DestinationStatus dest, long stallMs, long sinceAck) {
+        long sinceAttempt = h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : h.startedAt());
+        Long inFlightMs = out.inFlightSince() == null ? null : h.now() - out.inFlightSince();
+        Boolean reachable = dest == null ? null : dest.reachable();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("backlog_events", out.backlogEvents());
         d.put("acked_seq", out.ackedSeq());

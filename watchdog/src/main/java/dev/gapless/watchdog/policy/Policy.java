@@ -35,6 +35,11 @@ public final class Policy {
     private final Map<String, Streak> streaks = new LinkedHashMap<>();
     /** acked_seq per output at the previous answer of the current boot. */
     private final Map<String, Long> lastAcked = new HashMap<>();
+    /**
+     * Per output, the agent's clock ({@code now}) at the first of the probes in a row in which the watchdog reached
+     * the destination: only an attempt that failed after it can be blamed on the agent.
+     */
+    private final Map<String, Long> reachableSince = new HashMap<>();
     private String lastBoot;
     private boolean expectBootChange;
     private Instant startedAt;
@@ -73,7 +78,15 @@ public final class Policy {
                     advanced.add(e.getKey());
                 }
             }
-            healthLevel = Findings.fromHealth(o, h, settings, advanced);
+            reachableSince.keySet().retainAll(o.destinations().keySet());
+            o.destinations().forEach((id, dest) -> {
+                if (dest.reachable()) {
+                    reachableSince.putIfAbsent(id, h.now());
+                } else {
+                    reachableSince.remove(id);
+                }
+            });
+            healthLevel = Findings.fromHealth(o, h, settings, advanced, reachableSince);
         }
 
         Set<String> present = new HashSet<>();
@@ -155,12 +168,23 @@ public final class Policy {
         answeredSinceStart = false;
         expectBootChange = true;
         lastAcked.clear();
+        reachableSince.clear();
+    }
+
+    /**
+     * The supervisor has (re)started the agent at {@code at}: the start grace counts from here, not from the
+     * decision, since stopping the old agent may have taken up to stop_timeout.
+     */
+    public void agentStarted(Instant at) {
+        startedAt = at;
+        answeredSinceStart = false;
     }
 
     private void noticeBoot(AgentHealth h, Instant now, List<Decision> out) {
         String boot = h.bootId() != null ? h.bootId() : "pid:" + h.pid();
         if (lastBoot != null && !lastBoot.equals(boot)) {
             lastAcked.clear();
+        reachableSince.clear();
             if (expectBootChange) {
                 expectBootChange = false;
             } else {

@@ -32,6 +32,11 @@ public record PolicySettings(
 
     /** The cap on the restart backoff: past it, restarts are at most this far apart (until the budget stops them). */
     public static final Duration MAX_RESTART_BACKOFF = Duration.ofMinutes(5);
+    /**
+     * The start grace is never shorter than this: the agent's JVM and journal take seconds to start, and a
+     * stall_timeout tuned for uploads must not have a starting agent restarted as wedged.
+     */
+    public static final Duration MIN_START_GRACE = Duration.ofSeconds(10);
     /** At or above this share of journal.max_bytes the journal counts as full. */
     public static final double JOURNAL_FULL_RATIO = 0.95;
 
@@ -47,7 +52,10 @@ public record PolicySettings(
         expectEventsEvery = Map.copyOf(expectEventsEvery);
     }
 
-    /** The start grace is stall_timeout: an agent that has not answered /health by then is judged like any other. */
+    /**
+     * The start grace is stall_timeout, at least {@link #MIN_START_GRACE}: an agent that has not answered /health
+     * by then is judged like any other.
+     */
     public static PolicySettings from(GaplessConfig config) {
         WatchdogConfig w = config.watchdog();
         Map<String, Duration> expect = new LinkedHashMap<>();
@@ -55,6 +63,7 @@ public record PolicySettings(
             in.expectEventsEvery().ifPresent(d -> expect.put(in.id(), d));
         }
         return new PolicySettings(w.supervise(), w.unhealthyProbes(), w.stallTimeout(), w.probeInterval(),
-                w.restartBudget().max(), w.restartBudget().per(), w.stallTimeout(), expect);
+                w.restartBudget().max(), w.restartBudget().per(),
+                w.stallTimeout().compareTo(MIN_START_GRACE) > 0 ? w.stallTimeout() : MIN_START_GRACE, expect);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Everything one probe saw, the only input of the policy.
  *
- * @param at           the watchdog's clock at the probe
+ * @param at           the watchdog's clock when the probe started
  * @param processAlive whether the supervised agent process exists
  * @param health       the /health probe; empty when the process was gone and /health was not asked
  * @param destinations output id → the watchdog's probe of its destination (only outputs that were probed)

@@ -24,6 +24,9 @@ public final class ChildSupervisor implements Supervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildSupervisor.class);
 
+    /** How often a held agent.lock is looked at again while waiting for the agent that holds it to exit. */
+    static final long LOCK_POLL_MS = 20;
+
     private final List<String> command;
     private final RunFiles run;
     private final Duration stopTimeout;
@@ -80,6 +83,10 @@ public final class ChildSupervisor implements Supervisor {
 
     private void launch() throws IOException {
         java.nio.file.Files.createDirectories(run.dir());
+        awaitLockFree();
+        // Whatever agent wrote these is gone: probing its stale admin address, or adopting a recycled pid, would
+        // mislead the next probes until the new agent writes its own.
+        run.clearStaleAgentFiles();
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(run.agentOut().toFile()))
@@ -89,6 +96,31 @@ public final class ChildSupervisor implements Supervisor {
         stdin = p.getOutputStream(); // held open, never written: its EOF tells the agent we are gone
         adopted = false;
         LOG.info("started the agent pid {}: {}", p.pid(), String.join(" ", command));
+    }
+
+    /**
+     * An agent that is going away (its watchdog died and closed its stdin; or killed, its lock not yet let go)
+     * still holds agent.lock: a new agent started now would refuse to start. Wait for it, up to stop_timeout;
+     * past that, start anyway (the new agent's refusal is then seen as a crash and retried with backoff).
+     */
+    private void awaitLockFree() {
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        if (!run.agentLockHeld()) {
+            return;
+        }
+        LOG.info("an agent still holds {}: waiting up to {} ms for it to exit", run.agentLock(), stopTimeout.toMillis());
+        while (run.agentLockHeld()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("{} still held after {} ms: starting the agent anyway", run.agentLock(), stopTimeout.toMillis());
+                return;
+            }
+            try {
+                Thread.sleep(LOCK_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

@@ -178,6 +178,18 @@ class PolicyTest {
     }
 
     @Test
+    void startGraceCountsFromWhenTheRestartedAgentStartedNotFromTheDecision() {
+        assertThat(step(gone())).singleElement().extracting(Decision::cause).isEqualTo(Cause.CRASH);
+        // Stopping the old agent took 65 s (past the 60 s grace): the new one started only now.
+        now = now.plusSeconds(65);
+        agentNow += 65_000;
+        policy.agentStarted(now);
+        assertThat(repeat(12, this::timedOut)).as("the new agent's grace").isEmpty();
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        assertThat(step(timedOut())).singleElement().extracting(Decision::cause).isEqualTo(Cause.WEDGED);
+    }
+
+    @Test
     void backlogWithNoAckAndNoAttemptIsUploaderWedged() {
         var o = (java.util.function.Supplier<Observation>) () ->
                 answered(health("b1", Map.of("central", out(100, 50, 61_000L, 61_000L, null, 0, null))), Map.of("central", UP));
@@ -253,6 +265,24 @@ class PolicyTest {
     }
 
     @Test
+    void destinationRejectingEveryBatchIsRefusesAlertThoughTheCursorMovesAndNothingFails() {
+        long[] acked = {100};
+        var rejecting = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(acked[0] += 1000, 0, 61_000L, 100L, null, 0, "rejected"))));
+        assertThat(repeat(2, rejecting)).isEmpty();
+        assertThat(repeat(10, rejecting)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_REFUSES);
+            assertThat(x.output()).isEqualTo("central");
+        });
+        assertThat(step(answered(health("b1", Map.of("central", out(acked[0] += 1000, 0, 10L, 10L, null, 0, null))))))
+                .singleElement().satisfies(x -> {
+                    assertThat(x.action()).isEqualTo(Action.RESOLVED);
+                    assertThat(x.cause()).isEqualTo(Cause.DESTINATION_REFUSES);
+                });
+    }
+
+    @Test
     void refusalsShorterThanStallTimeoutAreNotYetAnAlert() {
         assertThat(repeat(10, () -> answered(
                 health("b1", Map.of("central", out(100, 50, 30_000L, 1_000L, null, 12, "rejected"))),
@@ -264,11 +294,22 @@ class PolicyTest {
         var o = (java.util.function.Supplier<Observation>) () -> answered(
                 health("b1", Map.of("central", out(100, 50, 61_000L, 1_000L, null, 30, "unreachable"))),
                 Map.of("central", UP));
-        assertThat(repeat(2, o)).isEmpty();
+        // The first probe that reaches the destination cannot blame an attempt that failed before it.
+        assertThat(repeat(3, o)).isEmpty();
         assertThat(step(o.get())).singleElement().satisfies(x -> {
             assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
             assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
         });
+    }
+
+    @Test
+    void destinationThatCameBackWhileTheAgentWaitsOutItsBackoffIsNoAgentSideFault() {
+        // The agent's last attempt failed 20 s ago (before the destination came back); it retries in its own time.
+        long failedAt = agentNow - 20_000;
+        var waiting = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 61_000L, agentNow - failedAt, null, 9, "unreachable"))),
+                Map.of("central", UP));
+        assertThat(repeat(10, waiting)).isEmpty();
     }
 
     @Test

@@ -49,6 +49,39 @@ class ChildSupervisorTest {
     }
 
     @Test
+    void startsANewAgentOnlyOnceTheGoingAgentLetGoOfTheLockAndClearsItsRunFiles() throws Exception {
+        RunFiles run = new RunFiles(dataDir);
+        Files.createDirectories(run.dir());
+        Files.writeString(run.agentPidFile(), "999999999\n");
+        Files.writeString(run.dir().resolve("listeners.json"), "{\"admin\":\"127.0.0.1:1\"}\n");
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(run.agentLock(),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = ch.lock(); // the going agent (here: this JVM) still holds it
+        long releasedAt;
+        ChildSupervisor s = supervisor(List.of("sleep", "60"), Duration.ofSeconds(5));
+        Thread starter = new Thread(() -> {
+            try {
+                s.start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        starter.start();
+        starter.join(300);
+        assertThat(starter.isAlive()).as("still waiting while the lock is held").isTrue();
+        assertThat(run.agentOut()).as("nothing started").doesNotExist();
+        releasedAt = System.nanoTime();
+        held.release();
+        ch.close();
+        starter.join(WAIT.toMillis());
+        handle(s);
+        assertThat(s.alive()).isTrue();
+        assertThat(System.nanoTime()).isGreaterThan(releasedAt);
+        assertThat(run.agentPidFile()).doesNotExist();
+        assertThat(run.dir().resolve("listeners.json")).doesNotExist();
+    }
+
+    @Test
     void startsTheAgentWithItsOutputInAgentOut() throws Exception {
         ChildSupervisor s = supervisor(List.of("bash", "-c", "echo hello from agent; exec sleep 60"), Duration.ofSeconds(5));
         s.start();

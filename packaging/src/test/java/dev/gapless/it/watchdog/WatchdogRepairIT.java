@@ -1,0 +1,156 @@
+package dev.gapless.it.watchdog;
+
+import static dev.gapless.it.watchdog.WatchdogRig.is;
+import static dev.gapless.it.watchdog.WatchdogRig.restarts;
+import static dev.gapless.it.watchdog.WatchdogRig.time;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gapless.it.support.Await;
+import dev.gapless.it.support.SeqLedger;
+import dev.gapless.it.support.SteadySender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults a restart repairs, and one it cannot, with real processes: {@code bin/gapless watchdog} supervising the
+ * agent as its child, failpoints armed through {@code GAPLESS_FAILPOINTS}, a steady stream over TCP and an HTTP
+ * destination that acknowledges. Every accepted event (every seq) must arrive.
+ */
+class WatchdogRepairIT {
+
+    @TempDir
+    Path dir;
+    private WatchdogRig rig;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @Test
+    void wedgedUploadIsDetectedWithinStallTimeoutRestartedOnceAndTheBacklogDrains() throws Exception {
+        rig = new WatchdogRig(dir, WatchdogRig.Settings.tight());
+        Scenarios.Figures f = Scenarios.wedgedUpload(rig, 3000);
+        System.out.println("scenario 1: " + f);
+
+        assertThat(f.decision().path("decision").asText()).isEqualTo("thread_dump_and_restart");
+        assertThat(f.decision().path("cause").asText()).isEqualTo("agent_side_fault");
+        long bound = rig.settings.stall().plus(rig.settings.probe().multipliedBy(2)).toMillis();
+        assertThat(f.detectMs()).as("wedge → restart decision ≤ stall_timeout + 2 × probe_interval")
+                .isBetween(rig.settings.stall().toMillis(), bound);
+        assertThat(f.restarts()).as("one restart: the restarted agent is not wedged again; incidents %s",
+                rig.incidents()).isEqualTo(1);
+        assertThat(rig.agentOutText()).contains("FAILPOINT NOT ARMED");
+        assertThat(f.ledger().complete(f.head())).as("every seq arrived: %s", f.ledger()).isTrue();
+        assertThat(f.ledger().declared()).isZero();
+        assertThat(f.ledger().duplicates()).as("duplicates at most the batch in flight").isLessThanOrEqualTo(
+                WatchdogRig.BATCH);
+        assertThat(Files.exists(Path.of(f.decision().path("thread_dump").asText()))).isTrue();
+    }
+
+    @Test
+    void agentKilledWithSigkillIsRestartedWithinSecondsAndNothingIsLost() throws Exception {
+        rig = new WatchdogRig(dir, WatchdogRig.Settings.tight());
+        rig.startWatchdog(null, "watchdog.log");
+        long first = rig.awaitAgent(Duration.ofSeconds(30));
+        SteadySender sender = rig.send(Scenarios.RATE);
+        Await.until("the agent accepted a second of the stream", Duration.ofSeconds(30),
+                () -> accepted(rig) >= Scenarios.RATE);
+
+        Instant killed = Instant.now();
+        ProcessHandle agent = ProcessHandle.of(first).orElseThrow();
+        agent.destroyForcibly();
+        agent.onExit().get();
+        long second = rig.awaitNewAgent(first, Duration.ofSeconds(20));
+        long upMs = Duration.between(killed, Instant.now()).toMillis();
+        JsonNode crash = rig.awaitIncident("crash restart", Duration.ofSeconds(5), is("restart", "crash"));
+        Await.until("the new agent accepted a second of the stream", Duration.ofSeconds(30),
+                () -> accepted(rig) >= Scenarios.RATE);
+        sender.close();
+        long head = rig.awaitDrained(Duration.ofSeconds(60));
+        SeqLedger ledger = Scenarios.awaitLedger(rig, head);
+        System.out.printf("scenario 3: kill -9 of pid %d → crash decided after %d ms, pid %d answering after %d ms;"
+                        + " %s%n", first, Duration.between(killed, time(crash)).toMillis(), second, upMs, ledger);
+
+        assertThat(Duration.between(killed, time(crash)).toMillis()).as("a vanished child is acted on at once")
+                .isLessThanOrEqualTo(rig.settings.probe().multipliedBy(2).toMillis());
+        assertThat(upMs).as("restarted within seconds").isLessThan(15_000);
+        assertThat(Scenarios.restartIncidents(rig)).hasSize(1);
+        assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
+        assertThat(ledger.declared()).isZero();
+        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+    }
+
+    @Test
+    void hangingHealthIsRestartedWithAThreadDumpNextToTheIncidentJournal() throws Exception {
+        rig = new WatchdogRig(dir, WatchdogRig.Settings.tight());
+        rig.startWatchdog("admin.health_hang" + rig.once("hang"), "watchdog.log");
+        Await.until("the first agent wrote its pid", Duration.ofSeconds(30), () -> rig.agentPid().isPresent());
+        long first = rig.agentPid().getAsLong();
+        SteadySender sender = rig.send(Scenarios.RATE);
+
+        JsonNode restart = rig.awaitIncident("restart of the hung agent", Duration.ofSeconds(30), restarts());
+        long second = rig.awaitNewAgent(first, Duration.ofSeconds(30));
+        Await.until("the new agent accepted a second of the stream", Duration.ofSeconds(30),
+                () -> accepted(rig) >= Scenarios.RATE);
+        sender.close();
+        long head = rig.awaitDrained(Duration.ofSeconds(60));
+        SeqLedger ledger = Scenarios.awaitLedger(rig, head);
+        System.out.printf("scenario 4: /health hang of pid %d → %s at %s, pid %d; %s%n", first,
+                restart.path("cause").asText(), restart.path("time").asText(), second, ledger);
+
+        assertThat(restart.path("decision").asText()).isEqualTo("thread_dump_and_restart");
+        assertThat(restart.path("cause").asText()).isEqualTo("wedged");
+        assertThat(restart.path("agent_pid").asLong()).isEqualTo(first);
+        Path dump = Path.of(restart.path("thread_dump").asText());
+        assertThat(dump.getParent()).isEqualTo(rig.incidentsFile().getParent());
+        assertThat(Files.readString(dump)).contains("Full thread dump").contains("gapless-output-central");
+        assertThat(Scenarios.restartIncidents(rig)).hasSize(1);
+        assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
+        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+    }
+
+    @Test
+    void faultARestartCannotFixSpendsTheBudgetAlertsAndLeavesTheAgentRunning() throws Exception {
+        WatchdogRig.Settings tight = WatchdogRig.Settings.tight();
+        // A wedged agent ignores SIGTERM for longer than this: each restart ends in SIGKILL, quickly.
+        rig = new WatchdogRig(dir, new WatchdogRig.Settings(tight.probeInterval(), tight.healthTimeout(),
+                tight.unhealthyProbes(), tight.stallTimeout(), "1s", tight.budgetMax(), tight.budgetPer()));
+        rig.startWatchdog("output.wedge=" + WatchdogRig.OUTPUT + ":0", "watchdog.log");
+        rig.awaitAgent(Duration.ofSeconds(30));
+        SteadySender sender = rig.send(200);
+
+        JsonNode spent = rig.webhook.await("restart_budget_spent alert", Duration.ofSeconds(60),
+                n -> "restart_budget_spent".equals(n.path("cause").asText()));
+        long pid = spent.path("agent_pid").asLong();
+        // The agent is left running: for a few probes more, no restart and the same live process.
+        Instant watchUntil = time(spent).plus(rig.settings.probe().multipliedBy(8));
+        Await.until("a few probes after the budget alert", Duration.ofSeconds(10),
+                () -> Instant.now().isAfter(watchUntil));
+        sender.close();
+        System.out.printf("scenario 5: budget spent after %d restarts, agent pid %d left running; incidents %s%n",
+                Scenarios.restartIncidents(rig).size(), pid, rig.incidents());
+
+        assertThat(spent.path("decision").asText()).isEqualTo("alert");
+        assertThat(spent.path("observations").path("blocked_cause").asText()).isEqualTo("agent_side_fault");
+        assertThat(Scenarios.restartIncidents(rig)).as("restarts stop at restart_budget.max")
+                .hasSize(rig.settings.budgetMax());
+        assertThat(rig.incidents().stream().filter(is("alert", "restart_budget_spent")).count()).isEqualTo(1);
+        assertThat(rig.agentPid()).hasValue(pid);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).hasValue(true);
+        assertThat(rig.agentHealth()).as("the agent still answers /health").isNotNull();
+    }
+
+    private static long accepted(WatchdogRig rig) {
+        JsonNode h = rig.agentHealth();
+        return h == null ? 0 : h.path("inputs").path("app").path("accepted").asLong();
+    }
+}
