@@ -6,9 +6,8 @@ import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,8 +48,13 @@ public final class Main {
         Path config;
 
         @Option(names = "--exit-with-parent",
-                description = "exit when standard input reaches end-of-file (the supervising watchdog is gone)")
+                description = "when standard input reaches end-of-file (the supervising watchdog is gone), keep "
+                        + "shipping for --parent-grace waiting for a new watchdog to adopt this agent, then exit")
         boolean exitWithParent;
+
+        @Option(names = "--parent-grace", defaultValue = "30s", converter = DurationConverter.class,
+                description = "with --exit-with-parent: how long to wait to be adopted (default ${DEFAULT-VALUE})")
+        Duration parentGrace;
 
         @Override
         public Integer call() {
@@ -75,13 +79,7 @@ public final class Main {
                 return EXIT_FAILED;
             }
             if (exitWithParent) {
-                Thread watcher = new Thread(() -> {
-                    drainUntilEof(System.in);
-                    log.warn("standard input closed: the supervising process is gone; stopping");
-                    System.exit(0);
-                }, "gapless-parent-watch");
-                watcher.setDaemon(true);
-                watcher.start();
+                new ParentWatch(cfg.dataDir(), parentGrace, () -> System.exit(0)).start(System.in);
             }
             try {
                 stop.await();
@@ -91,16 +89,6 @@ public final class Main {
             return 0;
         }
 
-        private static void drainUntilEof(InputStream in) {
-            byte[] buf = new byte[256];
-            try {
-                while (in.read(buf) >= 0) {
-                    // anything the parent writes is ignored; only EOF matters
-                }
-            } catch (IOException ignored) {
-                // a broken pipe means the parent is gone too
-            }
-        }
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -120,6 +108,14 @@ public final class Main {
                 printErrors(e);
                 return EXIT_CONFIG;
             }
+        }
+    }
+
+    /** Reads {@code 30s}, {@code 500ms} and the like. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return dev.gapless.config.Durations.parse(value);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.OptionalLong;
 
 /**
  * The files under {@code <data_dir>/run} the agent and the watchdog share (docs/architecture.md):
- * the agent writes {@code agent.pid} and {@code listeners.json}; the watchdog writes
+ * the agent writes {@code agent.pid} and {@code listeners.json}; the watchdog writes {@code watchdog.pid},
  * {@code watchdog-listeners.json} and appends the agent's output to {@code agent.out}.
  */
 public final class RunFiles {
@@ -110,6 +110,32 @@ public final class RunFiles {
         Files.writeString(tmp, JSON.writeValueAsString(Map.of("admin", admin.toString())) + "\n");
         Files.move(tmp, runDir.resolve("watchdog-listeners.json"), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code watchdog.pid}: names the watchdog supervising the agent now, so an agent whose parent died knows it
+     * was adopted. */
+    public Path watchdogPidFile() {
+        return runDir.resolve("watchdog.pid");
+    }
+
+    /** Writes this process's pid to {@code watchdog.pid} atomically. */
+    public void writeWatchdogPid() throws IOException {
+        Files.createDirectories(runDir);
+        Path tmp = runDir.resolve("watchdog.pid.tmp");
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
+        Files.move(tmp, watchdogPidFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Removes {@code watchdog.pid} if it still names this process. */
+    public void clearWatchdogPid() {
+        try {
+            String s = read(watchdogPidFile());
+            if (s != null && s.trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+                Files.deleteIfExists(watchdogPidFile());
+            }
+        } catch (IOException e) {
+            // a stale file names a dead pid: the agent ignores it
+        }
     }
 
     private static String read(Path p) throws IOException {

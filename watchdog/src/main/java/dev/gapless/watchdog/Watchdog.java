@@ -109,6 +109,7 @@ public final class Watchdog implements AutoCloseable {
 
     /** Starts (or adopts) the agent and the admin listener; does not schedule probes. */
     public synchronized void open() throws IOException {
+        run.writeWatchdogPid(); // first: an agent whose previous watchdog died is waiting to be adopted
         supervisor.start();
         policy = new Policy(PolicySettings.from(config), clock.instant());
         admin = new AdminServer(wc.admin().listen(), this::healthJson, metrics);
@@ -296,6 +297,7 @@ public final class Watchdog implements AutoCloseable {
             }
         }
         supervisor.close();
+        run.clearWatchdogPid();
         if (admin != null) {
             admin.close();
         }
