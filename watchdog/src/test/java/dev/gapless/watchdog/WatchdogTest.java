@@ -119,9 +119,13 @@ class WatchdogTest {
     }
 
     GaplessConfig config() {
+        return config(Duration.ofMillis(300));
+    }
+
+    GaplessConfig config(Duration healthTimeout) {
         WatchdogConfig w = new WatchdogConfig(new AdminConfig(new HostPort("127.0.0.1", 0)),
                 WatchdogConfig.Supervise.CHILD, WatchdogConfig.DEFAULT_SYSTEMD_UNIT, List.of("sleep", "60"),
-                Duration.ofSeconds(1), Duration.ofMillis(300), 2, Duration.ofSeconds(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(1), healthTimeout, 2, Duration.ofSeconds(10), Duration.ofSeconds(5),
                 new WatchdogConfig.RestartBudget(3, Duration.ofMinutes(10)), WatchdogConfig.DEFAULT_INCIDENTS,
                 List.of(new WebhookAlertConfig(URI.create("http://127.0.0.1:" + webhook.getAddress().getPort() + "/alert"),
                         Duration.ofSeconds(2), 3, Map.of())));
@@ -217,7 +221,10 @@ class WatchdogTest {
         long pid = supervisor.pid().getAsLong();
         Files.writeString(dataDir.resolve("run/agent.pid"), Long.toString(pid));
         // A second watchdog on the same data_dir (the first "died": we only drop it, its child lives on).
-        ChildSupervisor next = (ChildSupervisor) Main.supervisor(config(), dataDir.resolve("gapless.yaml"), false, Map.of());
+        // A generous health_timeout: a first HTTP exchange on a busy machine can take longer than the 300 ms the
+        // stepped tests use, and adoption must not hinge on it.
+        ChildSupervisor next = (ChildSupervisor) Main.supervisor(config(Duration.ofSeconds(10)),
+                dataDir.resolve("gapless.yaml"), false, Map.of());
         next.start();
         assertThat(next.adopted()).isTrue();
         assertThat(next.pid().getAsLong()).isEqualTo(pid);

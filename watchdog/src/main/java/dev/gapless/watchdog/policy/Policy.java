@@ -35,6 +35,8 @@ public final class Policy {
     private final Map<String, Streak> streaks = new LinkedHashMap<>();
     /** acked_seq per output at the previous answer of the current boot. */
     private final Map<String, Long> lastAcked = new HashMap<>();
+    /** Outputs the latest probe could compare with the one before it (same boot): progress is known. */
+    private final Set<String> comparable = new HashSet<>();
     /**
      * Per output, the agent's clock ({@code now}) at the first of the probes in a row in which the watchdog reached
      * the destination: only an attempt that failed after it can be blamed on the agent.
@@ -72,8 +74,12 @@ public final class Policy {
             answeredSinceStart = true;
             noticeBoot(h, now, out);
             Set<String> advanced = new HashSet<>();
+            comparable.clear();
             for (Map.Entry<String, AgentHealth.Output> e : h.outputs().entrySet()) {
                 Long prev = lastAcked.put(e.getKey(), e.getValue().ackedSeq());
+                if (prev != null) {
+                    comparable.add(e.getKey());
+                }
                 if (prev != null && e.getValue().ackedSeq() > prev) {
                     advanced.add(e.getKey());
                 }
@@ -121,7 +127,7 @@ public final class Policy {
         List<Streak> ordered = new ArrayList<>(streaks.values());
         ordered.sort(Comparator.comparing(st -> st.finding.cause().ordinal()));
         for (Streak st : ordered) {
-            if (st.active || st.count < threshold(st.finding.cause())) {
+            if (st.active || st.count < threshold(st.finding)) {
                 continue;
             }
             if (st.finding.cause().remedy() == Action.ALERT) {
@@ -209,10 +215,19 @@ public final class Policy {
         return !answeredSinceStart && now.isBefore(startedAt.plus(settings.startGrace()));
     }
 
-    private int threshold(Cause cause) {
+    private int threshold(Finding finding) {
+        Cause cause = finding.cause();
+        if ((cause == Cause.UPLOADER_WEDGED || cause == Cause.AGENT_SIDE_FAULT)
+                && comparable.contains(finding.output())) {
+            // The finding already spans stall_timeout of the agent's own timestamps (no progress, or one send in
+            // flight, that long) and this probe saw no progress since the one before: more probes would only add
+            // unhealthy_probes × probe_interval of delay to the repair.
+            return 1;
+        }
         if (cause == Cause.CRASH && settings.supervise() == WatchdogConfig.Supervise.CHILD) {
             return 1; // our own child is gone: nothing to wait for
         }
+
         return settings.unhealthyProbes();
     }
 

@@ -193,7 +193,9 @@ class PolicyTest {
     void backlogWithNoAckAndNoAttemptIsUploaderWedged() {
         var o = (java.util.function.Supplier<Observation>) () ->
                 answered(health("b1", Map.of("central", out(100, 50, 61_000L, 61_000L, null, 0, null))), Map.of("central", UP));
-        assertThat(repeat(2, o)).isEmpty();
+        // The first probe cannot tell whether acked_seq moves; the second sees it did not: the finding already
+        // spans stall_timeout, so no further hysteresis.
+        assertThat(repeat(1, o)).isEmpty();
         assertThat(step(o.get())).singleElement().satisfies(x -> {
             assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
             assertThat(x.cause()).isEqualTo(Cause.UPLOADER_WEDGED);
@@ -295,7 +297,7 @@ class PolicyTest {
                 health("b1", Map.of("central", out(100, 50, 61_000L, 1_000L, null, 30, "unreachable"))),
                 Map.of("central", UP));
         // The first probe that reaches the destination cannot blame an attempt that failed before it.
-        assertThat(repeat(3, o)).isEmpty();
+        assertThat(repeat(1, o)).isEmpty();
         assertThat(step(o.get())).singleElement().satisfies(x -> {
             assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
             assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
@@ -309,7 +311,8 @@ class PolicyTest {
         var waiting = (java.util.function.Supplier<Observation>) () -> answered(
                 health("b1", Map.of("central", out(100, 50, 61_000L, agentNow - failedAt, null, 9, "unreachable"))),
                 Map.of("central", UP));
-        assertThat(repeat(10, waiting)).isEmpty();
+        // (Past stall_timeout without any attempt it would be uploader_wedged: the agent's backoff is capped.)
+        assertThat(repeat(5, waiting)).isEmpty();
     }
 
     @Test
