@@ -61,30 +61,20 @@ class WatchdogAlertIT {
     }
 
     @Test
-    void destinationAnswering401AlertsWithoutRestartAndTheRejectedEventsAreDeclaredAndDeadLettered()
-            throws Exception {
+    void destinationAnswering401AlertsWithoutRestartAndNothingIsLostOnceCredentialsWork() throws Exception {
         rig = new WatchdogRig(dir, WatchdogRig.Settings.tight());
         Scenarios.Figures f = Scenarios.destinationOutage(rig, Outage.ANSWERS_401);
         System.out.println("scenario 2 (401): " + f);
 
+        // 401 says the credentials are wrong, not the events: retried (the journal keeps them), alerted, never
+        // dead-lettered; once the destination accepts again everything arrives.
         assertThat(f.restarts()).as("no restart; incidents %s", rig.incidents()).isZero();
-        assertThat(f.decision().path("observations").path("last_error_kind").asText()).isEqualTo("rejected");
-        // 401 is a permanent refusal for the http output: rejected batches are dead-lettered and declared lost. The
-        // loss records of batches rejected while the destination still refused are themselves rejected (and
-        // dead-lettered): only the dead-letter file accounts for those holes (see the report on the agent side).
-        assertThat(f.ledger().maxSeq()).isGreaterThanOrEqualTo(f.head());
-        assertThat(f.ledger().declared()).as("the rejected events are declared by loss records").isPositive();
-        assertThat(f.ledger().losses()).allSatisfy(l ->
-                assertThat(l.path("loss").path("reason").asText()).isEqualTo("rejected"));
-        Path deadLetter = rig.dataDir.resolve("dead-letter/" + WatchdogRig.OUTPUT + ".ndjson");
-        List<long[]> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(deadLetter)) {
-            JsonNode n = JSON.readTree(line);
-            kept.add(new long[] {n.path("from_seq").asLong(), n.path("to_seq").asLong()});
-        }
-        List<Long> unaccounted = SeqLedger.missingSeqs(rig.receiver.lines()).stream()
-                .filter(s -> kept.stream().noneMatch(r -> s >= r[0] && s <= r[1])).toList();
-        assertThat(unaccounted).as("every seq was delivered, declared lost or dead-lettered").isEmpty();
+        assertThat(f.decision().path("cause").asText()).isEqualTo("destination_refuses");
+        assertThat(f.decision().path("observations").path("last_error_kind").asText()).isEqualTo("refused");
+        assertThat(f.ledger().complete(f.head())).as("every seq arrived: %s", f.ledger()).isTrue();
+        assertThat(f.ledger().declared()).isZero();
+        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+        assertThat(rig.dataDir.resolve("dead-letter/" + WatchdogRig.OUTPUT + ".ndjson")).doesNotExist();
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
