@@ -63,6 +63,37 @@ public record SeqLedger(long maxSeq, int distinct, int duplicates, int events, l
         return new SeqLedger(max, copies.size(), duplicates, events, missing, declared, List.copyOf(losses));
     }
 
+    /** Seqs received more than once, as ranges ("a-b"), for diagnosing where duplicates came from. */
+    public static String duplicateRanges(List<String> lines) {
+        java.util.TreeMap<Long, Integer> copies = new java.util.TreeMap<>();
+        for (String l : lines) {
+            try {
+                copies.merge(JSON.readTree(l).path("seq").asLong(), 1, Integer::sum);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        long start = -1;
+        long prev = -1;
+        for (Map.Entry<Long, Integer> e : copies.entrySet()) {
+            if (e.getValue() < 2) {
+                continue;
+            }
+            if (e.getKey() != prev + 1) {
+                if (start >= 0) {
+                    sb.append(start).append('-').append(prev).append(' ');
+                }
+                start = e.getKey();
+            }
+            prev = e.getKey();
+        }
+        if (start >= 0) {
+            sb.append(start).append('-').append(prev);
+        }
+        return sb.toString().trim();
+    }
+
     /** The seqs in 1..max neither received nor declared lost (to check them against, e.g., a dead-letter file). */
     public static List<Long> missingSeqs(List<String> lines) {
         java.util.Set<Long> seen = new java.util.HashSet<>();

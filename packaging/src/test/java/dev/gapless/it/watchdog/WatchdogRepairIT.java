@@ -104,8 +104,9 @@ class WatchdogRepairIT {
         sender.close();
         long head = rig.awaitDrained(Duration.ofSeconds(60));
         SeqLedger ledger = Scenarios.awaitLedger(rig, head);
-        System.out.printf("scenario 4: /health hang of pid %d → %s at %s, pid %d; %s%n", first,
-                restart.path("cause").asText(), restart.path("time").asText(), second, ledger);
+        System.out.printf("scenario 4: /health hang of pid %d → %s at %s, pid %d; %s; duplicated seqs [%s]%n", first,
+                restart.path("cause").asText(), restart.path("time").asText(), second, ledger,
+                SeqLedger.duplicateRanges(rig.receiver.lines()));
 
         assertThat(restart.path("decision").asText()).isEqualTo("thread_dump_and_restart");
         assertThat(restart.path("cause").asText()).isEqualTo("wedged");
