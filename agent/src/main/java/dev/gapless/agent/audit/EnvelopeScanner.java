@@ -81,8 +81,7 @@ final class EnvelopeScanner {
     private int strEnd;
     private final IdBytes agentIds = new IdBytes();
     private final IdBytes bootIds = new IdBytes();
-    // a time's bytes as chars, for Rfc3339
-    private char[] timeChars = new char[64];
+    private final Rfc3339 times = new Rfc3339();
 
     /**
      * Fills {@code out} from {@code buf[off, off+len)}, valid UTF-8.
@@ -243,15 +242,8 @@ final class EnvelopeScanner {
         int c = peek();
         if (c == '"') {
             readPlainString(MAX_STRING);
-            int n = strEnd - strStart;
-            if (timeChars.length < n) {
-                timeChars = new char[n];
-            }
-            for (int i = 0; i < n; i++) {
-                // a byte above ASCII becomes a char no RFC 3339 time has, as its decoded form would
-                timeChars[i] = (char) (b[strStart + i] & 0xFF);
-            }
-            return Rfc3339.parseNanos(timeChars, 0, n);
+            // a byte above ASCII fails as its decoded char would: no RFC 3339 time has either
+            return times.parse(b, strStart, strEnd - strStart);
         }
         if (c == 'n') {
             literal(NULL);

@@ -21,6 +21,7 @@ final class JacksonEnvelopeReader {
     private final JsonFactory factory = JsonFactory.builder().build();
     private final IdCache agentIds = new IdCache();
     private final IdCache bootIds = new IdCache();
+    private final Rfc3339 times = new Rfc3339();
 
     /**
      * Fills {@code out} from {@code buf[off, off+len)}, which must be valid UTF-8.
@@ -151,7 +152,7 @@ final class JacksonEnvelopeReader {
         }
     }
 
-    private static long time(JsonParser p, JsonToken t) throws IOException {
+    private long time(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
             return Envelope.ABSENT;
         }
@@ -159,7 +160,7 @@ final class JacksonEnvelopeReader {
             p.skipChildren();
             return Rfc3339.INVALID;
         }
-        return Rfc3339.parseNanos(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        return times.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     }
 
     private static int kindOf(char[] c, int off, int len) {
