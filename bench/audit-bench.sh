@@ -5,7 +5,7 @@
 #
 #   bench/audit-bench.sh [N] [ROUNDS] [SHAPE]
 #
-# SHAPE: access (default; access-log lines, 525 bytes on average) or short (about 300 bytes).
+# SHAPE: access (default; access-log lines, 525 bytes on average) or short (300 bytes on average).
 # Round 1 runs in a cold JVM, as a user's one `gapless audit` does.
 # AUDIT_BENCH_JVM_OPTS adds JVM flags (e.g. -XX:TieredStopAtLevel=1, as the launcher's default);
 # AUDIT_BENCH_HEAP sets -Xmx (128m); AUDIT_BENCH_DIR keeps the generated data between runs.

@@ -77,11 +77,16 @@ final class JacksonEnvelopeReader {
                 case "boot_id":
                     if (t == JsonToken.VALUE_STRING) {
                         out.bootId = bootIds.get(p);
+                    } else {
+                        // an object's members must not be read as the envelope's own
+                        p.skipChildren();
                     }
                     break;
                 case "kind":
                     if (t == JsonToken.VALUE_STRING) {
                         out.kind = kindOf(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    } else {
+                        p.skipChildren();
                     }
                     break;
                 case "received_at":
@@ -147,8 +152,10 @@ final class JacksonEnvelopeReader {
                     out.lossOutput = isString ? p.getText() : null;
                     break;
                 default:
-                    p.skipChildren();
+                    break;
             }
+            // past an object or array a member held (a no-op after a scalar)
+            p.skipChildren();
         }
     }
 

@@ -20,7 +20,7 @@ import picocli.CommandLine;
  * <pre>
  * AuditBench generate FILE N [SHAPE]  writes N envelope lines (a heartbeat every 1,000): SHAPE
  *                                     {@code access} (default, an access log line, 525 bytes on
- *                                     average) or {@code short} (a short message, about 300 bytes)
+ *                                     average) or {@code short} (a short message, 300 bytes on average)
  * AuditBench run FILE [ROUNDS]        audits FILE ROUNDS times (default 3), printing events/s per
  *                                     round, by the wall clock and by the process's CPU time
  * AuditBench example FILE         writes a small stream with a hole, a declared loss and a restart
@@ -89,7 +89,9 @@ public final class AuditBench {
                 boolean heartbeat = seq % 1000 == 0;
                 sb.append("{\"v\":1,\"kind\":\"").append(heartbeat ? "heartbeat" : "event")
                         .append("\",\"agent_id\":\"").append(agent).append("\",\"boot_id\":\"").append(boot)
-                        .append("\",\"seq\":").append(seq).append(",\"host\":\"web-17.example.internal\",\"source\":\"")
+                        .append("\",\"seq\":").append(seq)
+                        .append(",\"host\":\"").append(small ? "web-17" : "web-17.example.internal")
+                        .append("\",\"source\":\"")
                         .append(heartbeat ? "_agent" : "app").append("\",\"received_at\":\"").append(at)
                         .append("\",\"event_time\":\"").append(at).append('"');
                 if (heartbeat) {
@@ -97,9 +99,7 @@ public final class AuditBench {
                             .append(",\"interval_ms\":30000,\"uptime_ms\":").append(seq).append(",\"accepted\":")
                             .append(seq).append('}');
                 } else if (small) {
-                    sb.append(",\"message\":\"session ").append(seq * 7919 % 100_000)
-                            .append(" renewed for user ").append(seq % 977)
-                            .append("\",\"fields\":{\"level\":\"info\"},\"tags\":[]");
+                    sb.append(",\"message\":\"user ").append(seq % 977).append(" logged in\",\"fields\":{\"level\":\"info\"},\"tags\":[]");
                 } else {
                     sb.append(",\"message\":\"10.1.2.").append(seq % 255)
                             .append(" - - \\\"GET /api/v2/orders/").append(seq * 7919 % 100_000)
@@ -130,9 +130,9 @@ public final class AuditBench {
             long cpu = os.getProcessCpuTime() - cpuStart;
             long lines = report.files().get(0).lines();
             System.out.printf("round %d: %,d lines (%,d MiB) in %.3f s = %,.0f events/s, %.0f MiB/s;"
-                            + " cpu %.3f s = %,.0f events/cpu-s; verdict %s%n",
+                            + " cpu %.3f s = %,.0f events/cpu-s; %,d lines left to Jackson; verdict %s%n",
                     round, lines, size >> 20, nanos / 1e9, lines / (nanos / 1e9), size / 1048576.0 / (nanos / 1e9),
-                    cpu / 1e9, lines / (cpu / 1e9), report.verdict());
+                    cpu / 1e9, lines / (cpu / 1e9), auditor.linesLeftToJackson(), report.verdict());
         }
         try {
             List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
