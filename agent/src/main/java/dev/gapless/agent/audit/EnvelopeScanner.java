@@ -543,7 +543,16 @@ final class EnvelopeScanner {
     }
 
     private boolean isKey(int start, int length, byte[] key) {
-        return length == key.length && Arrays.equals(b, start, start + length, key, 0, length);
+        if (length != key.length) {
+            return false;
+        }
+        // a plain loop: keys are short, and Arrays.equals only pays off when C2 compiles it
+        for (int i = 0; i < length; i++) {
+            if (b[start + i] != key[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int kindOf(int start, int length) {
