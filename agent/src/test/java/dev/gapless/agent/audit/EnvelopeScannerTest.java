@@ -67,7 +67,7 @@ class EnvelopeScannerTest {
 
     @Test
     void leavesToJacksonWhatItDoesNotTake() {
-        String deep = "[".repeat(EnvelopeScanner.MAX_DEPTH) + "]".repeat(EnvelopeScanner.MAX_DEPTH);
+        String deep = "[".repeat(JsonCursor.MAX_DEPTH) + "]".repeat(JsonCursor.MAX_DEPTH);
         String[] lines = {
             "{\"v\":1,\"agent_id\":\"a\",\"s\\u0065q\":5}",          // an escaped key
             "{\"v\":1,\"agent_id\":\"a\\u0062\",\"seq\":5}",          // an escape in a kept string
