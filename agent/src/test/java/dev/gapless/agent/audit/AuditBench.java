@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,11 @@ import picocli.CommandLine;
  * The throughput benchmark behind {@code bench/audit-bench.sh}; not a unit test.
  *
  * <pre>
- * AuditBench generate FILE N      writes N envelope lines (a heartbeat every 1,000)
- * AuditBench run FILE [ROUNDS]    audits FILE ROUNDS times (default 3), printing events/s per round
+ * AuditBench generate FILE N [SHAPE]  writes N envelope lines (a heartbeat every 1,000): SHAPE
+ *                                     {@code access} (default, an access log line, 525 bytes on
+ *                                     average) or {@code short} (a short message, 300 bytes on average)
+ * AuditBench run FILE [ROUNDS]        audits FILE ROUNDS times (default 3), printing events/s per
+ *                                     round, by the wall clock and by the process's CPU time
  * AuditBench example FILE         writes a small stream with a hole, a declared loss and a restart
  * AuditBench audit ARGS...        runs the audit command, as {@code gapless audit ARGS...} would
  * </pre>
@@ -30,7 +34,7 @@ public final class AuditBench {
 
     public static void main(String[] args) throws IOException {
         if (args.length >= 3 && args[0].equals("generate")) {
-            generate(Path.of(args[1]), Long.parseLong(args[2]));
+            generate(Path.of(args[1]), Long.parseLong(args[2]), args.length > 3 ? args[3] : "access");
         } else if (args.length == 2 && args[0].equals("example")) {
             example(Path.of(args[1]));
         } else if (args.length >= 1 && args[0].equals("audit")) {
@@ -38,7 +42,7 @@ public final class AuditBench {
         } else if (args.length >= 2 && args[0].equals("run")) {
             run(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 3);
         } else {
-            System.err.println("usage: AuditBench generate FILE N | run FILE [ROUNDS]");
+            System.err.println("usage: AuditBench generate FILE N [access|short] | run FILE [ROUNDS]");
             System.exit(3);
         }
     }
@@ -68,7 +72,11 @@ public final class AuditBench {
         s.write(file);
     }
 
-    static void generate(Path file, long n) throws IOException {
+    static void generate(Path file, long n, String shape) throws IOException {
+        if (!shape.equals("access") && !shape.equals("short")) {
+            throw new IllegalArgumentException("shape is access or short, not " + shape);
+        }
+        boolean small = shape.equals("short");
         String agent = "6f1c2a9e-3b7d-4c51-9e0a-2d8f4b6c1a7e";
         String boot = "c0ffee00-1234-4abc-8def-0123456789ab";
         long t0 = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
@@ -81,13 +89,17 @@ public final class AuditBench {
                 boolean heartbeat = seq % 1000 == 0;
                 sb.append("{\"v\":1,\"kind\":\"").append(heartbeat ? "heartbeat" : "event")
                         .append("\",\"agent_id\":\"").append(agent).append("\",\"boot_id\":\"").append(boot)
-                        .append("\",\"seq\":").append(seq).append(",\"host\":\"web-17.example.internal\",\"source\":\"")
+                        .append("\",\"seq\":").append(seq)
+                        .append(",\"host\":\"").append(small ? "web-17" : "web-17.example.internal")
+                        .append("\",\"source\":\"")
                         .append(heartbeat ? "_agent" : "app").append("\",\"received_at\":\"").append(at)
                         .append("\",\"event_time\":\"").append(at).append('"');
                 if (heartbeat) {
                     sb.append(",\"message\":\"\",\"fields\":{},\"tags\":[],\"heartbeat\":{\"head_seq\":").append(seq)
                             .append(",\"interval_ms\":30000,\"uptime_ms\":").append(seq).append(",\"accepted\":")
                             .append(seq).append('}');
+                } else if (small) {
+                    sb.append(",\"message\":\"user ").append(seq % 977).append(" logged in\",\"fields\":{\"level\":\"info\"},\"tags\":[]");
                 } else {
                     sb.append(",\"message\":\"10.1.2.").append(seq % 255)
                             .append(" - - \\\"GET /api/v2/orders/").append(seq * 7919 % 100_000)
@@ -104,16 +116,23 @@ public final class AuditBench {
 
     static void run(Path file, int rounds) {
         long size = file.toFile().length();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int round = 1; round <= rounds; round++) {
+            long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
             Auditor auditor = new Auditor(AuditOptions.defaults());
             auditor.audit(file);
             AuditReport report = auditor.report();
             long nanos = System.nanoTime() - start;
+            // all of the process's threads (JIT compilers and GC included), so a busy machine that
+            // takes the core away now and then does not count against the audit
+            long cpu = os.getProcessCpuTime() - cpuStart;
             long lines = report.files().get(0).lines();
-            System.out.printf("round %d: %,d lines (%,d MiB) in %.3f s = %,.0f events/s, %.0f MiB/s, verdict %s%n",
+            System.out.printf("round %d: %,d lines (%,d MiB) in %.3f s = %,.0f events/s, %.0f MiB/s;"
+                            + " cpu %.3f s = %,.0f events/cpu-s; %,d lines left to Jackson; verdict %s%n",
                     round, lines, size >> 20, nanos / 1e9, lines / (nanos / 1e9), size / 1048576.0 / (nanos / 1e9),
-                    report.verdict());
+                    cpu / 1e9, lines / (cpu / 1e9), auditor.linesLeftToJackson(), report.verdict());
         }
         try {
             List<String> status = Files.readAllLines(Path.of("/proc/self/status"));

@@ -29,4 +29,19 @@ class Rfc3339Test {
             assertThat(Rfc3339.parseNanos(s)).as(s).isEqualTo(Rfc3339.INVALID);
         }
     }
+
+    @Test
+    void aReusedParserAgreesWithAFreshOneWhateverCameBefore() {
+        String[] times = {"2026-11-23T10:00:00.1Z", "2026-11-23T10:00:59Z", "2026-11-23T10:00:60Z",
+            "2026-11-23T10:00:01+02:00", "2026-11-23T10:00", "2026-11-23T10:01:00Z", "2026-02-30T10:01:00Z",
+            "2026-11-23T10:00:00.Z", "2026-11-23T10:00x00Z", "2024-02-29T00:00:00Z", "2026-11-23T10:00:00\u00e9"};
+        Rfc3339 reused = new Rfc3339();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < times.length; i++) {
+                String s = times[(i * 7 + round) % times.length];
+                byte[] b = ("xx" + s + "yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(reused.parse(b, 2, b.length - 4)).as(s).isEqualTo(Rfc3339.parseNanos(s));
+            }
+        }
+    }
 }
