@@ -259,7 +259,9 @@ public final class OutputWorker implements AutoCloseable {
                 break;
             }
             int before = records.size();
-            reader.read(max - before, maxBytes - bytes, records);
+            if (reader.read(max - before, maxBytes - bytes, records) == 0) {
+                break; // durable records the reader cannot see yet (stepping over damage): send what we have
+            }
             bytes += encodedBytes(before);
         }
         rightEnds.clear();

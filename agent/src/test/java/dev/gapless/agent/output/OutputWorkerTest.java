@@ -250,6 +250,49 @@ class OutputWorkerTest {
         assertThat(cursor.load()).isEqualTo(last);
     }
 
+    @Test
+    void fillDoesNotSpinUntilMaxWaitWhileTheReaderIsStuck() throws Exception {
+        long last = append("s1", "s2", "s3-stuck", "s4");
+        // Zero the Chronicle header of s3's document in the active segment: the reader sees the end of the data
+        // there although s3 and s4 are durable, so it is stuck until the writer rolls.
+        Path data;
+        try (var files = Files.walk(dir.resolve("journal"))) {
+            data = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(data);
+        int at = indexOf(bytes, "s3-stuck".getBytes(StandardCharsets.UTF_8)) - 66 - "app".length() - 4;
+        try (var ch = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(4), at);
+        }
+        ScriptedSink sink = new ScriptedSink();
+        OutputStatus status = new OutputStatus("out", "test", sink.destination());
+        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, new LineEncoder(), cursor,
+                deadLetterFile, new BatchConfig(10, ByteSize.ofMebibytes(1), Duration.ofMillis(1500)),
+                new Backoff(new RetryConfig(Duration.ofMillis(1), Duration.ofMillis(4))), Clock.systemUTC(),
+                Failpoints.none(), status), cursor.load());
+        workers.add(w);
+        long start = System.nanoTime();
+        w.runOnce();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(sink.delivered).containsExactly("s1", "s2");
+        assertThat(tookMs).as("max_wait is 1500 ms; a stuck reader must not hold the batch until then")
+                .isLessThan(750);
+        assertThat(last).isEqualTo(4);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (hay[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     private List<String> lossMarkers() throws Exception {
         List<String> out = new ArrayList<>();
         for (JournalRecord r : TestJournals.readAll(journal, 0, journal.headSeq())) {
