@@ -363,6 +363,11 @@ public final class Journal implements AutoCloseable {
         return closed;
     }
 
+    /** The force thread, or null under durability none; for tests. */
+    Syncer syncer() {
+        return syncer;
+    }
+
     /** Under writeLock: one agent record, or -1 (logged) if it could not be written. */
     private long writeAgentRecord(RecordKind kind, LongFunction<byte[]> body) {
         String fullReason = stats.fullReason; // whether events fit is not this record's business

@@ -21,6 +21,8 @@ public final class JournalStats {
     public final LongAdder forces = new LongAdder();
     /** Nanoseconds the last force took. */
     public final AtomicLong lastForceNanos = new AtomicLong();
+    /** Unexpected failures (a bug, an Error) the syncer thread survived; each is logged at ERROR. */
+    public final LongAdder syncerErrors = new LongAdder();
     /** Why the journal is full right now, or null. */
     public volatile String fullReason;
 }

@@ -35,6 +35,8 @@ final class Syncer {
     // in-flight limits (a TCP connection stops reading while its appends wait).
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private volatile boolean running = true;
+    // Tests only: run by the syncer thread before each force round (to make one fail as a bug would).
+    volatile Runnable beforeForce;
 
     Syncer(Journal journal, JournalConfig config) {
         this.journal = journal;
@@ -113,7 +115,19 @@ final class Syncer {
                 lock.unlock();
             }
             lastForce = System.nanoTime();
-            failed = !forceOnce();
+            try {
+                Runnable hook = beforeForce;
+                if (hook != null) {
+                    hook.run();
+                }
+                failed = !forceOnce();
+            } catch (RuntimeException | Error e) {
+                // The thread must not die: the durable point would freeze with nothing saying why. Retry after
+                // the failed-force delay (at least RETRY_NANOS), so a persistent bug logs at most ten times a second.
+                failed = true;
+                journal.stats().syncerErrors.increment();
+                log.error("journal syncer: unexpected failure, retrying: {}", e.toString(), e);
+            }
         }
     }
 

@@ -103,8 +103,10 @@ public final class OutputWorker implements AutoCloseable {
                 runOnce();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                // A bug must not end delivery: log, wait, and take the same batch again.
+            } catch (RuntimeException | Error e) {
+                // A bug (or an Error such as a StackOverflowError in a codec) must not end delivery: log, count,
+                // wait, and take the same batch again.
+                status.failedAttempts.increment();
                 log.error("output {}: unexpected failure, retrying: {}", id, e.toString(), e);
                 LockSupport.parkNanos(backoff.delayNanos(Math.max(1, status.consecutiveFailures), null));
             }

@@ -280,6 +280,24 @@ class OutputWorkerTest {
         assertThat(last).isEqualTo(4);
     }
 
+    @Test
+    void workerThreadSurvivesAnErrorFromTheSinkAndDeliversTheSameBatch() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+        sink.answer = p -> {
+            if (thrown.compareAndSet(false, true)) {
+                throw new StackOverflowError("injected");
+            }
+            return Outcome.DELIVERED;
+        };
+        long last = append("x", "y");
+        OutputWorker w = worker(sink, 100);
+        w.start();
+        TestJournals.await("delivered after the Error", () -> w.status().ackedSeq >= last);
+        assertThat(sink.delivered).containsExactly("x", "y");
+        assertThat(w.status().failedAttempts.sum()).isEqualTo(1);
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i <= hay.length - needle.length; i++) {
