@@ -148,6 +148,10 @@ public final class Journal implements AutoCloseable {
             if (closed) {
                 return AppendResult.IS_CLOSED;
             }
+            if (stats.forceFailed) {
+                stats.fullRefusals.increment();
+                return AppendResult.WRITE_FAILED; // nothing appended now could ever be acknowledged
+            }
             AppendResult full = writer.makeRoom(bytes, this::minConsumerSeq, declared);
             if (full != null) {
                 stats.fullRefusals.increment();
@@ -326,6 +330,28 @@ public final class Journal implements AutoCloseable {
         return segments.values();
     }
 
+    /**
+     * Called by the syncer when a force failed. Permanent for this run: after an fdatasync error Linux marks the
+     * pages clean and reports the error once, so a later force that succeeds does not mean the data reached the
+     * disk. The durable point freezes (nothing more is acknowledged or delivered), appends are refused, and the
+     * full reason says so; the watchdog sees the stall and restarts the agent, whose recovery re-reads the disk.
+     */
+    void forceFailed(Segment s, java.io.IOException e) {
+        writeLock.lock();
+        try {
+            if (stats.forceFailed) {
+                return;
+            }
+            stats.forceFailedReason = s + ": " + e;
+            stats.forceFailed = true;
+            stats.fullReason = "force_failed";
+        } finally {
+            writeLock.unlock();
+        }
+        log.error("journal force failed on {}: {}; the data written since the last force may not be on disk: "
+                + "nothing more is acknowledged and appends are refused until restart", s, e.toString());
+    }
+
     /** Called by the syncer once a force covering {@code seq} completed. */
     void durableThrough(long seq) {
         durableSeq.accumulateAndGet(seq, Math::max);
@@ -370,6 +396,9 @@ public final class Journal implements AutoCloseable {
 
     /** Under writeLock: one agent record, or -1 (logged) if it could not be written. */
     private long writeAgentRecord(RecordKind kind, LongFunction<byte[]> body) {
+        if (stats.forceFailed) {
+            return -1; // it could never become durable
+        }
         String fullReason = stats.fullReason; // whether events fit is not this record's business
         try {
             AppendResult room = writer.makeRoom(256, this::minConsumerSeq, declared);

@@ -137,6 +137,9 @@ final class Syncer {
      * @return false if a force failed (the durable point did not move)
      */
     boolean forceOnce() {
+        if (journal.stats().forceFailed) {
+            return false; // permanent for this run: see Journal.forceFailed
+        }
         long target = journal.headSeq();
         if (target <= journal.durableSeq()) {
             return true;
@@ -156,10 +159,14 @@ final class Syncer {
                     s.forcedComplete(true);
                 }
             } catch (NoSuchFileException gone) {
+                if (!s.deleted()) {
+                    journal.forceFailed(s, gone); // a file vanished under a live segment: not durable
+                    return false;
+                }
                 // deleted by retention or drop_oldest meanwhile: nothing left to force
             } catch (IOException e) {
-                // The durable point does not move: acknowledgements keep waiting, inputs back-pressure.
-                log.error("journal force failed on {}: {}; acknowledgements wait", s, e.toString());
+                // The durable point does not move, now or later: acknowledgements keep waiting, inputs back-pressure.
+                journal.forceFailed(s, e);
                 return false;
             }
         }

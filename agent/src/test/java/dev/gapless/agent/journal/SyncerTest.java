@@ -5,6 +5,8 @@ import static dev.gapless.agent.journal.JournalTestSupport.padded;
 import static dev.gapless.agent.journal.JournalTestSupport.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.agent.event.RecordKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,58 @@ class SyncerTest {
             j.whenDurable(seq).get(10, TimeUnit.SECONDS);
             assertThat(j.durableSeq()).isEqualTo(seq);
             assertThat(j.stats().syncerErrors.sum()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void failedForceFreezesTheDurablePointAndRefusesAppendsEvenAfterARetrySucceeds() throws Exception {
+        Path segmentDir;
+        long first;
+        long second;
+        try (Journal j = open(dir, smallConfig())) {
+            first = j.append(List.of(padded("first", 10))).lastSeq();
+            j.whenDurable(first).get(10, TimeUnit.SECONDS);
+            segmentDir = j.segmentFor(first).dir();
+            // A directory named like a data file: opening it to force fails with an IOException, as EIO would.
+            Path poison = Files.createDirectory(segmentDir.resolve("zz.cq4"));
+            second = j.append(List.of(padded("second", 10))).lastSeq();
+            var acked = j.whenDurable(second);
+            JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
+
+            assertThat(j.stats().forceFailedReason).contains("zz.cq4");
+            assertThat(j.stats().fullReason).isEqualTo("force_failed");
+            assertThat(j.durableSeq()).isEqualTo(first);
+            assertThat(j.append(List.of(padded("third", 10))).status()).isEqualTo(AppendResult.Status.WRITE_FAILED);
+            assertThat(j.appendAgentRecord(RecordKind.HEARTBEAT, s -> new byte[] {'{', '}'})).isEqualTo(-1);
+
+            // The error is gone (Linux reports it once); a force now would succeed, yet nothing is acknowledged.
+            Files.delete(poison);
+            assertThat(j.syncer().forceOnce()).isFalse();
+            assertThat(j.durableSeq()).isEqualTo(first);
+            assertThat(acked).isNotDone();
+            assertThat(j.stats().forceFailed).isTrue();
+        }
+        // A restart re-reads what is on disk and takes appends again.
+        try (Journal j = open(dir, smallConfig())) {
+            assertThat(j.headSeq()).isGreaterThanOrEqualTo(second);
+            long next = j.append(List.of(padded("after restart", 10))).lastSeq();
+            j.whenDurable(next).get(10, TimeUnit.SECONDS);
+            assertThat(JournalTestSupport.readAll(j, 0, next)).extracting(JournalTestSupport::text)
+                    .contains("first.....", "second....", "after restart");
+        }
+    }
+
+    @Test
+    void aSegmentDirectoryThatVanishedUnderALiveSegmentIsAFailedForceNotADeletion() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            long first = j.append(List.of(padded("first", 10))).lastSeq();
+            j.whenDurable(first).get(10, TimeUnit.SECONDS);
+            Path segmentDir = j.segmentFor(first).dir();
+            Files.move(segmentDir, dir.resolve("moved-away"));
+            long second = j.append(List.of(padded("second", 10))).lastSeq();
+            JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
+            assertThat(j.durableSeq()).isEqualTo(first).isLessThan(second);
+            assertThat(j.stats().forceFailedReason).contains("NoSuchFileException");
         }
     }
 }
