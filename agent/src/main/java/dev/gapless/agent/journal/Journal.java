@@ -287,13 +287,14 @@ public final class Journal implements AutoCloseable {
                 if (segments.remove(s.firstSeq(), s)) {
                     s.delete(false);
                     deleted++;
+                    // Under the lock, so it never erases a reason the writer just set; the next append re-checks.
+                    if (!stats.forceFailed) {
+                        stats.fullReason = null;
+                    }
                 }
             } finally {
                 writeLock.unlock();
             }
-        }
-        if (deleted > 0) {
-            stats.fullReason = null;
         }
         return deleted;
     }

@@ -87,4 +87,25 @@ class SyncerTest {
             assertThat(j.stats().forceFailedReason).contains("NoSuchFileException");
         }
     }
+
+    @Test
+    void retentionDoesNotClearTheFullReasonOfAFailedForce() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+            j.registerConsumer(acked::get);
+            for (int i = 0; i < 2500; i++) {
+                assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+            }
+            long head = j.headSeq();
+            j.whenDurable(head).get(10, TimeUnit.SECONDS);
+            acked.set(head);
+            Files.createDirectory(j.segmentFor(head).dir().resolve("zz.cq4"));
+            j.append(List.of(padded("unforced", 10)));
+            JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
+
+            assertThat(j.retain()).isPositive();
+            assertThat(j.stats().fullReason).isEqualTo("force_failed");
+            Files.delete(j.segmentFor(head).dir().resolve("zz.cq4"));
+        }
+    }
 }
