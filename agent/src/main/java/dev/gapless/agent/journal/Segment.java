@@ -137,6 +137,23 @@ final class Segment {
         users--;
         if (users == 0 && deleteWhenUnused) {
             closeAndDelete();
+        } else if (users == 0 && closedForWrites() && queue != null) {
+            // Nobody reads it now: give back its mappings and descriptors (a dead output's backlog would otherwise
+            // hold every segment open); acquire() reopens it.
+            queue.close();
+            queue = null;
+        }
+    }
+
+    /** Whether the queue is open now; for tests. */
+    synchronized boolean queueOpen() {
+        return queue != null;
+    }
+
+    /** The channels held open for forcing; for tests. */
+    int forceChannelCount() {
+        synchronized (forceChannels) {
+            return forceChannels.size();
         }
     }
 
@@ -224,7 +241,8 @@ final class Segment {
         }
     }
 
-    private void closeChannels() {
+    /** Closes the channels the syncer forced through; a later {@link #force()} opens them again. */
+    void closeChannels() {
         synchronized (forceChannels) {
             for (FileChannel ch : forceChannels.values()) {
                 try {

@@ -157,6 +157,7 @@ final class Syncer {
                 s.force();
                 if (closedBefore) {
                     s.forcedComplete(true);
+                    s.closeChannels(); // never forced again: hold no descriptor for it
                 }
             } catch (NoSuchFileException gone) {
                 if (!s.deleted()) {
