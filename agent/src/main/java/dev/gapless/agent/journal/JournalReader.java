@@ -184,9 +184,12 @@ public final class JournalReader implements AutoCloseable {
         SingleChronicleQueue queue;
         try {
             queue = s.acquire();
-        } catch (IllegalStateException deletedMeanwhile) {
-            return false;
         } catch (RuntimeException | Error e) {
+            if (s.deleted() || journal.isClosed()) {
+                return false; // deleted meanwhile (look again), or shutting down
+            }
+            // Not deleted: Chronicle cannot open it (e.g. a garbled metadata.cq4t makes it give up claiming the
+            // lock after retrying), and would fail the same way at every poll.
             return unreadable(s, e);
         }
         try {
