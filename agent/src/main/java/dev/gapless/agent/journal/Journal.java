@@ -192,24 +192,37 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Declares seqs {@code from..to} lost by appending a loss marker, unless that range was declared already in
-     * this run. Called by readers that met damage, and by outputs whose destination rejected a batch. If the
-     * marker cannot be written now (disk full), the range is not remembered: a reader meeting the hole again
-     * declares it again.
+     * this run. Called by readers that met damage, and by outputs whose destination rejected a batch. Loss markers
+     * are exempt from {@code max_size} and {@code min_free}, not from a disk that refuses writes: if the marker
+     * cannot be written now, the range is not remembered, and the caller must not move past it (a reader stops at
+     * the hole and declares it again at its next read; an output does not commit its cursor).
+     *
+     * @return the seq of a marker declaring the range, written now or earlier in this run (the declaration survives
+     *         a power loss once {@link #whenDurable} of it completes); 0 for an empty range; -1 if none could be
+     *         written (the journal is closed, or the disk refuses)
      */
-    public void declareLoss(long from, long to, String reason, String output) {
+    public long declareLoss(long from, long to, String reason, String output) {
         if (to < from) {
-            return;
+            return 0;
         }
         writeLock.lock();
         try {
-            if (closed || declared.covers(from, to)) {
-                return;
+            if (closed) {
+                return -1;
             }
-            log.error("journal: seq {}..{} ({} records) lost: {}", from, to, to - from + 1, reason);
-            if (writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, reason, output)) >= 0) {
+            if (declared.covers(from, to)) {
+                return headSeq; // its marker was written before the head
+            }
+            long marker = writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, reason, output));
+            if (marker >= 0) {
+                log.error("journal: seq {}..{} ({} records) lost: {}", from, to, to - from + 1, reason);
                 declared.add(from, to);
                 stats.lostRecords.add(to - from + 1);
+            } else {
+                log.error("journal: cannot write the loss marker for seq {}..{} ({}) now; nothing moves past it until "
+                        + "it is written", from, to, reason);
             }
+            return marker;
         } finally {
             writeLock.unlock();
         }
@@ -377,7 +390,7 @@ public final class Journal implements AutoCloseable {
         try {
             writer.close();
             for (Segment s : segments.values()) {
-                s.close();
+                s.shutDown();
             }
         } finally {
             writeLock.unlock();
@@ -404,7 +417,7 @@ public final class Journal implements AutoCloseable {
         try {
             AppendResult room = writer.makeRoom(256, this::minConsumerSeq, declared);
             stats.fullReason = room == AppendResult.WRITE_FAILED ? stats.fullReason : fullReason;
-            if (room == AppendResult.WRITE_FAILED) {
+            if (room == AppendResult.WRITE_FAILED || !writer.openForAgentRecord()) {
                 return -1;
             }
             long seq = writer.nextSeq();

@@ -104,14 +104,18 @@ public final class JournalReader implements AutoCloseable {
                 dc.rollbackOnClose(); // not durable yet: read it again next time
                 return Step.STOP;
             }
-            if (r.seq() > expectedNext) {
-                journal.declareLoss(expectedNext, r.seq() - 1, "corrupt_record", null);
+            if (r.seq() > expectedNext && !declare(expectedNext, r.seq() - 1, "corrupt_record")) {
+                dc.rollbackOnClose(); // stay before the hole: declare it again next time
+                return Step.STOP;
             }
             corruptSinceLastGood = 0;
             expectedNext = r.seq() + 1;
             out.add(r);
             return Step.DELIVERED;
         } catch (RuntimeException | InternalError | AssertionError e) {
+            if (journal.isClosed()) {
+                return Step.STOP; // the queue was closed under us: shutting down, not damage
+            }
             // Chronicle could not parse the segment past this point (an exception; an InternalError for a mapped page
             // the file system cannot back; its own assertions when run with -ea): treat the rest as a damaged tail.
             log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
@@ -124,8 +128,9 @@ public final class JournalReader implements AutoCloseable {
         if (next != null && segment.closedForWrites()) {
             if (expectedNext < next.firstSeq()) {
                 boolean allCorrupt = next.firstSeq() - expectedNext == corruptSinceLastGood;
-                journal.declareLoss(expectedNext, next.firstSeq() - 1, allCorrupt ? "corrupt_record" : "damaged_tail",
-                        null);
+                if (!declare(expectedNext, next.firstSeq() - 1, allCorrupt ? "corrupt_record" : "damaged_tail")) {
+                    return Step.STOP;
+                }
                 expectedNext = next.firstSeq();
             }
             corruptSinceLastGood = 0;
@@ -152,7 +157,9 @@ public final class JournalReader implements AutoCloseable {
             return Step.STOP;
         }
         if (expectedNext < next.firstSeq()) {
-            journal.declareLoss(expectedNext, next.firstSeq() - 1, "damaged_tail", null);
+            if (!declare(expectedNext, next.firstSeq() - 1, "damaged_tail")) {
+                return Step.STOP;
+            }
             expectedNext = next.firstSeq();
         }
         detach();
@@ -169,6 +176,9 @@ public final class JournalReader implements AutoCloseable {
     /** Opens the segment holding expectedNext. */
     private boolean attach() {
         detach();
+        if (journal.isClosed()) {
+            return false; // nothing is opened, declared or passed once the journal closed
+        }
         Segment s = journal.segmentFor(expectedNext);
         if (s == null || s.dropped() || s.deleted()) {
             Segment first = journal.firstSegment();
@@ -176,7 +186,9 @@ public final class JournalReader implements AutoCloseable {
                 return false;
             }
             if (first.firstSeq() > expectedNext) {
-                journal.declareLoss(expectedNext, first.firstSeq() - 1, "damaged_tail", null);
+                if (!declare(expectedNext, first.firstSeq() - 1, "damaged_tail")) {
+                    return false;
+                }
                 expectedNext = first.firstSeq();
             }
             s = first;
@@ -206,11 +218,19 @@ public final class JournalReader implements AutoCloseable {
     private boolean unreadable(Segment s, Throwable e) {
         log.error("journal reader {}: cannot read {}: {}", name, s, e.toString());
         Segment next = journal.segmentAfter(s);
-        if (next != null && expectedNext < next.firstSeq()) {
-            journal.declareLoss(expectedNext, next.firstSeq() - 1, "damaged_tail", null);
+        if (next != null && expectedNext < next.firstSeq() && declare(expectedNext, next.firstSeq() - 1,
+                "damaged_tail")) {
             expectedNext = next.firstSeq();
         }
         return false;
+    }
+
+    /**
+     * Declares a hole. @return false if its marker could not be written: the caller stops without moving past the
+     * hole, so it is declared at a later read, never skipped silently
+     */
+    private boolean declare(long from, long to, String reason) {
+        return journal.declareLoss(from, to, reason, null) >= 0;
     }
 
     private void detach() {

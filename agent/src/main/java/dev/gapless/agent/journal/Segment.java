@@ -28,6 +28,7 @@ final class Segment {
     private SingleChronicleQueue queue;
     private int users;
     private boolean deleteWhenUnused;
+    private boolean shutDown;
     // Channels the syncer forces through, guarded by itself; once closed for deletion, never reopened (an open
     // channel to a deleted file would hold its space).
     private final Map<Path, FileChannel> forceChannels = new HashMap<>();
@@ -123,6 +124,10 @@ final class Segment {
         if (deleteWhenUnused) {
             throw new IllegalStateException("segment " + dir.getFileName() + " was deleted");
         }
+        if (shutDown) {
+            // A reader still running after the journal closed must not open (and leak) a queue.
+            throw new IllegalStateException("segment " + dir.getFileName() + ": the journal is closed");
+        }
         if (queue == null) {
             queue = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(RollCycles.FAST_DAILY)
@@ -208,6 +213,12 @@ final class Segment {
             return diskBytes;
         }
         return total;
+    }
+
+    /** Closes the queue for good: the journal closed, and {@link #acquire()} refuses from now on. */
+    synchronized void shutDown() {
+        shutDown = true;
+        close();
     }
 
     /** Closes the queue (if open) without deleting anything; for shutdown. */
