@@ -32,12 +32,23 @@ public final class JournalReader implements AutoCloseable {
     // Records skipped as corrupt since the last good one: a hole exactly that wide is theirs, a wider one a tail's.
     private long corruptSinceLastGood;
     private long stuckSince = -1;
+    // The newest loss marker declaring a hole this reader stepped over (0: none).
+    private long lossMarkerSeq;
 
     JournalReader(Journal journal, String name, long ackedSeq, RecordCodec codec) {
         this.journal = journal;
         this.name = name;
         this.codec = codec;
         this.expectedNext = ackedSeq + 1;
+    }
+
+    /**
+     * The seq of the newest loss marker declaring a hole this reader stepped over, 0 if none. Its output must not
+     * commit a cursor past the hole before {@code whenDurable} of it completes: a power loss could otherwise take
+     * the marker back and leave the cursor past an undeclared hole.
+     */
+    public long lossMarkerSeq() {
+        return lossMarkerSeq;
     }
 
     /** The seq the next delivered record will have (or a later one, if that one is lost). */
@@ -230,7 +241,9 @@ public final class JournalReader implements AutoCloseable {
      * hole, so it is declared at a later read, never skipped silently
      */
     private boolean declare(long from, long to, String reason) {
-        return journal.declareLoss(from, to, reason, null) >= 0;
+        long marker = journal.declareLoss(from, to, reason, null);
+        lossMarkerSeq = Math.max(lossMarkerSeq, marker);
+        return marker >= 0;
     }
 
     private void detach() {

@@ -9,6 +9,7 @@ import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalHooks;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.ByteSize;
@@ -82,8 +83,12 @@ class OutputWorkerTest {
     }
 
     private OutputWorker worker(Sink sink, int maxEvents) throws Exception {
+        return worker(sink, maxEvents, new LineEncoder());
+    }
+
+    private OutputWorker worker(Sink sink, int maxEvents, dev.gapless.agent.codec.Encoder encoder) throws Exception {
         OutputStatus status = new OutputStatus("out", "test", sink.destination());
-        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, new LineEncoder(), cursor,
+        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, encoder, cursor,
                 deadLetterFile, new BatchConfig(maxEvents, ByteSize.ofMebibytes(1), Duration.ofMillis(1)),
                 new Backoff(new RetryConfig(Duration.ofMillis(1), Duration.ofMillis(4))), Clock.systemUTC(),
                 Failpoints.none(), status), cursor.load());
@@ -296,6 +301,69 @@ class OutputWorkerTest {
         TestJournals.await("delivered after the Error", () -> w.status().ackedSeq >= last);
         assertThat(sink.delivered).containsExactly("x", "y");
         assertThat(w.status().failedAttempts.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void cursorDoesNotPassAnUnencodableRecordUntilItsLossMarkerIsWritten() throws Exception {
+        long last = append("a", "bad", "c");
+        JournalHooks.failForces(journal); // from now on no loss marker can be written
+        ScriptedSink sink = new ScriptedSink();
+        LineEncoder lines = new LineEncoder();
+        OutputWorker w = worker(sink, 10, (r, out) -> {
+            if (new String(r.message(), StandardCharsets.UTF_8).equals("bad")) {
+                throw new IllegalArgumentException("cannot encode");
+            }
+            lines.encode(r, out);
+        });
+        w.start();
+        TestJournals.await("the batch delivered", () -> sink.delivered.size() == 2);
+        assertThat(sink.delivered).containsExactly("a", "c");
+        assertCursorStays(0, 300);
+        w.stop(5000);
+        assertThat(cursor.load()).as("the batch is sent again at next start: never a silent hole").isZero();
+        assertThat(last).isEqualTo(3);
+    }
+
+    @Test
+    void cursorPassesAHoleOnlyOnceTheReadersLossMarkerIsDurable() throws Exception {
+        append("c1", "c2-corrupt-me", "c3");
+        journal.close();
+        Path data;
+        try (var files = Files.walk(dir.resolve("journal"))) {
+            data = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        int at = indexOf(Files.readAllBytes(data), "c2-corrupt-me".getBytes(StandardCharsets.UTF_8));
+        try (var ch = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), at + 3); // fails its CRC
+        }
+        journal = TestJournals.open(dir.resolve("journal"));
+        java.util.concurrent.CountDownLatch forces = new java.util.concurrent.CountDownLatch(1);
+        JournalHooks.holdForces(journal, forces); // the marker the reader writes stays not durable
+        ScriptedSink sink = new ScriptedSink();
+        OutputWorker w = worker(sink, 10);
+        w.start();
+        try {
+            TestJournals.await("the batch around the hole delivered", () -> sink.delivered.size() == 2);
+            assertThat(sink.delivered).containsExactly("c1", "c3");
+            assertThat(journal.headSeq()).as("the marker is written").isEqualTo(4);
+            assertThat(journal.durableSeq()).as("but not durable").isEqualTo(3);
+            assertCursorStays(0, 300);
+        } finally {
+            forces.countDown();
+        }
+        TestJournals.await("the cursor past the hole", () -> w.status().ackedSeq == 3);
+        assertThat(journal.durableSeq()).isGreaterThanOrEqualTo(4);
+        assertThat(lossMarkers()).containsExactly(
+                "{\"from_seq\":2,\"to_seq\":2,\"count\":1,\"reason\":\"corrupt_record\"}");
+    }
+
+    /** The cursor must not move: watched for {@code millis} (a bound on a negative, not a wait for a result). */
+    private void assertCursorStays(long seq, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            assertThat(cursor.load()).isEqualTo(seq);
+            Thread.sleep(10);
+        }
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
