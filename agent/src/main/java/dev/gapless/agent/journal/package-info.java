@@ -71,8 +71,13 @@
  * {@code max_size} or {@code min_free}, after which a loss marker names the part no consumer had acknowledged. A
  * segment a reader still has open is removed when that reader moves on.</li>
  * <li><b>Loss is declared, never silent.</b> A reader never stops at damage: it skips, declares the hole with a
- * loss marker, and goes on. One range is declared once per run however many outputs meet it (a bounded ledger; past
- * it, a repeat declaration is possible and harmless).</li>
+ * loss marker, and goes on — but only once the marker is written: if it cannot be (a disk that refuses writes, a
+ * failed force, a closed journal) the reader stops before the hole and declares it at its next read. An output
+ * commits its cursor past a hole (one its reader met, or records it rejected) only once that marker is written and
+ * durable ({@code JournalReader.lossMarkerSeq()}), so a power loss cannot leave a cursor past an undeclared hole.
+ * Heartbeats and loss markers are exempt from {@code max_size} and {@code min_free} (they open a segment if need
+ * be), not from a full disk (below 1 MiB usable) or a write error. One range is declared once per run however many
+ * outputs meet it (a bounded ledger; past it, a repeat declaration is possible and harmless).</li>
  * </ol>
  *
  * <h2>At each limit</h2>
