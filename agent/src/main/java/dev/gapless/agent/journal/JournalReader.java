@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One output's view of the journal: delivers records in seq order from just after the output's cursor,
- * never past the durable point. Damage is declared and stepped over, never a reason to stop: a record
+ * never past the durable point. Damage is declared and stepped over (once its loss marker is written; until then
+ * the reader waits before the hole), never a reason to stop: a record
  * that fails its checks is skipped and the hole it leaves declared with a loss marker; a segment whose tail
  * ends early while a later segment exists is left for the next one, declaring the missing range.
  * Used by one thread only (its output's worker).

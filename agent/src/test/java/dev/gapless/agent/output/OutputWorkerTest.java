@@ -351,7 +351,7 @@ class OutputWorkerTest {
         } finally {
             forces.countDown();
         }
-        TestJournals.await("the cursor past the hole", () -> w.status().ackedSeq == 3);
+        TestJournals.await("the cursor past the hole", () -> w.status().ackedSeq >= 3);
         assertThat(journal.durableSeq()).isGreaterThanOrEqualTo(4);
         assertThat(lossMarkers()).containsExactly(
                 "{\"from_seq\":2,\"to_seq\":2,\"count\":1,\"reason\":\"corrupt_record\"}");
