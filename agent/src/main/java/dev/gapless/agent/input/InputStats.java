@@ -18,6 +18,11 @@ public final class InputStats {
     public final LongAdder bytes = new LongAdder();
     /** Times the input had to wait because the journal was full. */
     public final LongAdder blocked = new LongAdder();
+    /**
+     * Unread tails skipped: a file rotated while the agent was stopped whose rotated file could not be found by its
+     * inode next to the path (each logged at ERROR with the byte range).
+     */
+    public final LongAdder skippedTails = new LongAdder();
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 

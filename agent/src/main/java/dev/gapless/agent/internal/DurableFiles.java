@@ -55,13 +55,23 @@ public final class DurableFiles {
         }
     }
 
-    /** Creates a directory (and parents) readable only by its owner. */
+    /**
+     * Creates a directory (and parents) readable only by its owner. Only the directories created here are
+     * restricted: an existing one (e.g. {@code /var/log} holding a file output) is never changed, since
+     * tightening it would lock others out, and fail when the agent does not own it.
+     */
     public static Path ownerOnlyDirectory(Path dir) throws IOException {
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && Files.notExists(p); p = p.getParent()) {
+            missing.push(p);
+        }
         Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, OWNER_DIR);
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system: nothing to tighten
+        for (Path p : missing) {
+            try {
+                Files.setPosixFilePermissions(p, OWNER_DIR);
+            } catch (UnsupportedOperationException ignored) {
+                return dir; // not a POSIX file system: nothing to tighten
+            }
         }
         return dir;
     }

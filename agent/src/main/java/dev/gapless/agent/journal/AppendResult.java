@@ -20,7 +20,8 @@ public record AppendResult(Status status, long firstSeq, long lastSeq) {
         /**
          * The file system refused a write (full under a mapping, I/O error): the batch is not accepted, retry it
          * later (events of it written before the failure are delivered as well: duplicates, never loss). The
-         * segment the failure hit is closed for writes; a fresh one is opened once there is room.
+         * segment the failure hit is closed for writes; a fresh one is opened once there is room. Also every append
+         * after a failed force, until restart ({@code JournalStats.forceFailed}).
          */
         WRITE_FAILED,
         /** The journal is closed. */

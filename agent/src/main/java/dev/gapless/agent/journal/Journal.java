@@ -148,6 +148,10 @@ public final class Journal implements AutoCloseable {
             if (closed) {
                 return AppendResult.IS_CLOSED;
             }
+            if (stats.forceFailed) {
+                stats.fullRefusals.increment();
+                return AppendResult.WRITE_FAILED; // nothing appended now could ever be acknowledged
+            }
             AppendResult full = writer.makeRoom(bytes, this::minConsumerSeq, declared);
             if (full != null) {
                 stats.fullRefusals.increment();
@@ -188,24 +192,37 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Declares seqs {@code from..to} lost by appending a loss marker, unless that range was declared already in
-     * this run. Called by readers that met damage, and by outputs whose destination rejected a batch. If the
-     * marker cannot be written now (disk full), the range is not remembered: a reader meeting the hole again
-     * declares it again.
+     * this run. Called by readers that met damage, and by outputs whose destination rejected a batch. Loss markers
+     * are exempt from {@code max_size} and {@code min_free}, not from a disk that refuses writes: if the marker
+     * cannot be written now, the range is not remembered, and the caller must not move past it (a reader stops at
+     * the hole and declares it again at its next read; an output does not commit its cursor).
+     *
+     * @return the seq of a marker declaring the range, written now or earlier in this run (the declaration survives
+     *         a power loss once {@link #whenDurable} of it completes); 0 for an empty range; -1 if none could be
+     *         written (the journal is closed, or the disk refuses)
      */
-    public void declareLoss(long from, long to, String reason, String output) {
+    public long declareLoss(long from, long to, String reason, String output) {
         if (to < from) {
-            return;
+            return 0;
         }
         writeLock.lock();
         try {
-            if (closed || declared.covers(from, to)) {
-                return;
+            if (closed) {
+                return -1;
             }
-            log.error("journal: seq {}..{} ({} records) lost: {}", from, to, to - from + 1, reason);
-            if (writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, reason, output)) >= 0) {
+            if (declared.covers(from, to)) {
+                return headSeq; // its marker was written before the head
+            }
+            long marker = writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, reason, output));
+            if (marker >= 0) {
+                log.error("journal: seq {}..{} ({} records) lost: {}", from, to, to - from + 1, reason);
                 declared.add(from, to);
                 stats.lostRecords.add(to - from + 1);
+            } else {
+                log.error("journal: cannot write the loss marker for seq {}..{} ({}) now; nothing moves past it until "
+                        + "it is written", from, to, reason);
             }
+            return marker;
         } finally {
             writeLock.unlock();
         }
@@ -283,13 +300,14 @@ public final class Journal implements AutoCloseable {
                 if (segments.remove(s.firstSeq(), s)) {
                     s.delete(false);
                     deleted++;
+                    // Under the lock, so it never erases a reason the writer just set; the next append re-checks.
+                    if (!stats.forceFailed) {
+                        stats.fullReason = null;
+                    }
                 }
             } finally {
                 writeLock.unlock();
             }
-        }
-        if (deleted > 0) {
-            stats.fullReason = null;
         }
         return deleted;
     }
@@ -326,6 +344,28 @@ public final class Journal implements AutoCloseable {
         return segments.values();
     }
 
+    /**
+     * Called by the syncer when a force failed. Permanent for this run: after an fdatasync error Linux marks the
+     * pages clean and reports the error once, so a later force that succeeds does not mean the data reached the
+     * disk. The durable point freezes (nothing more is acknowledged or delivered), appends are refused, and the
+     * full reason says so; the watchdog sees the stall and restarts the agent, whose recovery re-reads the disk.
+     */
+    void forceFailed(Segment s, java.io.IOException e) {
+        writeLock.lock();
+        try {
+            if (stats.forceFailed) {
+                return;
+            }
+            stats.forceFailedReason = s + ": " + e;
+            stats.forceFailed = true;
+            stats.fullReason = "force_failed";
+        } finally {
+            writeLock.unlock();
+        }
+        log.error("journal force failed on {}: {}; the data written since the last force may not be on disk: "
+                + "nothing more is acknowledged and appends are refused until restart", s, e.toString());
+    }
+
     /** Called by the syncer once a force covering {@code seq} completed. */
     void durableThrough(long seq) {
         durableSeq.accumulateAndGet(seq, Math::max);
@@ -350,7 +390,7 @@ public final class Journal implements AutoCloseable {
         try {
             writer.close();
             for (Segment s : segments.values()) {
-                s.close();
+                s.shutDown();
             }
         } finally {
             writeLock.unlock();
@@ -363,13 +403,21 @@ public final class Journal implements AutoCloseable {
         return closed;
     }
 
+    /** The force thread, or null under durability none; for tests. */
+    Syncer syncer() {
+        return syncer;
+    }
+
     /** Under writeLock: one agent record, or -1 (logged) if it could not be written. */
     private long writeAgentRecord(RecordKind kind, LongFunction<byte[]> body) {
+        if (stats.forceFailed) {
+            return -1; // it could never become durable
+        }
         String fullReason = stats.fullReason; // whether events fit is not this record's business
         try {
             AppendResult room = writer.makeRoom(256, this::minConsumerSeq, declared);
             stats.fullReason = room == AppendResult.WRITE_FAILED ? stats.fullReason : fullReason;
-            if (room == AppendResult.WRITE_FAILED) {
+            if (room == AppendResult.WRITE_FAILED || !writer.openForAgentRecord()) {
                 return -1;
             }
             long seq = writer.nextSeq();

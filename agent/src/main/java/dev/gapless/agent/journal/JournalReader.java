@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One output's view of the journal: delivers records in seq order from just after the output's cursor,
- * never past the durable point. Damage is declared and stepped over, never a reason to stop: a record
+ * never past the durable point. Damage is declared and stepped over (once its loss marker is written; until then
+ * the reader waits before the hole), never a reason to stop: a record
  * that fails its checks is skipped and the hole it leaves declared with a loss marker; a segment whose tail
  * ends early while a later segment exists is left for the next one, declaring the missing range.
  * Used by one thread only (its output's worker).
@@ -32,12 +33,23 @@ public final class JournalReader implements AutoCloseable {
     // Records skipped as corrupt since the last good one: a hole exactly that wide is theirs, a wider one a tail's.
     private long corruptSinceLastGood;
     private long stuckSince = -1;
+    // The newest loss marker declaring a hole this reader stepped over (0: none).
+    private long lossMarkerSeq;
 
     JournalReader(Journal journal, String name, long ackedSeq, RecordCodec codec) {
         this.journal = journal;
         this.name = name;
         this.codec = codec;
         this.expectedNext = ackedSeq + 1;
+    }
+
+    /**
+     * The seq of the newest loss marker declaring a hole this reader stepped over, 0 if none. Its output must not
+     * commit a cursor past the hole before {@code whenDurable} of it completes: a power loss could otherwise take
+     * the marker back and leave the cursor past an undeclared hole.
+     */
+    public long lossMarkerSeq() {
+        return lossMarkerSeq;
     }
 
     /** The seq the next delivered record will have (or a later one, if that one is lost). */
@@ -104,14 +116,18 @@ public final class JournalReader implements AutoCloseable {
                 dc.rollbackOnClose(); // not durable yet: read it again next time
                 return Step.STOP;
             }
-            if (r.seq() > expectedNext) {
-                journal.declareLoss(expectedNext, r.seq() - 1, "corrupt_record", null);
+            if (r.seq() > expectedNext && !declare(expectedNext, r.seq() - 1, "corrupt_record")) {
+                dc.rollbackOnClose(); // stay before the hole: declare it again next time
+                return Step.STOP;
             }
             corruptSinceLastGood = 0;
             expectedNext = r.seq() + 1;
             out.add(r);
             return Step.DELIVERED;
         } catch (RuntimeException | InternalError | AssertionError e) {
+            if (journal.isClosed()) {
+                return Step.STOP; // the queue was closed under us: shutting down, not damage
+            }
             // Chronicle could not parse the segment past this point (an exception; an InternalError for a mapped page
             // the file system cannot back; its own assertions when run with -ea): treat the rest as a damaged tail.
             log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
@@ -124,8 +140,9 @@ public final class JournalReader implements AutoCloseable {
         if (next != null && segment.closedForWrites()) {
             if (expectedNext < next.firstSeq()) {
                 boolean allCorrupt = next.firstSeq() - expectedNext == corruptSinceLastGood;
-                journal.declareLoss(expectedNext, next.firstSeq() - 1, allCorrupt ? "corrupt_record" : "damaged_tail",
-                        null);
+                if (!declare(expectedNext, next.firstSeq() - 1, allCorrupt ? "corrupt_record" : "damaged_tail")) {
+                    return Step.STOP;
+                }
                 expectedNext = next.firstSeq();
             }
             corruptSinceLastGood = 0;
@@ -152,7 +169,9 @@ public final class JournalReader implements AutoCloseable {
             return Step.STOP;
         }
         if (expectedNext < next.firstSeq()) {
-            journal.declareLoss(expectedNext, next.firstSeq() - 1, "damaged_tail", null);
+            if (!declare(expectedNext, next.firstSeq() - 1, "damaged_tail")) {
+                return Step.STOP;
+            }
             expectedNext = next.firstSeq();
         }
         detach();
@@ -169,6 +188,9 @@ public final class JournalReader implements AutoCloseable {
     /** Opens the segment holding expectedNext. */
     private boolean attach() {
         detach();
+        if (journal.isClosed()) {
+            return false; // nothing is opened, declared or passed once the journal closed
+        }
         Segment s = journal.segmentFor(expectedNext);
         if (s == null || s.dropped() || s.deleted()) {
             Segment first = journal.firstSegment();
@@ -176,7 +198,9 @@ public final class JournalReader implements AutoCloseable {
                 return false;
             }
             if (first.firstSeq() > expectedNext) {
-                journal.declareLoss(expectedNext, first.firstSeq() - 1, "damaged_tail", null);
+                if (!declare(expectedNext, first.firstSeq() - 1, "damaged_tail")) {
+                    return false;
+                }
                 expectedNext = first.firstSeq();
             }
             s = first;
@@ -184,9 +208,12 @@ public final class JournalReader implements AutoCloseable {
         SingleChronicleQueue queue;
         try {
             queue = s.acquire();
-        } catch (IllegalStateException deletedMeanwhile) {
-            return false;
         } catch (RuntimeException | Error e) {
+            if (s.deleted() || journal.isClosed()) {
+                return false; // deleted meanwhile (look again), or shutting down
+            }
+            // Not deleted: Chronicle cannot open it (e.g. a garbled metadata.cq4t makes it give up claiming the
+            // lock after retrying), and would fail the same way at every poll.
             return unreadable(s, e);
         }
         try {
@@ -203,11 +230,21 @@ public final class JournalReader implements AutoCloseable {
     private boolean unreadable(Segment s, Throwable e) {
         log.error("journal reader {}: cannot read {}: {}", name, s, e.toString());
         Segment next = journal.segmentAfter(s);
-        if (next != null && expectedNext < next.firstSeq()) {
-            journal.declareLoss(expectedNext, next.firstSeq() - 1, "damaged_tail", null);
+        if (next != null && expectedNext < next.firstSeq() && declare(expectedNext, next.firstSeq() - 1,
+                "damaged_tail")) {
             expectedNext = next.firstSeq();
         }
         return false;
+    }
+
+    /**
+     * Declares a hole. @return false if its marker could not be written: the caller stops without moving past the
+     * hole, so it is declared at a later read, never skipped silently
+     */
+    private boolean declare(long from, long to, String reason) {
+        long marker = journal.declareLoss(from, to, reason, null);
+        lossMarkerSeq = Math.max(lossMarkerSeq, marker);
+        return marker >= 0;
     }
 
     private void detach() {

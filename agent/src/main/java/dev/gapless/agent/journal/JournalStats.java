@@ -21,6 +21,16 @@ public final class JournalStats {
     public final LongAdder forces = new LongAdder();
     /** Nanoseconds the last force took. */
     public final AtomicLong lastForceNanos = new AtomicLong();
+    /** Unexpected failures (a bug, an Error) the syncer thread survived; each is logged at ERROR. */
+    public final LongAdder syncerErrors = new LongAdder();
+    /**
+     * Set once a force (fdatasync) failed; never cleared in this run. Linux reports a write-back error once and
+     * marks the pages clean, so a retry that succeeds proves nothing: the journal refuses appends and its durable
+     * point stays frozen until a restart re-reads what is on disk.
+     */
+    public volatile boolean forceFailed;
+    /** The segment and error of that failed force, or null. */
+    public volatile String forceFailedReason;
     /** Why the journal is full right now, or null. */
     public volatile String fullReason;
 }

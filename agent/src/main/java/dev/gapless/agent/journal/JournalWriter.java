@@ -30,6 +30,8 @@ final class JournalWriter {
     private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
     /** Free space is checked again after this many bytes appended; min_free must exceed it plus a block. */
     static final long SPACE_CHECK_BYTES = 1 << 20;
+    /** Below this much usable space the disk counts as full even for agent records: no segment is opened for one. */
+    static final long AGENT_RECORD_FLOOR = SPACE_CHECK_BYTES;
 
     /** A write failed; the seq it was given is burnt and the segment closed for writes. */
     static final class WriteFailedException extends Exception {
@@ -125,6 +127,34 @@ final class JournalWriter {
         }
         stats.fullReason = null;
         return null;
+    }
+
+    /**
+     * Opens a writable segment for an agent record (heartbeat, loss marker) if there is none, although max_size or
+     * min_free refused one: those records are exempt from both, since a reader that cannot declare a hole cannot
+     * move on, and its cursor may be what holds the journal full. Not exempt from a full disk: below
+     * {@link #AGENT_RECORD_FLOOR} usable, or when the file system refuses, no segment is opened.
+     *
+     * @return false if there is still no writable segment (logged)
+     */
+    boolean openForAgentRecord() {
+        if (appender != null) {
+            return true;
+        }
+        long usable = usableSpace();
+        if (usable < AGENT_RECORD_FLOOR) {
+            log.error("journal: the disk is full ({} bytes usable): no segment for an agent record at seq {}", usable,
+                    nextSeq);
+            return false;
+        }
+        try {
+            openActiveSegment();
+            return true;
+        } catch (RuntimeException | Error e) {
+            log.error("journal cannot open a new segment for an agent record at seq {}: {}", nextSeq, e.toString());
+            lowOnSpace = true;
+            return false;
+        }
     }
 
     /** Writes one record with the next seq. */

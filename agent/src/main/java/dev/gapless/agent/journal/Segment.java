@@ -28,6 +28,7 @@ final class Segment {
     private SingleChronicleQueue queue;
     private int users;
     private boolean deleteWhenUnused;
+    private boolean shutDown;
     // Channels the syncer forces through, guarded by itself; once closed for deletion, never reopened (an open
     // channel to a deleted file would hold its space).
     private final Map<Path, FileChannel> forceChannels = new HashMap<>();
@@ -123,6 +124,10 @@ final class Segment {
         if (deleteWhenUnused) {
             throw new IllegalStateException("segment " + dir.getFileName() + " was deleted");
         }
+        if (shutDown) {
+            // A reader still running after the journal closed must not open (and leak) a queue.
+            throw new IllegalStateException("segment " + dir.getFileName() + ": the journal is closed");
+        }
         if (queue == null) {
             queue = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(RollCycles.FAST_DAILY)
@@ -137,6 +142,23 @@ final class Segment {
         users--;
         if (users == 0 && deleteWhenUnused) {
             closeAndDelete();
+        } else if (users == 0 && closedForWrites() && queue != null) {
+            // Nobody reads it now: give back its mappings and descriptors (a dead output's backlog would otherwise
+            // hold every segment open); acquire() reopens it.
+            queue.close();
+            queue = null;
+        }
+    }
+
+    /** Whether the queue is open now; for tests. */
+    synchronized boolean queueOpen() {
+        return queue != null;
+    }
+
+    /** The channels held open for forcing; for tests. */
+    int forceChannelCount() {
+        synchronized (forceChannels) {
+            return forceChannels.size();
         }
     }
 
@@ -193,6 +215,12 @@ final class Segment {
         return total;
     }
 
+    /** Closes the queue for good: the journal closed, and {@link #acquire()} refuses from now on. */
+    synchronized void shutDown() {
+        shutDown = true;
+        close();
+    }
+
     /** Closes the queue (if open) without deleting anything; for shutdown. */
     synchronized void close() {
         closeChannels();
@@ -224,7 +252,8 @@ final class Segment {
         }
     }
 
-    private void closeChannels() {
+    /** Closes the channels the syncer forced through; a later {@link #force()} opens them again. */
+    void closeChannels() {
         synchronized (forceChannels) {
             for (FileChannel ch : forceChannels.values()) {
                 try {

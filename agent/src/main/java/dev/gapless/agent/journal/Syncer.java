@@ -35,6 +35,8 @@ final class Syncer {
     // in-flight limits (a TCP connection stops reading while its appends wait).
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
     private volatile boolean running = true;
+    // Tests only: run by the syncer thread before each force round (to make one fail as a bug would).
+    volatile Runnable beforeForce;
 
     Syncer(Journal journal, JournalConfig config) {
         this.journal = journal;
@@ -113,7 +115,19 @@ final class Syncer {
                 lock.unlock();
             }
             lastForce = System.nanoTime();
-            failed = !forceOnce();
+            try {
+                Runnable hook = beforeForce;
+                if (hook != null) {
+                    hook.run();
+                }
+                failed = !forceOnce();
+            } catch (RuntimeException | Error e) {
+                // The thread must not die: the durable point would freeze with nothing saying why. Retry after
+                // the failed-force delay (at least RETRY_NANOS), so a persistent bug logs at most ten times a second.
+                failed = true;
+                journal.stats().syncerErrors.increment();
+                log.error("journal syncer: unexpected failure, retrying: {}", e.toString(), e);
+            }
         }
     }
 
@@ -123,6 +137,9 @@ final class Syncer {
      * @return false if a force failed (the durable point did not move)
      */
     boolean forceOnce() {
+        if (journal.stats().forceFailed) {
+            return false; // permanent for this run: see Journal.forceFailed
+        }
         long target = journal.headSeq();
         if (target <= journal.durableSeq()) {
             return true;
@@ -140,12 +157,17 @@ final class Syncer {
                 s.force();
                 if (closedBefore) {
                     s.forcedComplete(true);
+                    s.closeChannels(); // never forced again: hold no descriptor for it
                 }
             } catch (NoSuchFileException gone) {
+                if (!s.deleted()) {
+                    journal.forceFailed(s, gone); // a file vanished under a live segment: not durable
+                    return false;
+                }
                 // deleted by retention or drop_oldest meanwhile: nothing left to force
             } catch (IOException e) {
-                // The durable point does not move: acknowledgements keep waiting, inputs back-pressure.
-                log.error("journal force failed on {}: {}; acknowledgements wait", s, e.toString());
+                // The durable point does not move, now or later: acknowledgements keep waiting, inputs back-pressure.
+                journal.forceFailed(s, e);
                 return false;
             }
         }

@@ -61,7 +61,8 @@
  * segment holding seqs up to it completed (and of the segment directory when a file is new to it). Under
  * {@code batch} a force runs at least every {@code sync_interval} while data waits; under {@code fsync} as soon as
  * an acknowledgement waits; under {@code none} the head is the durable point at once (survives the agent's crash,
- * not the machine's). {@code whenDurable(seq)} completes only then; readers never deliver past it.</li>
+ * not the machine's). {@code whenDurable(seq)} completes only then; readers never deliver past it. After a
+ * failed force it never moves again in this run (see Force failure below).</li>
  * <li><b>Fresh segment per start.</b> No run appends to a segment an earlier run left: a damaged Chronicle tail is
  * silent and sticky (later appends to that queue stay invisible), so each run starts a new queue directory. A
  * trailing segment that holds nothing is removed at open, as its name may be needed.</li>
@@ -70,8 +71,13 @@
  * {@code max_size} or {@code min_free}, after which a loss marker names the part no consumer had acknowledged. A
  * segment a reader still has open is removed when that reader moves on.</li>
  * <li><b>Loss is declared, never silent.</b> A reader never stops at damage: it skips, declares the hole with a
- * loss marker, and goes on. One range is declared once per run however many outputs meet it (a bounded ledger; past
- * it, a repeat declaration is possible and harmless).</li>
+ * loss marker, and goes on — but only once the marker is written: if it cannot be (a disk that refuses writes, a
+ * failed force, a closed journal) the reader stops before the hole and declares it at its next read. An output
+ * commits its cursor past a hole (one its reader met, or records it rejected) only once that marker is written and
+ * durable ({@code JournalReader.lossMarkerSeq()}), so a power loss cannot leave a cursor past an undeclared hole.
+ * Heartbeats and loss markers are exempt from {@code max_size} and {@code min_free} (they open a segment if need
+ * be), not from a full disk (below 1 MiB usable) or a write error. One range is declared once per run however many
+ * outputs meet it (a bounded ledger; past it, a repeat declaration is possible and harmless).</li>
  * </ol>
  *
  * <h2>At each limit</h2>
@@ -88,8 +94,13 @@
  * append once it was found low, and before a segment is opened. Below {@code min_free} plus the batch, the append
  * returns {@code FULL_MIN_FREE} ({@code block}) or the oldest segments are dropped with reason {@code min_free}.
  * Set it above 1 MiB plus a block so the file system never fills between two checks.</li>
- * <li><b>Force failure</b>: logged at ERROR; the durable point does not move, acknowledgements wait, inputs are
- * back-pressured; the force is retried after {@code max(sync_interval, 100 ms)}.</li>
+ * <li><b>Force failure</b> (fdatasync reports an error, or a file of a segment not deleted by the journal vanished):
+ * permanent until restart, since Linux reports a write-back error once and marks the pages clean, so a retry that
+ * succeeds would acknowledge data that never reached the disk. Logged at ERROR; {@code JournalStats.forceFailed} and
+ * {@code forceFailedReason} are set and the full reason is {@code force_failed}; the durable point freezes (no
+ * acknowledgement completes, no reader delivers past it), every append and agent record is refused
+ * ({@code WRITE_FAILED}), inputs are back-pressured. The watchdog sees the stall and restarts the agent; recovery
+ * then takes what is on disk, and whatever the failed write-back lost is declared like any damage.</li>
  * <li><b>Corrupt record</b> (CRC, length, version or kind wrong): the reader skips it, counts it in
  * {@code JournalStats.corruptRecords} (once per reader that meets it) and declares exactly its seq
  * ({@code corrupt_record}); the records around it are delivered in order.</li>

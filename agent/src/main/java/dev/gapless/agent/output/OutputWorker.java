@@ -34,8 +34,6 @@ public final class OutputWorker implements AutoCloseable {
     private static final long IDLE_WAIT_MS = 200;
     /** How often a reader that sees no record although the journal holds later ones looks again. */
     private static final long STUCK_POLL_MS = 20;
-    /** How long a rejection waits for its loss marker to be durable before the cursor moves on regardless. */
-    static final long LOSS_DURABLE_WAIT_SECONDS = 10;
 
     private final String id;
     private final Journal journal;
@@ -63,6 +61,11 @@ public final class OutputWorker implements AutoCloseable {
     private final ArrayDeque<Integer> rightEnds = new ArrayDeque<>();
     private long committedSeq;
     private long retryAtNanos;
+    // Ranges this output lost (rejected, or not encodable) whose loss marker could not be written yet, {from, to}:
+    // the cursor does not move until every one is declared.
+    private final ArrayDeque<long[]> undeclared = new ArrayDeque<>();
+    // The newest loss marker this worker wrote (0: none); the cursor waits for it to be durable.
+    private long lossMarkerSeq;
 
     /** Collaborators of a worker; see the fields of the same names. */
     public record Parts(String id, Journal journal, Sink sink, Encoder encoder, CursorStore cursor, java.nio.file.Path
@@ -103,8 +106,10 @@ public final class OutputWorker implements AutoCloseable {
                 runOnce();
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                // A bug must not end delivery: log, wait, and take the same batch again.
+            } catch (RuntimeException | Error e) {
+                // A bug (or an Error such as a StackOverflowError in a codec) must not end delivery: log, count,
+                // wait, and take the same batch again.
+                status.failedAttempts.increment();
                 log.error("output {}: unexpected failure, retrying: {}", id, e.toString(), e);
                 LockSupport.parkNanos(backoff.delayNanos(Math.max(1, status.consecutiveFailures), null));
             }
@@ -225,17 +230,64 @@ public final class OutputWorker implements AutoCloseable {
     }
 
     /**
-     * Declares a loss and waits (up to {@link #LOSS_DURABLE_WAIT_SECONDS}) for the marker to be durable before
-     * the cursor may pass the lost records: a crash must not leave a hole without its marker.
+     * Declares records this output loses. If the marker cannot be written now (the disk refuses), the range waits
+     * in {@link #undeclared} and {@link #commit} writes it before the cursor may move.
      */
-    private void declareLost(long from, long to) throws InterruptedException {
-        journal.declareLoss(from, to, "rejected", id);
-        try {
-            journal.whenDurable(journal.headSeq()).get(LOSS_DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            // At the bound the cursor moves on anyway; the dead-letter file still names the range.
-            log.warn("output {}: loss marker for seq {}..{} not durable yet: {}", id, from, to, e.toString());
+    private void declareLost(long from, long to) {
+        long marker = undeclared.isEmpty() ? journal.declareLoss(from, to, "rejected", id) : -1;
+        if (marker < 0) {
+            undeclared.add(new long[] {from, to});
         }
+        lossMarkerSeq = Math.max(lossMarkerSeq, marker);
+    }
+
+    /**
+     * Writes the loss markers still owed, retrying with backoff for as long as the worker runs.
+     *
+     * @return true once none is owed; false if the worker stopped first (the cursor must stay)
+     */
+    private boolean declareOwed() throws InterruptedException {
+        for (int attempt = 1; !undeclared.isEmpty(); attempt++) {
+            long[] range = undeclared.peek();
+            long marker = journal.declareLoss(range[0], range[1], "rejected", id);
+            if (marker >= 0) {
+                lossMarkerSeq = Math.max(lossMarkerSeq, marker);
+                undeclared.poll();
+                continue;
+            }
+            log.error("output {}: cannot write the loss marker for seq {}..{} (attempt {}); the cursor waits", id,
+                    range[0], range[1], attempt);
+            TimeUnit.NANOSECONDS.sleep(backoff.delayNanos(attempt, null));
+            if (!running) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits, for as long as the worker runs, until every loss marker this worker or its reader wrote is durable:
+     * the cursor never passes a hole whose marker a power loss could still take back, and never on a timeout.
+     *
+     * @return false if the worker stopped or the journal closed first (the cursor must stay)
+     */
+    private boolean lossMarkersDurable() throws InterruptedException {
+        long marker = Math.max(lossMarkerSeq, reader.lossMarkerSeq());
+        if (marker <= journal.durableSeq()) {
+            return true;
+        }
+        java.util.concurrent.CompletableFuture<Void> durable = journal.whenDurable(marker);
+        while (running) {
+            try {
+                durable.get(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                // not yet: keep waiting (a force that failed for good keeps us here until restart)
+            } catch (ExecutionException e) {
+                return false; // the journal closed
+            }
+        }
+        return false;
     }
 
     private boolean fill() throws InterruptedException {
@@ -259,7 +311,9 @@ public final class OutputWorker implements AutoCloseable {
                 break;
             }
             int before = records.size();
-            reader.read(max - before, maxBytes - bytes, records);
+            if (reader.read(max - before, maxBytes - bytes, records) == 0) {
+                break; // durable records the reader cannot see yet (stepping over damage): send what we have
+            }
             bytes += encodedBytes(before);
         }
         rightEnds.clear();
@@ -292,7 +346,7 @@ public final class OutputWorker implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 payload.truncate(mark);
                 log.error("output {}: cannot encode seq {}: {}", id, r.seq(), e.toString());
-                journal.declareLoss(r.seq(), r.seq(), "rejected", id);
+                declareLost(r.seq(), r.seq());
             }
         }
         return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from, payload.array(),
@@ -300,6 +354,9 @@ public final class OutputWorker implements AutoCloseable {
     }
 
     private void commit(long seq) throws InterruptedException {
+        if (!declareOwed() || !lossMarkersDurable()) {
+            return; // stopping with a loss not yet declared for good: the cursor stays, the batch is sent again
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 cursor.commit(seq);

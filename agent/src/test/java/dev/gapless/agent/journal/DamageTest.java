@@ -111,6 +111,41 @@ class DamageTest {
         }
     }
 
+    @Test
+    void garbledMetadataOfAClosedSegmentIsDeclaredLostAndDeliveryGoesOn() throws Exception {
+        long firstOfSecond;
+        try (Journal j = open(dir, smallConfig())) {
+            for (int i = 1; i <= RECORDS; i++) {
+                j.append(List.of(padded("record-" + i + "-", 200)));
+            }
+        }
+        try (Journal j = open(dir, smallConfig())) {
+            firstOfSecond = j.append(List.of(padded("second-", 50))).lastSeq();
+        }
+        Path metadata = segmentDirs(dir).get(0).resolve("metadata.cq4t");
+        scribble(metadata, 0, java.nio.file.Files.size(metadata));
+
+        try (Journal j = open(dir, smallConfig())) {
+            long head = j.append(List.of(padded("third-", 50))).lastSeq();
+            j.whenDurable(head).get(5, TimeUnit.SECONDS);
+            // Chronicle retries claiming the garbled file's lock for chronicle.table.store.timeoutMS (10 s) before it
+            // throws: read with a deadline past that.
+            List<JournalRecord> read = new java.util.ArrayList<>();
+            try (JournalReader reader = j.openReader("test", 0)) {
+                for (int round = 0; round < 3 && reader.nextSeq() <= head + 1; round++) {
+                    JournalTestSupport.readInto(j, reader, head + 1, read); // the marker comes after the head
+                }
+            }
+            List<JournalRecord> losses = read.stream().filter(r -> r.kind() == RecordKind.LOSS).toList();
+            assertThat(losses).hasSize(1);
+            assertThat(extra(losses.get(0))).contains("\"from_seq\":1,\"to_seq\":" + RECORDS + ",")
+                    .contains("\"reason\":\"damaged_tail\"");
+            assertThat(read).filteredOn(r -> r.kind() == RecordKind.EVENT).extracting(JournalTestSupport::text)
+                    .containsExactly("second-" + ".".repeat(43), "third-" + ".".repeat(44));
+            assertThat(firstOfSecond).isEqualTo(RECORDS + 1);
+        }
+    }
+
     private static void flip(Path file, long at, int count) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(count);

@@ -147,4 +147,32 @@ class RetentionAndFullTest {
             }
         }
     }
+
+    @Test
+    void aClosedSegmentNobodyReadsHoldsNoQueueNorForceChannelAndReopensOnDemand() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            for (int i = 0; i < 3000; i++) {
+                assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+            }
+            long head = j.headSeq();
+            j.whenDurable(head).get(5, TimeUnit.SECONDS);
+            List<Segment> closed = new ArrayList<>();
+            j.segments().forEach(s -> {
+                if (s.closedForWrites()) {
+                    closed.add(s);
+                }
+            });
+            assertThat(closed).hasSizeGreaterThanOrEqualTo(2);
+            JournalTestSupport.await("closed segments fully forced", 5,
+                    () -> closed.stream().allMatch(Segment::forcedComplete));
+            assertThat(closed).allSatisfy(s -> {
+                assertThat(s.queueOpen()).as("%s after the writer left it", s).isFalse();
+                assertThat(s.forceChannelCount()).as("%s once fully forced", s).isZero();
+            });
+
+            assertThat(readAll(j, 0, head)).hasSize((int) head);
+            assertThat(closed).allSatisfy(s -> assertThat(s.queueOpen()).as("%s after the reader left it", s).isFalse());
+            assertThat(readAll(j, 0, head)).as("read again: reopened on demand").hasSize((int) head);
+        }
+    }
 }

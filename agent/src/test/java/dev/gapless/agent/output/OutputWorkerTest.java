@@ -9,6 +9,7 @@ import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalHooks;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.ByteSize;
@@ -82,8 +83,12 @@ class OutputWorkerTest {
     }
 
     private OutputWorker worker(Sink sink, int maxEvents) throws Exception {
+        return worker(sink, maxEvents, new LineEncoder());
+    }
+
+    private OutputWorker worker(Sink sink, int maxEvents, dev.gapless.agent.codec.Encoder encoder) throws Exception {
         OutputStatus status = new OutputStatus("out", "test", sink.destination());
-        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, new LineEncoder(), cursor,
+        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, encoder, cursor,
                 deadLetterFile, new BatchConfig(maxEvents, ByteSize.ofMebibytes(1), Duration.ofMillis(1)),
                 new Backoff(new RetryConfig(Duration.ofMillis(1), Duration.ofMillis(4))), Clock.systemUTC(),
                 Failpoints.none(), status), cursor.load());
@@ -248,6 +253,130 @@ class OutputWorkerTest {
         TestJournals.await("delivered", () -> w.status().ackedSeq >= last);
         w.close();
         assertThat(cursor.load()).isEqualTo(last);
+    }
+
+    @Test
+    void fillDoesNotSpinUntilMaxWaitWhileTheReaderIsStuck() throws Exception {
+        long last = append("s1", "s2", "s3-stuck", "s4");
+        // Zero the Chronicle header of s3's document in the active segment: the reader sees the end of the data
+        // there although s3 and s4 are durable, so it is stuck until the writer rolls.
+        Path data;
+        try (var files = Files.walk(dir.resolve("journal"))) {
+            data = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(data);
+        int at = indexOf(bytes, "s3-stuck".getBytes(StandardCharsets.UTF_8)) - 66 - "app".length() - 4;
+        try (var ch = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(4), at);
+        }
+        ScriptedSink sink = new ScriptedSink();
+        OutputStatus status = new OutputStatus("out", "test", sink.destination());
+        OutputWorker w = new OutputWorker(new OutputWorker.Parts("out", journal, sink, new LineEncoder(), cursor,
+                deadLetterFile, new BatchConfig(10, ByteSize.ofMebibytes(1), Duration.ofMillis(1500)),
+                new Backoff(new RetryConfig(Duration.ofMillis(1), Duration.ofMillis(4))), Clock.systemUTC(),
+                Failpoints.none(), status), cursor.load());
+        workers.add(w);
+        long start = System.nanoTime();
+        w.runOnce();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(sink.delivered).containsExactly("s1", "s2");
+        assertThat(tookMs).as("max_wait is 1500 ms; a stuck reader must not hold the batch until then")
+                .isLessThan(750);
+        assertThat(last).isEqualTo(4);
+    }
+
+    @Test
+    void workerThreadSurvivesAnErrorFromTheSinkAndDeliversTheSameBatch() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+        sink.answer = p -> {
+            if (thrown.compareAndSet(false, true)) {
+                throw new StackOverflowError("injected");
+            }
+            return Outcome.DELIVERED;
+        };
+        long last = append("x", "y");
+        OutputWorker w = worker(sink, 100);
+        w.start();
+        TestJournals.await("delivered after the Error", () -> w.status().ackedSeq >= last);
+        assertThat(sink.delivered).containsExactly("x", "y");
+        assertThat(w.status().failedAttempts.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void cursorDoesNotPassAnUnencodableRecordUntilItsLossMarkerIsWritten() throws Exception {
+        long last = append("a", "bad", "c");
+        JournalHooks.failForces(journal); // from now on no loss marker can be written
+        ScriptedSink sink = new ScriptedSink();
+        LineEncoder lines = new LineEncoder();
+        OutputWorker w = worker(sink, 10, (r, out) -> {
+            if (new String(r.message(), StandardCharsets.UTF_8).equals("bad")) {
+                throw new IllegalArgumentException("cannot encode");
+            }
+            lines.encode(r, out);
+        });
+        w.start();
+        TestJournals.await("the batch delivered", () -> sink.delivered.size() == 2);
+        assertThat(sink.delivered).containsExactly("a", "c");
+        assertCursorStays(0, 300);
+        w.stop(5000);
+        assertThat(cursor.load()).as("the batch is sent again at next start: never a silent hole").isZero();
+        assertThat(last).isEqualTo(3);
+    }
+
+    @Test
+    void cursorPassesAHoleOnlyOnceTheReadersLossMarkerIsDurable() throws Exception {
+        append("c1", "c2-corrupt-me", "c3");
+        journal.close();
+        Path data;
+        try (var files = Files.walk(dir.resolve("journal"))) {
+            data = files.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        int at = indexOf(Files.readAllBytes(data), "c2-corrupt-me".getBytes(StandardCharsets.UTF_8));
+        try (var ch = java.nio.channels.FileChannel.open(data, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), at + 3); // fails its CRC
+        }
+        journal = TestJournals.open(dir.resolve("journal"));
+        java.util.concurrent.CountDownLatch forces = new java.util.concurrent.CountDownLatch(1);
+        JournalHooks.holdForces(journal, forces); // the marker the reader writes stays not durable
+        ScriptedSink sink = new ScriptedSink();
+        OutputWorker w = worker(sink, 10);
+        w.start();
+        try {
+            TestJournals.await("the batch around the hole delivered", () -> sink.delivered.size() == 2);
+            assertThat(sink.delivered).containsExactly("c1", "c3");
+            assertThat(journal.headSeq()).as("the marker is written").isEqualTo(4);
+            assertThat(journal.durableSeq()).as("but not durable").isEqualTo(3);
+            assertCursorStays(0, 300);
+        } finally {
+            forces.countDown();
+        }
+        TestJournals.await("the cursor past the hole", () -> w.status().ackedSeq >= 3);
+        assertThat(journal.durableSeq()).isGreaterThanOrEqualTo(4);
+        assertThat(lossMarkers()).containsExactly(
+                "{\"from_seq\":2,\"to_seq\":2,\"count\":1,\"reason\":\"corrupt_record\"}");
+    }
+
+    /** The cursor must not move: watched for {@code millis} (a bound on a negative, not a wait for a result). */
+    private void assertCursorStays(long seq, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            assertThat(cursor.load()).isEqualTo(seq);
+            Thread.sleep(10);
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (hay[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 
     private List<String> lossMarkers() throws Exception {

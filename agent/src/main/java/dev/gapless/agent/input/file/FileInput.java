@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * line is checkpointed, so a restart resumes there: nothing acknowledged is read twice and nothing is
  * skipped. A partial last line waits for its newline. The file stays open between reads, so when it is
  * replaced (rotated: another inode at the path) the old one is read to its end first — an unfinished last
- * line of it becomes a line — and then the new one from its start. A file that shrinks is read again from
- * its start. Lines over {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped. A
+ * line of it becomes a line — and then the new one from its start; after a restart the rotated file is looked up
+ * by its inode next to the path and finished first (if it is gone, the skipped range is counted and logged at
+ * ERROR). A file that shrinks below what was read (a partial line included) is read again from its start. Lines over {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped. A
  * damaged checkpoint means reading from the start (duplicates, never loss). One thread per file input.
  */
 public final class FileInput implements Input {
@@ -128,7 +129,7 @@ public final class FileInput implements Input {
             return false;
         }
         long size = channel.size();
-        if (size < offset) {
+        if (size < offset + carry.length) { // shorter than what was read: a pending partial line is stale too
             log.warn("input {}: {} was truncated; reading it from its start", config.id(), config.path());
             restartAt(0);
             size = channel.size();
@@ -176,8 +177,19 @@ public final class FileInput implements Input {
             // Saved at once: a restart before the first line must not skip what was written meanwhile.
             checkpoint.save(new FileCheckpoint.Position(inode, offset, false));
         } else if (inode != -1 && ino != inode) {
-            log.warn("input {}: {} is another file than the checkpoint's; reading it from its start", config.id(),
-                    config.path());
+            FileChannel rotated = openByInode(inode);
+            if (rotated != null) {
+                // Rotated while stopped: finish the old file from the checkpoint first; step() then moves to the new.
+                log.warn("input {}: {} was replaced while stopped; reading the rest of the rotated file (inode {}) "
+                        + "from offset {} first", config.id(), config.path(), inode, offset);
+                ch.close();
+                channel = rotated;
+                return true;
+            }
+            stats.skippedTails.increment();
+            log.error("input {}: {} was replaced while stopped and the rotated file (inode {}) is no longer next to "
+                    + "it: its bytes from offset {} to its end were not read; reading the new file from its start",
+                    config.id(), config.path(), inode, offset);
             restartAt(0);
         }
         inode = ino;
@@ -291,6 +303,24 @@ public final class FileInput implements Input {
     private long nanos() {
         var now = clock.instant();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** @return a channel on the file next to the path whose inode is {@code ino}, or null if there is none */
+    private FileChannel openByInode(long ino) throws IOException {
+        Path parent = config.path().toAbsolutePath().getParent();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(parent)) {
+            for (Path p : files) {
+                try {
+                    if (Files.isRegularFile(p) && Files.getAttribute(p, "unix:ino") instanceof Number n
+                            && n.longValue() == ino) {
+                        return FileChannel.open(p, StandardOpenOption.READ);
+                    }
+                } catch (IOException gone) {
+                    // removed meanwhile: not the one
+                }
+            }
+        }
+        return null;
     }
 
     /** @return the inode of the file now at the path, or -1 when there is none */

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one connection's lines into events and appends them to the journal once per read. Back-pressure:
  * when the journal is full, or more than {@link #MAX_UNDURABLE_EVENTS} of this connection's events wait for
- * their force, the connection stops reading (TCP pushes back on the sender) until there is room again.
+ * their force, the connection stops reading (TCP pushes back on the sender) until there is room again. Lines of a
+ * connection that closes while the journal is still full are dropped, counted as rejected.
  * Per-connection state: never shared; every method runs on the connection's event loop.
  */
 final class IngestHandler extends ChannelInboundHandlerAdapter {
@@ -103,6 +104,18 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
                 batch.clear();
                 batchBytes = 0;
                 ctx.close();
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                // The connection is gone while the journal is full: there is nobody left to back-pressure, and
+                // holding its lines (and a retry timer) per closed connection would let reconnecting clients pile
+                // up memory. Drop them: never acknowledged (TCP has no acks), counted as rejected. At most one
+                // batch (MAX_BATCH_BYTES plus a line) per connection is held while it lives.
+                stats.rejected.add(batch.size());
+                log.warn("input {}: journal full ({}); dropping {} line(s) of the closed connection {}, never "
+                        + "acknowledged", source, r.status(), batch.size(), ctx.channel().remoteAddress());
+                batch = new ArrayList<>();
+                batchBytes = 0;
                 return;
             }
             if (!blockedByFull) {

@@ -197,7 +197,9 @@ public final class HttpSink implements Sink {
         String what = "HTTP " + status + (body.isEmpty() ? "" : ": " + body);
         // Auth and routing failures (401, 403, 404, 407) say the destination or our config is wrong, not the
         // events: retry (the watchdog alerts) rather than dead-letter every event until someone notices.
-        if (status == 401 || status == 403 || status == 404 || status == 407 || status == 408 || status == 429
+        // 1xx and 3xx (a redirect we do not follow) are a configuration error too, never the events' fault.
+        if (status < 200 || (status >= 300 && status < 400)
+                || status == 401 || status == 403 || status == 404 || status == 407 || status == 408 || status == 429
                 || status >= 500) {
             return new Outcome.Retryable(Outcome.ErrorKind.REFUSED, what, parseRetryAfter(retryAfter));
         }

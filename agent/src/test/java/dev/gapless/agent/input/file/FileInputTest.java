@@ -184,6 +184,56 @@ class FileInputTest {
     }
 
     @Test
+    void truncationBelowAPendingPartialLineDropsTheStaleBytes() throws Exception {
+        append("abc\npartial");
+        FileInput in = input();
+        drain(in);
+        // copytruncate, then new lines shorter than offset + the pending partial line
+        Files.writeString(file, "new1\n", StandardOpenOption.TRUNCATE_EXISTING);
+        drain(in);
+        append("new2-long-line\n");
+        drain(in);
+        assertThat(journalTexts()).containsExactly("abc", "new1", "new2-long-line");
+    }
+
+    @Test
+    void fileRotatedWhileStoppedHasItsUnreadTailFinishedFirst() throws Exception {
+        append("1\n2\n");
+        drain(input());
+        input.close();
+        append("3\nunfinished"); // written before the rotation, never read
+        Files.move(file, dir.resolve("app.log.1"));
+        append("new\n");
+        drain(input());
+        assertThat(journalTexts()).containsExactly("1", "2", "3", "unfinished", "new");
+        assertThat(input.stats().skippedTails.sum()).isZero();
+    }
+
+    @Test
+    void rotatedFileGoneAtRestartIsCountedAndLoggedAtErrorWithTheRange() throws Exception {
+        append("1\n");
+        drain(input());
+        input.close();
+        append("2\n");
+        Files.createDirectories(dir.resolve("archive"));
+        Files.move(file, dir.resolve("archive").resolve("app.log.1"));
+        append("new\n");
+        Logger logger = (Logger) LoggerFactory.getLogger(FileInput.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            drain(input());
+        } finally {
+            logger.detachAppender(logs);
+        }
+        assertThat(journalTexts()).containsExactly("1", "new");
+        assertThat(input.stats().skippedTails.sum()).isEqualTo(1);
+        assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.ERROR
+                && e.getFormattedMessage().contains("from offset 2 to its end were not read"));
+    }
+
+    @Test
     void oversizedLineIsTruncatedTaggedAndItsRestSkipped() throws Exception {
         append("0123456789abc\nok\n");
         drain(input(FileInputConfig.StartAt.BEGINNING, 8));

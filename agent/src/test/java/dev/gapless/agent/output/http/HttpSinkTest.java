@@ -235,4 +235,13 @@ class HttpSinkTest {
                 .extracting(o -> ((Outcome.Retryable) o).retryAfter()).isNull();
         assertThat(HttpSink.classify(413, null, "")).isInstanceOf(Outcome.Rejected.class);
     }
+
+    @Test
+    void informationalAndRedirectStatusesAreRetriedNeverDeadLettered() {
+        for (int status : new int[] {100, 101, 199, 300, 301, 302, 307, 308, 399}) {
+            assertThat(HttpSink.classify(status, null, "")).as("HTTP %d", status)
+                    .isInstanceOf(Outcome.Retryable.class)
+                    .extracting(o -> ((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.REFUSED);
+        }
+    }
 }

@@ -1,0 +1,111 @@
+package dev.gapless.agent.journal;
+
+import static dev.gapless.agent.journal.JournalTestSupport.open;
+import static dev.gapless.agent.journal.JournalTestSupport.padded;
+import static dev.gapless.agent.journal.JournalTestSupport.smallConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gapless.agent.event.RecordKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The force thread under failures: it never dies silently, and a failed fdatasync is never retried into an ack. */
+class SyncerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void syncerSurvivesAnErrorCountsItAndKeepsAdvancingTheDurablePoint() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            AtomicInteger failures = new AtomicInteger(2);
+            j.syncer().beforeForce = () -> {
+                if (failures.getAndDecrement() > 0) {
+                    throw new StackOverflowError("injected");
+                }
+            };
+            long seq = j.append(List.of(padded("a", 10))).lastSeq();
+            j.whenDurable(seq).get(10, TimeUnit.SECONDS);
+            assertThat(j.durableSeq()).isEqualTo(seq);
+            assertThat(j.stats().syncerErrors.sum()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void failedForceFreezesTheDurablePointAndRefusesAppendsEvenAfterARetrySucceeds() throws Exception {
+        Path segmentDir;
+        long first;
+        long second;
+        try (Journal j = open(dir, smallConfig())) {
+            first = j.append(List.of(padded("first", 10))).lastSeq();
+            j.whenDurable(first).get(10, TimeUnit.SECONDS);
+            segmentDir = j.segmentFor(first).dir();
+            // A directory named like a data file: opening it to force fails with an IOException, as EIO would.
+            Path poison = Files.createDirectory(segmentDir.resolve("zz.cq4"));
+            second = j.append(List.of(padded("second", 10))).lastSeq();
+            var acked = j.whenDurable(second);
+            JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
+
+            assertThat(j.stats().forceFailedReason).contains("zz.cq4");
+            assertThat(j.stats().fullReason).isEqualTo("force_failed");
+            assertThat(j.durableSeq()).isEqualTo(first);
+            assertThat(j.append(List.of(padded("third", 10))).status()).isEqualTo(AppendResult.Status.WRITE_FAILED);
+            assertThat(j.appendAgentRecord(RecordKind.HEARTBEAT, s -> new byte[] {'{', '}'})).isEqualTo(-1);
+
+            // The error is gone (Linux reports it once); a force now would succeed, yet nothing is acknowledged.
+            Files.delete(poison);
+            assertThat(j.syncer().forceOnce()).isFalse();
+            assertThat(j.durableSeq()).isEqualTo(first);
+            assertThat(acked).isNotDone();
+            assertThat(j.stats().forceFailed).isTrue();
+        }
+        // A restart re-reads what is on disk and takes appends again.
+        try (Journal j = open(dir, smallConfig())) {
+            assertThat(j.headSeq()).isGreaterThanOrEqualTo(second);
+            long next = j.append(List.of(padded("after restart", 10))).lastSeq();
+            j.whenDurable(next).get(10, TimeUnit.SECONDS);
+            assertThat(JournalTestSupport.readAll(j, 0, next)).extracting(JournalTestSupport::text)
+                    .contains("first.....", "second....", "after restart");
+        }
+    }
+
+    @Test
+    void aSegmentDirectoryThatVanishedUnderALiveSegmentIsAFailedForceNotADeletion() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            long first = j.append(List.of(padded("first", 10))).lastSeq();
+            j.whenDurable(first).get(10, TimeUnit.SECONDS);
+            Path segmentDir = j.segmentFor(first).dir();
+            Files.move(segmentDir, dir.resolve("moved-away"));
+            long second = j.append(List.of(padded("second", 10))).lastSeq();
+            JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
+            assertThat(j.durableSeq()).isEqualTo(first).isLessThan(second);
+            assertThat(j.stats().forceFailedReason).contains("NoSuchFileException");
+        }
+    }
+
+    @Test
+    void retentionDoesNotClearTheFullReasonOfAFailedForce() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+            j.registerConsumer(acked::get);
+            for (int i = 0; i < 2500; i++) {
+                assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+            }
+            long head = j.headSeq();
+            j.whenDurable(head).get(10, TimeUnit.SECONDS);
+            acked.set(head);
+            Files.createDirectory(j.segmentFor(head).dir().resolve("zz.cq4"));
+            j.append(List.of(padded("unforced", 10)));
+            JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
+
+            assertThat(j.retain()).isPositive();
+            assertThat(j.stats().fullReason).isEqualTo("force_failed");
+            Files.delete(j.segmentFor(head).dir().resolve("zz.cq4"));
+        }
+    }
+}
