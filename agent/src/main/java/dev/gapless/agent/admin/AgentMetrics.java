@@ -40,6 +40,8 @@ public final class AgentMetrics {
         gauge(MetricNames.JOURNAL_LOST_RECORDS, s.lostRecords::sum);
         gauge(MetricNames.JOURNAL_DROPPED_SEGMENTS, s.droppedSegments::sum);
         gauge(MetricNames.JOURNAL_FORCES, s.forces::sum);
+        gauge(MetricNames.JOURNAL_FORCE_FAILED, () -> s.forceFailed ? 1 : 0);
+        gauge(MetricNames.JOURNAL_SYNCER_ERRORS, s.syncerErrors::sum);
         registry.register(MetricNames.JOURNAL_LAST_FORCE_SECONDS, (Gauge<Double>) () -> s.lastForceNanos.get() / 1e9);
         registry.register(MetricNames.UPTIME_SECONDS, (Gauge<Double>) () -> (clock.millis() - view.startedAt()) / 1e3);
         for (InputStats in : view.inputs()) {
@@ -50,6 +52,7 @@ public final class AgentMetrics {
             gauge(MetricNames.input(id, "invalid_utf8"), in.invalidUtf8::sum);
             gauge(MetricNames.input(id, "bytes"), in.bytes::sum);
             gauge(MetricNames.input(id, "blocked"), in.blocked::sum);
+            gauge(MetricNames.input(id, "skipped_tails"), in.skippedTails::sum);
             registry.register(MetricNames.input(id, "last_event_at_seconds"), (Gauge<Double>) () -> in.lastEventAt / 1e3);
         }
         for (OutputStatus o : view.outputs()) {

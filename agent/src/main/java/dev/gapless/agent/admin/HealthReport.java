@@ -35,7 +35,8 @@ public final class HealthReport {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            g.writeStringField("status", "ok");
+            // "degraded": the journal cannot make data durable; acknowledgements stop until a restart
+            g.writeStringField("status", j.stats().forceFailed ? "degraded" : "ok");
             g.writeStringField("version", view.version());
             g.writeNumberField("pid", pid);
             g.writeStringField("agent_id", view.agentId().toString());
@@ -54,6 +55,9 @@ public final class HealthReport {
             g.writeStringField("full_reason", full);
             g.writeNumberField("corrupt_records", j.stats().corruptRecords.sum());
             g.writeNumberField("lost_records", j.stats().lostRecords.sum());
+            g.writeBooleanField("force_failed", j.stats().forceFailed);
+            g.writeStringField("force_failed_reason", j.stats().forceFailedReason);
+            g.writeNumberField("syncer_errors", j.stats().syncerErrors.sum());
             g.writeEndObject();
             g.writeObjectFieldStart("inputs");
             for (InputStats in : view.inputs()) {
@@ -63,6 +67,7 @@ public final class HealthReport {
                 g.writeNumberField("rejected", in.rejected.sum());
                 g.writeNumberField("truncated", in.truncated.sum());
                 g.writeNumberField("invalid_utf8", in.invalidUtf8.sum());
+                g.writeNumberField("skipped_tails", in.skippedTails.sum());
                 time(g, "last_event_at", in.lastEventAt);
                 g.writeEndObject();
             }

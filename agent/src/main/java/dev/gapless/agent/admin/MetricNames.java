@@ -21,11 +21,13 @@ public final class MetricNames {
     public static final String JOURNAL_DROPPED_SEGMENTS = "gapless.journal.dropped_segments";
     public static final String JOURNAL_FORCES = "gapless.journal.forces";
     public static final String JOURNAL_LAST_FORCE_SECONDS = "gapless.journal.last_force_seconds";
+    public static final String JOURNAL_FORCE_FAILED = "gapless.journal.force_failed";
+    public static final String JOURNAL_SYNCER_ERRORS = "gapless.journal.syncer_errors";
     public static final String UPTIME_SECONDS = "gapless.agent.uptime_seconds";
 
     /** Suffixes under {@code gapless.input.<id>.}. */
     public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "bytes", "blocked",
-        "last_event_at_seconds"};
+        "skipped_tails", "last_event_at_seconds"};
     /** Suffixes under {@code gapless.output.<id>.}. */
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
         "failed_attempts", "rejected_records", "consecutive_failures", "last_ack_at_seconds", "in_flight_seconds",
