@@ -15,11 +15,12 @@
 #   NMT [0]           1: native memory tracking; prints the JVM's committed memory by category at the end
 #   TIMEOUT [180]     seconds a run may take  KEEP [0]  1: keep the work folder (logs, config, JFR)
 #   GAPLESS_AGENT_OPTS  extra JVM options for the agent (as for bin/gapless)
+#   DIST [packaging/target/gapless]  the distribution to run (e.g. a saved copy, to alternate before/after runs)
 # Results are appended to $RESULTS [bench/target/agent-bench.tsv]; a summary (median, min-max) ends the output.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIST="$ROOT/packaging/target/gapless"
+DIST="${DIST:-$ROOT/packaging/target/gapless}"
 LINES="${LINES:-1000000}"
 WARMUP="${WARMUP:-1000000}"
 SIZE="${SIZE:-256}"

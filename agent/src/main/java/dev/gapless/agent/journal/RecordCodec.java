@@ -49,7 +49,15 @@ public final class RecordCodec {
     public ByteBuffer encode(RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
                              long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message,
                              byte[] extra) {
-        int length = encodedLength(source.length, message.length, extra.length);
+        return encode(kind, seq, bootMsb, bootLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source,
+                message, 0, message.length, extra);
+    }
+
+    /** As above, the message being {@code message[messageOffset, messageOffset + messageLength)}. */
+    public ByteBuffer encode(RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
+                             long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message,
+                             int messageOffset, int messageLength, byte[] extra) {
+        int length = encodedLength(source.length, messageLength, extra.length);
         if (length > maxRecordBytes || source.length > 0xFFFF) {
             throw new IllegalArgumentException("record of " + length + " bytes exceeds the cap of " + maxRecordBytes);
         }
@@ -66,10 +74,10 @@ public final class RecordCodec {
         b.putLong(eventTimeNanos);
         b.putLong(sourcePosition);
         b.putShort((short) source.length);
-        b.putInt(message.length);
+        b.putInt(messageLength);
         b.putInt(extra.length);
         b.put(source);
-        b.put(message);
+        b.put(message, messageOffset, messageLength);
         b.put(extra);
         crc.reset();
         crc.update(b.array(), 0, length - TRAILER_BYTES);
