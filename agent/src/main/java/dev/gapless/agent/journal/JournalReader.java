@@ -1,6 +1,5 @@
 package dev.gapless.agent.journal;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -28,7 +27,6 @@ public final class JournalReader implements AutoCloseable {
     private long expectedNext;
     private Segment segment;
     private ExcerptTailer tailer;
-    private byte[] buf = new byte[64 * 1024];
     // Records skipped as corrupt since the last good one: a hole exactly that wide is theirs, a wider one a tail's.
     private long corruptSinceLastGood;
     private long stuckSince = -1;
@@ -86,13 +84,9 @@ public final class JournalReader implements AutoCloseable {
                 corrupt("length " + len + " outside 70.." + codec.maxRecordBytes());
                 return Step.SKIPPED;
             }
-            if (buf.length < len) {
-                buf = new byte[(int) Math.min(codec.maxRecordBytes(), Math.max(len, buf.length * 2L))];
-            }
-            in.read(buf, 0, (int) len);
             JournalRecord r;
             try {
-                r = codec.decode(ByteBuffer.wrap(buf, 0, (int) len));
+                r = codec.decode(in, (int) len);
             } catch (CorruptRecordException e) {
                 corrupt(e.getMessage());
                 return Step.SKIPPED;
