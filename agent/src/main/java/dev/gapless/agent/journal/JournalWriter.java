@@ -170,30 +170,32 @@ final class JournalWriter {
         stats.appendedBytes.add(written);
     }
 
-    /** Tells the prefaulter where the writer is now (after an append); never fails an append. */
+    /**
+     * After an append: tells the segment when a new cycle file started (so its next force lists it) and the
+     * prefaulter where the writer is now. Never fails an append.
+     */
     void notePosition() {
-        if (prefaulter == null) {
-            return;
-        }
         if (appender == null) {
-            prefaulter.writerAt(null, 0);
+            if (prefaulter != null) {
+                prefaulter.writerAt(null, 0);
+            }
             return;
         }
         try {
-            Wire w = appender.wire();
-            if (w == null) {
-                return;
-            }
             int cycle = appender.cycle();
             if (cycle != fileCycle) {
                 fileCycle = cycle;
+                active.newCycleFile(); // the syncer lists the segment again and forces the new file's entry
                 // RollCycles.FAST_DAILY names a cycle file by its UTC day: yyyyMMdd'F'.cq4, cycle = days since 1970.
                 cycleFile = active.dir().resolve(LocalDate.ofEpochDay(cycle).format(DateTimeFormatter.BASIC_ISO_DATE)
                         + "F.cq4");
             }
-            prefaulter.writerAt(cycleFile, w.bytes().writePosition());
+            Wire w = appender.wire();
+            if (prefaulter != null && w != null) {
+                prefaulter.writerAt(cycleFile, w.bytes().writePosition());
+            }
         } catch (RuntimeException e) {
-            // only an optimisation
+            active.newCycleFile(); // cannot tell: list again, the safe side
         }
     }
 
