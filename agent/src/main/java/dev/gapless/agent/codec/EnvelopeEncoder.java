@@ -25,8 +25,9 @@ public final class EnvelopeEncoder implements Encoder {
     private final String agentId;
     private final String host;
     private final LongSupplier durableHead;
-    // Only the owning output worker: the generator bound to the last ByteSink written to.
-    private ByteSink generatorFor;
+    // Only the owning output worker: one generator for the encoder's life, writing through a stream whose target
+    // is the ByteSink of the record being encoded (a worker alternates two of them).
+    private final Redirect target = new Redirect();
     private JsonGenerator generator;
     // Boot ids repeat for long runs of records: format each once.
     private long lastBootMsb;
@@ -90,21 +91,36 @@ public final class EnvelopeEncoder implements Encoder {
             g.writeEndObject();
             g.flush();
         } catch (IOException | RuntimeException e) {
-            generatorFor = null; // the generator is mid-object: never reuse it
+            generator = null; // the generator is mid-object: never reuse it
             throw e;
         }
         out.write('\n');
     }
 
-    /** One generator per output buffer, reused record after record (the worker reuses one ByteSink). */
+    /** The one generator, now writing into {@code out} (it holds nothing between records: each ends with a flush). */
     private JsonGenerator generator(ByteSink out) throws IOException {
-        if (generatorFor != out) {
-            generator = JSON.createGenerator(out, JsonEncoding.UTF8);
+        target.sink = out;
+        if (generator == null) {
+            generator = JSON.createGenerator(target, JsonEncoding.UTF8);
             generator.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             generator.setRootValueSeparator(null); // records are separated by our newline alone
-            generatorFor = out;
         }
         return generator;
+    }
+
+    /** Forwards the generator's flushed bytes to the current record's sink. */
+    private static final class Redirect extends java.io.OutputStream {
+        ByteSink sink;
+
+        @Override
+        public void write(int b) {
+            sink.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            sink.write(b, off, len);
+        }
     }
 
     /** {@code {"head_seq": max(own seq, durable head now), <the body the agent wrote>}}. */
