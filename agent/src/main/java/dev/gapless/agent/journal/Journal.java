@@ -69,7 +69,7 @@ public final class Journal implements AutoCloseable {
         }
         this.headSeq = recovered.headSeq();
         this.durableSeq.set(recovered.headSeq());
-        this.prefaulter = new Prefaulter();
+        this.prefaulter = Prefaulter.ENABLED ? new Prefaulter() : null;
         this.writer = new JournalWriter(options, stats, segments, recovered.headSeq() + 1, prefaulter);
         this.syncer = config.durability() == Durability.NONE ? null : new Syncer(this, config);
     }
@@ -88,7 +88,9 @@ public final class Journal implements AutoCloseable {
         if (journal.syncer != null) {
             journal.syncer.start();
         }
-        journal.prefaulter.start();
+        if (journal.prefaulter != null) {
+            journal.prefaulter.start();
+        }
         log.info("journal open at {}: {} segment(s), head seq {}, durability {}", options.dir(),
                 journal.segments.size(), journal.headSeq, journal.config.durability().name().toLowerCase());
         return journal;
@@ -413,7 +415,9 @@ public final class Journal implements AutoCloseable {
         if (syncer != null) {
             syncer.stop();
         }
-        prefaulter.close();
+        if (prefaulter != null) {
+            prefaulter.close();
+        }
         writeLock.lock();
         try {
             writer.close();

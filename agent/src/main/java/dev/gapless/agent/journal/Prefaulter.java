@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class Prefaulter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Prefaulter.class);
+    /** {@code -Dgapless.journal.prefault=false} turns it off: a diagnostic switch for comparing, not a setting. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("gapless.journal.prefault"));
     /** How far past the writer's position pages are brought in. */
     static final long AHEAD = 4L << 20;
     /** The writer wakes the thread once its position comes this close to what was read. */
