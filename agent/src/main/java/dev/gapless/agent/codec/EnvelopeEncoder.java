@@ -63,13 +63,14 @@ public final class EnvelopeEncoder implements Encoder {
                     : Rfc3339.format(r.eventTimeNanos()));
             g.writeFieldName("message");
             if ((r.tags() & Tags.INVALID_UTF8) == 0) {
-                g.writeUTF8String(r.message(), 0, r.message().length); // checked by the input: no decoding needed
-            } else {
-                g.writeString(new String(r.message(), StandardCharsets.UTF_8)); // bad bytes become U+FFFD
+                // checked by the input: no decoding needed
+                g.writeUTF8String(r.data(), r.messageOffset(), r.messageLength());
+            } else { // bad bytes become U+FFFD
+                g.writeString(new String(r.data(), r.messageOffset(), r.messageLength(), StandardCharsets.UTF_8));
             }
             if (r.kind() == RecordKind.EVENT) {
                 g.writeFieldName("fields");
-                rawObject(g, r.extra());
+                rawObject(g, r);
             } else if (r.kind() == RecordKind.HEARTBEAT) {
                 g.writeFieldName("fields");
                 g.writeRawValue("{}");
@@ -79,7 +80,7 @@ public final class EnvelopeEncoder implements Encoder {
                 g.writeFieldName("fields");
                 g.writeRawValue("{}");
                 g.writeFieldName(r.kind().wireName());
-                rawObject(g, r.extra());
+                rawObject(g, r);
             }
             g.writeArrayFieldStart("tags");
             if (r.tags() != 0) { // most events have none: no list made for them
@@ -125,14 +126,15 @@ public final class EnvelopeEncoder implements Encoder {
 
     /** {@code {"head_seq": max(own seq, durable head now), <the body the agent wrote>}}. */
     private void heartbeat(JsonGenerator g, JournalRecord r) throws IOException {
-        String body = new String(r.extra(), StandardCharsets.UTF_8).trim();
+        String body = new String(r.data(), r.extraOffset(), r.extraLength(), StandardCharsets.UTF_8).trim();
         long head = Math.max(r.seq(), durableHead.getAsLong());
         String rest = body.length() > 2 && body.startsWith("{") ? "," + body.substring(1) : "}";
         g.writeRawValue("{\"head_seq\":" + head + rest);
     }
 
-    private static void rawObject(JsonGenerator g, byte[] json) throws IOException {
-        g.writeRawValue(json.length == 0 ? "{}" : new String(json, StandardCharsets.UTF_8));
+    private static void rawObject(JsonGenerator g, JournalRecord r) throws IOException {
+        g.writeRawValue(r.extraLength() == 0 ? "{}"
+                : new String(r.data(), r.extraOffset(), r.extraLength(), StandardCharsets.UTF_8));
     }
 
     private String boot(JournalRecord r) {

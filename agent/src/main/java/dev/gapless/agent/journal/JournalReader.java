@@ -50,6 +50,14 @@ public final class JournalReader implements AutoCloseable {
      * @return the number of records added
      */
     public int read(int maxRecords, long maxBytes, List<JournalRecord> out) {
+        return read(maxRecords, maxBytes, out, null);
+    }
+
+    /**
+     * As {@link #read(int, long, List)}, the records' bytes going into {@code arena} (null: arrays of their own);
+     * they stay valid until the arena is reset.
+     */
+    public int read(int maxRecords, long maxBytes, List<JournalRecord> out, RecordArena arena) {
         int count = 0;
         long bytes = 0;
         long limit = journal.durableSeq();
@@ -57,7 +65,7 @@ public final class JournalReader implements AutoCloseable {
             if ((segment == null || segment.dropped()) && !attach()) {
                 break;
             }
-            Step step = readOne(limit, out);
+            Step step = readOne(limit, out, arena);
             if (step == Step.STOP) {
                 break;
             }
@@ -72,7 +80,7 @@ public final class JournalReader implements AutoCloseable {
 
     private enum Step { DELIVERED, SKIPPED, STOP }
 
-    private Step readOne(long limit, List<JournalRecord> out) {
+    private Step readOne(long limit, List<JournalRecord> out, RecordArena arena) {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return endOfSegment();
@@ -86,7 +94,7 @@ public final class JournalReader implements AutoCloseable {
             }
             JournalRecord r;
             try {
-                r = codec.decode(in, (int) len);
+                r = codec.decode(in, (int) len, arena);
             } catch (CorruptRecordException e) {
                 corrupt(e.getMessage());
                 return Step.SKIPPED;

@@ -23,7 +23,6 @@ public final class RecordCodec {
     /** The CRC32C trailer. */
     public static final int TRAILER_BYTES = 4;
 
-    private static final byte[] EMPTY = new byte[0];
     private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -132,19 +131,18 @@ public final class RecordCodec {
         int at = off + HEADER_BYTES;
         String source = source(b, at, sourceLen);
         at += sourceLen;
-        byte[] message = Arrays.copyOfRange(b, at, at + messageLen);
-        at += messageLen;
-        byte[] extra = extraLen == 0 ? EMPTY : Arrays.copyOfRange(b, at, at + extraLen);
-        return record(b, off, source, message, extra, length);
+        byte[] data = Arrays.copyOfRange(b, at, at + messageLen + extraLen);
+        return record(b, off, source, data, 0, messageLen, extraLen, length);
     }
 
     /**
      * Decodes and verifies one record read straight from Chronicle's bytes: the message and extra parts are read
      * into their own arrays once (no intermediate copy of the whole record), the CRC taken over the parts.
      *
-     * @param in  positioned at the record, which is exactly {@code available} bytes long
+     * @param in    positioned at the record, which is exactly {@code available} bytes long
+     * @param arena where the message and extra parts go; null: an array of the record's own
      */
-    JournalRecord decode(Bytes<?> in, int available) throws CorruptRecordException {
+    JournalRecord decode(Bytes<?> in, int available, RecordArena arena) throws CorruptRecordException {
         if (available < HEADER_BYTES + TRAILER_BYTES) {
             throw new CorruptRecordException("record of " + available + " bytes is shorter than a header");
         }
@@ -158,19 +156,25 @@ public final class RecordCodec {
             h = header = Arrays.copyOf(h, HEADER_BYTES + sourceLen + TRAILER_BYTES);
         }
         in.read(h, HEADER_BYTES, sourceLen);
-        byte[] message = new byte[messageLen];
-        in.read(message, 0, messageLen);
-        byte[] extra = extraLen == 0 ? EMPTY : new byte[extraLen];
-        in.read(extra, 0, extraLen);
+        int parts = messageLen + extraLen;
+        byte[] data;
+        int at;
+        if (arena == null) {
+            data = new byte[parts];
+            at = 0;
+        } else {
+            at = arena.reserve(parts);
+            data = arena.array();
+        }
+        in.read(data, at, parts);
         in.read(h, HEADER_BYTES + sourceLen, TRAILER_BYTES);
         crc.reset();
         crc.update(h, 0, HEADER_BYTES + sourceLen);
-        crc.update(message, 0, messageLen);
-        crc.update(extra, 0, extraLen);
+        crc.update(data, at, parts);
         if ((int) crc.getValue() != i32(h, HEADER_BYTES + sourceLen)) {
             throw new CorruptRecordException("CRC32C mismatch");
         }
-        return record(h, 0, source(h, HEADER_BYTES, sourceLen), message, extra, length);
+        return record(h, 0, source(h, HEADER_BYTES, sourceLen), data, at, messageLen, extraLen, length);
     }
 
     /** Checks length, version, kind and part lengths of the header at {@code b[off]}; returns the length. */
@@ -198,10 +202,11 @@ public final class RecordCodec {
         return length;
     }
 
-    private static JournalRecord record(byte[] h, int off, String source, byte[] message, byte[] extra, int length) {
+    private static JournalRecord record(byte[] h, int off, String source, byte[] data, int at, int messageLen,
+                                        int extraLen, int length) {
         return new JournalRecord(RecordKind.ofCode(h[off + 1] & 0xFF), i64(h, off + 8), i64(h, off + 16),
                 i64(h, off + 24), i64(h, off + 32), i64(h, off + 40), i64(h, off + 48), u16(h, off + 2), source,
-                message, extra, length);
+                data, at, messageLen, at + messageLen, extraLen, length);
     }
 
     /** The source name, decoded once per distinct name (a reader meets the same few again and again). */

@@ -7,6 +7,7 @@ import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.journal.RecordArena;
 import dev.gapless.config.BatchConfig;
 import java.io.IOException;
 import java.time.Clock;
@@ -60,8 +61,10 @@ public final class OutputWorker implements AutoCloseable {
     // swapped when the current batch is done.
     private List<JournalRecord> records = new ArrayList<>();
     private ByteSink payload = new ByteSink(64 * 1024);
+    private RecordArena arena = new RecordArena(256 * 1024);
     private List<JournalRecord> spareRecords = new ArrayList<>();
     private ByteSink sparePayload = new ByteSink(64 * 1024);
+    private RecordArena spareArena = new RecordArena(256 * 1024);
     private long spareReadAtNanos;
     private EncodedBatch pending;
     // The newest seq delivered whose cursor is not written yet (written while the next batch is in flight).
@@ -287,7 +290,8 @@ public final class OutputWorker implements AutoCloseable {
         } else {
             records.clear();
             payload.reset();
-            if (reader.read(max, maxBytes, records) == 0) {
+            arena.reset();
+            if (reader.read(max, maxBytes, records, arena) == 0) {
                 if (journal.durableSeq() >= reader.nextSeq()) {
                     // Durable records the reader cannot see yet (damage it is stepping over): look again shortly
                     // instead of spinning, since the durable point will not move to wake us.
@@ -307,7 +311,7 @@ public final class OutputWorker implements AutoCloseable {
                 break;
             }
             int before = records.size();
-            reader.read(max - before, maxBytes - bytes, records);
+            reader.read(max - before, maxBytes - bytes, records, arena);
             bytes += encodedBytes(records, before);
         }
         rightEnds.clear();
@@ -327,7 +331,8 @@ public final class OutputWorker implements AutoCloseable {
             return;
         }
         sparePayload.reset();
-        if (reader.read(batchConfig.maxEvents(), batchConfig.maxBytes().bytes(), spareRecords) > 0) {
+        spareArena.reset();
+        if (reader.read(batchConfig.maxEvents(), batchConfig.maxBytes().bytes(), spareRecords, spareArena) > 0) {
             spareReadAtNanos = System.nanoTime();
             encodeInto(spareRecords, sparePayload, 0, spareRecords.size());
         }
@@ -341,6 +346,9 @@ public final class OutputWorker implements AutoCloseable {
         ByteSink p = payload;
         payload = sparePayload;
         sparePayload = p;
+        RecordArena a = arena;
+        arena = spareArena;
+        spareArena = a;
     }
 
     private static long encodedBytes(List<JournalRecord> list, int from) {
