@@ -202,8 +202,8 @@ public final class Journal implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int length = RecordCodec.encodedLength(source.length, batch.length(i), 0);
             if (length > writer.maxRecordBytes()) {
-                throw new IllegalArgumentException("an event of " + length + " bytes exceeds the journal's record cap of "
-                        + writer.maxRecordBytes());
+                throw new IllegalArgumentException("an event of " + length
+                        + " bytes exceeds the journal's record cap of " + writer.maxRecordBytes());
             }
             bytes += length + 4;
         }

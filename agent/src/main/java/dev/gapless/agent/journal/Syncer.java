@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal's one force thread: it forces appended segments to disk (fdatasync on every file of each
- * segment not yet fully forced) and then advances the durable point, completing the acknowledgements that
- * waited for it. Under {@code batch} it forces at least every {@code sync_interval} while data is pending;
- * under {@code fsync} as soon as an acknowledgement waits. Group commit falls out: one force covers every
- * append made before it began.
+ * The journal's one force thread: it forces appended segments to disk ({@link Segment#force()}: fdatasync of what
+ * each segment not yet fully forced wrote since its last force) and then advances the durable point, completing the
+ * acknowledgements that waited for it. Under {@code batch} it forces at least every {@code sync_interval} while
+ * data is pending; under {@code fsync} as soon as an acknowledgement waits. Group commit falls out: one force
+ * covers every append made before it began.
  */
 final class Syncer {
 

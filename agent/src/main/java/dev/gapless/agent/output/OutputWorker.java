@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,15 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One output's delivery loop: read a batch after the cursor, encode it, send it, record the outcome, and only
- * then commit the cursor. The steps overlap: while a batch is being sent, the worker commits the cursor of the
- * batch delivered before it and reads and encodes the next one. So at most one cursor write is under way (always of
- * the newest delivered seq, never of one not yet delivered), and after a crash at most two batches are sent again:
- * the one delivered whose cursor write had not completed, and the one in flight. Retryable failures retry the same batch forever with backoff; a rejected batch is
- * split in halves until the refused records are found, and only those are dead-lettered and declared with a
- * loss marker before the cursor moves past them. A worker never waits on
- * another output, so a dead destination slows nobody else. All state is owned by the worker thread;
- * {@link OutputStatus} publishes it.
+ * One output's delivery loop: read a batch after the cursor, encode it, send it, record the outcome, and only then
+ * commit the cursor. The steps overlap: while a batch is being sent, the worker commits the cursor of the batch
+ * delivered before it and reads and encodes the next one. So at most one cursor write is under way (always of the
+ * newest delivered seq, never of one not yet delivered), and after a crash at most two batches are sent again: the
+ * one delivered whose cursor write had not completed, and the one in flight. Retryable failures retry the same
+ * batch forever with backoff; a rejected batch is split in halves until the refused records are found, and only
+ * those are dead-lettered and declared with a loss marker before the cursor moves past them. A worker never waits
+ * on another output, so a dead destination slows nobody else. All state is owned by the worker thread; {@link
+ * OutputStatus} publishes it.
  */
 public final class OutputWorker implements AutoCloseable {
 
@@ -162,7 +163,7 @@ public final class OutputWorker implements AutoCloseable {
         status.inFlightSince = clock.millis();
         Outcome outcome;
         try {
-            java.util.concurrent.CompletableFuture<Outcome> sent = sink.send(pending).toCompletableFuture();
+            CompletableFuture<Outcome> sent = sink.send(pending).toCompletableFuture();
             // While the batch travels: record the previous delivery, and read and encode the next batch.
             if (deliveredSeq > committedSeq) {
                 commit(deliveredSeq);

@@ -9,14 +9,15 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
 
 /**
- * Splits a byte stream into lines at {@code \n} (a trailing {@code \r} is dropped), copying the lines of one
- * decode straight into one reused {@link MessageBatch} (no object per line) that it passes on as one message:
- * the next handler must take the batch's contents before it returns, as the batch is cleared at the next decode. A line longer than
- * {@code maxLineBytes} is cut: its first {@code maxLineBytes} bytes (fewer when the cut would split a UTF-8
- * sequence, at most 3 fewer) go on as a truncated line and the rest, up to the next newline, is discarded —
- * the connection lives on (the line carries {@link Tags#TRUNCATED}). After each decode at most {@code maxLineBytes} + 1 bytes stay buffered for the line in
- * progress (plus what one socket read brought in while it is being decoded). Empty lines are skipped. Bytes
- * left without a newline when the connection closes form a last line. Per-connection state: never shared.
+ * Splits a byte stream into lines at {@code \n} (a trailing {@code \r} is dropped), copying the lines of one decode
+ * straight into one reused {@link MessageBatch} (no object per line) that it passes on as one message: the next
+ * handler must take the batch's contents before it returns, as the batch is cleared at the next decode. A line
+ * longer than {@code maxLineBytes} is cut: its first {@code maxLineBytes} bytes (fewer when the cut would split a
+ * UTF-8 sequence, at most 3 fewer) go on as a truncated line and the rest, up to the next newline, is discarded —
+ * the connection lives on (the line carries {@link Tags#TRUNCATED}). After each decode at most {@code maxLineBytes}
+ * + 1 bytes stay buffered for the line in progress (plus what one socket read brought in while it is being
+ * decoded). Empty lines are skipped. Bytes left without a newline when the connection closes form a last line.
+ * Per-connection state: never shared.
  */
 final class LineFramer extends ByteToMessageDecoder {
 
