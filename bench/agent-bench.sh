@@ -13,13 +13,17 @@
 #   BATCH_EVENTS [10000]  the output's batch.max_events      MAX_WAIT [20ms]  its batch.max_wait
 #   PROFILE [0]       1: record JFR (settings=profile) and print the hot spots (bench/harness/JfrHot.java)
 #   NMT [0]           1: native memory tracking; prints the JVM's committed memory by category at the end
+#   MAX_LINE_BYTES [the agent's default]  the input's max_line_bytes (it sets the journal's block size)
+#   HISTO [0]         1: prints the agent's live heap by class at the end (jcmd GC.class_histogram)
+#   SMAPS [0]         1: prints the agent's resident memory by mapping at the end (/proc/PID/smaps)
 #   TIMEOUT [180]     seconds a run may take  KEEP [0]  1: keep the work folder (logs, config, JFR)
 #   GAPLESS_AGENT_OPTS  extra JVM options for the agent (as for bin/gapless)
+#   DIST [packaging/target/gapless]  the distribution to run (e.g. a saved copy, to alternate before/after runs)
 # Results are appended to $RESULTS [bench/target/agent-bench.tsv]; a summary (median, min-max) ends the output.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIST="$ROOT/packaging/target/gapless"
+DIST="${DIST:-$ROOT/packaging/target/gapless}"
 LINES="${LINES:-1000000}"
 WARMUP="${WARMUP:-1000000}"
 SIZE="${SIZE:-256}"
@@ -106,7 +110,8 @@ admin:
 inputs:
   - id: bench
     type: tcp
-    listen: 127.0.0.1:0
+    listen: 127.0.0.1:0${MAX_LINE_BYTES:+
+    max_line_bytes: $MAX_LINE_BYTES}
 outputs:
   - id: sink
     type: tcp
@@ -158,6 +163,14 @@ YAML
     hwm="$(status_kib "$agent" VmHWM)"; rss="$(status_kib "$agent" VmRSS)"
     anon="$(status_kib "$agent" RssAnon)"; file="$(status_kib "$agent" RssFile)"
     jcmd "$agent" GC.heap_info > "$dir/heap.txt" 2>&1 || true
+    if [[ "${HISTO:-0}" == 1 ]]; then # live heap by class (forces a full GC first)
+        jcmd "$agent" GC.class_histogram 2>/dev/null | head -16 | sed 's/^/        /'
+    fi
+    if [[ "${SMAPS:-0}" == 1 ]]; then # resident memory by mapping (file name, or [anon]/[heap]...), top 10
+        awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : "[anon]" } $1 == "Rss:" { rss[name] += $2 }
+             END { for (n in rss) if (rss[n] >= 1024) printf "        RSS %6.1f MiB  %s\n", rss[n] / 1024, n }' \
+            "/proc/$agent/smaps" | sort -k2 -rn | head -10
+    fi
     if [[ "${NMT:-0}" == 1 ]]; then
         jcmd "$agent" VM.native_memory summary > "$dir/nmt.txt" 2>&1 || true
         sed -n 's/^\(-  *[A-Za-z][A-Za-z ]*\|Total\).*committed=\([0-9]*\)KB.*/\1 \2/p' "$dir/nmt.txt" \

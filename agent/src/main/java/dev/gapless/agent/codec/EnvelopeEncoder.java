@@ -25,8 +25,9 @@ public final class EnvelopeEncoder implements Encoder {
     private final String agentId;
     private final String host;
     private final LongSupplier durableHead;
-    // Only the owning output worker: the generator bound to the last ByteSink written to.
-    private ByteSink generatorFor;
+    // Only the owning output worker: one generator for the encoder's life, writing through a stream whose target
+    // is the ByteSink of the record being encoded (a worker alternates two of them).
+    private final Redirect target = new Redirect();
     private JsonGenerator generator;
     // Boot ids repeat for long runs of records: format each once.
     private long lastBootMsb;
@@ -62,13 +63,14 @@ public final class EnvelopeEncoder implements Encoder {
                     : Rfc3339.format(r.eventTimeNanos()));
             g.writeFieldName("message");
             if ((r.tags() & Tags.INVALID_UTF8) == 0) {
-                g.writeUTF8String(r.message(), 0, r.message().length); // checked by the input: no decoding needed
-            } else {
-                g.writeString(new String(r.message(), StandardCharsets.UTF_8)); // bad bytes become U+FFFD
+                // checked by the input: no decoding needed
+                g.writeUTF8String(r.data(), r.messageOffset(), r.messageLength());
+            } else { // bad bytes become U+FFFD
+                g.writeString(new String(r.data(), r.messageOffset(), r.messageLength(), StandardCharsets.UTF_8));
             }
             if (r.kind() == RecordKind.EVENT) {
                 g.writeFieldName("fields");
-                rawObject(g, r.extra());
+                rawObject(g, r);
             } else if (r.kind() == RecordKind.HEARTBEAT) {
                 g.writeFieldName("fields");
                 g.writeRawValue("{}");
@@ -78,7 +80,7 @@ public final class EnvelopeEncoder implements Encoder {
                 g.writeFieldName("fields");
                 g.writeRawValue("{}");
                 g.writeFieldName(r.kind().wireName());
-                rawObject(g, r.extra());
+                rawObject(g, r);
             }
             g.writeArrayFieldStart("tags");
             if (r.tags() != 0) { // most events have none: no list made for them
@@ -90,33 +92,49 @@ public final class EnvelopeEncoder implements Encoder {
             g.writeEndObject();
             g.flush();
         } catch (IOException | RuntimeException e) {
-            generatorFor = null; // the generator is mid-object: never reuse it
+            generator = null; // the generator is mid-object: never reuse it
             throw e;
         }
         out.write('\n');
     }
 
-    /** One generator per output buffer, reused record after record (the worker reuses one ByteSink). */
+    /** The one generator, now writing into {@code out} (it holds nothing between records: each ends with a flush). */
     private JsonGenerator generator(ByteSink out) throws IOException {
-        if (generatorFor != out) {
-            generator = JSON.createGenerator(out, JsonEncoding.UTF8);
+        target.sink = out;
+        if (generator == null) {
+            generator = JSON.createGenerator(target, JsonEncoding.UTF8);
             generator.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
             generator.setRootValueSeparator(null); // records are separated by our newline alone
-            generatorFor = out;
         }
         return generator;
     }
 
+    /** Forwards the generator's flushed bytes to the current record's sink. */
+    private static final class Redirect extends java.io.OutputStream {
+        ByteSink sink;
+
+        @Override
+        public void write(int b) {
+            sink.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            sink.write(b, off, len);
+        }
+    }
+
     /** {@code {"head_seq": max(own seq, durable head now), <the body the agent wrote>}}. */
     private void heartbeat(JsonGenerator g, JournalRecord r) throws IOException {
-        String body = new String(r.extra(), StandardCharsets.UTF_8).trim();
+        String body = new String(r.data(), r.extraOffset(), r.extraLength(), StandardCharsets.UTF_8).trim();
         long head = Math.max(r.seq(), durableHead.getAsLong());
         String rest = body.length() > 2 && body.startsWith("{") ? "," + body.substring(1) : "}";
         g.writeRawValue("{\"head_seq\":" + head + rest);
     }
 
-    private static void rawObject(JsonGenerator g, byte[] json) throws IOException {
-        g.writeRawValue(json.length == 0 ? "{}" : new String(json, StandardCharsets.UTF_8));
+    private static void rawObject(JsonGenerator g, JournalRecord r) throws IOException {
+        g.writeRawValue(r.extraLength() == 0 ? "{}"
+                : new String(r.data(), r.extraOffset(), r.extraLength(), StandardCharsets.UTF_8));
     }
 
     private String boot(JournalRecord r) {

@@ -14,7 +14,7 @@ public final class LineEncoder implements Encoder {
         if (record.kind() != RecordKind.EVENT) {
             return;
         }
-        out.write(record.message(), 0, record.message().length);
+        out.write(record.data(), record.messageOffset(), record.messageLength());
         out.write('\n');
     }
 }

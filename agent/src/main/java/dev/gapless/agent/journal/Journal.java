@@ -58,6 +58,7 @@ public final class Journal implements AutoCloseable {
     private volatile int dataWaiters;
 
     private final Syncer syncer;
+    private final Prefaulter prefaulter;
     private volatile boolean closed;
 
     private Journal(JournalOptions options, Recovery.Result recovered) throws IOException {
@@ -68,7 +69,8 @@ public final class Journal implements AutoCloseable {
         }
         this.headSeq = recovered.headSeq();
         this.durableSeq.set(recovered.headSeq());
-        this.writer = new JournalWriter(options, stats, segments, recovered.headSeq() + 1);
+        this.prefaulter = Prefaulter.ENABLED ? new Prefaulter() : null;
+        this.writer = new JournalWriter(options, stats, segments, recovered.headSeq() + 1, prefaulter);
         this.syncer = config.durability() == Durability.NONE ? null : new Syncer(this, config);
     }
 
@@ -85,6 +87,9 @@ public final class Journal implements AutoCloseable {
         Journal journal = new Journal(options, recovered);
         if (journal.syncer != null) {
             journal.syncer.start();
+        }
+        if (journal.prefaulter != null) {
+            journal.prefaulter.start();
         }
         log.info("journal open at {}: {} segment(s), head seq {}, durability {}", options.dir(),
                 journal.segments.size(), journal.headSeq, journal.config.durability().name().toLowerCase());
@@ -133,9 +138,15 @@ public final class Journal implements AutoCloseable {
         }
         long bytes = 0;
         byte[][] sources = new byte[events.size()][];
+        String lastSource = null;
+        byte[] lastSourceBytes = null;
         for (int i = 0; i < sources.length; i++) {
             Event e = events.get(i);
-            sources[i] = e.source().getBytes(StandardCharsets.UTF_8);
+            if (!e.source().equals(lastSource)) { // one input's events share their source: encode it once
+                lastSource = e.source();
+                lastSourceBytes = lastSource.getBytes(StandardCharsets.UTF_8);
+            }
+            sources[i] = lastSourceBytes;
             int length = RecordCodec.encodedLength(sources[i].length, e.message().length, e.fields().length);
             if (length > writer.maxRecordBytes() || sources[i].length > 0xFFFF) {
                 throw new IllegalArgumentException("an event of " + length + " bytes exceeds the journal's record cap of "
@@ -162,6 +173,60 @@ public final class Journal implements AutoCloseable {
                 Event e = events.get(i);
                 writer.write(RecordKind.EVENT, e.receivedAtNanos(), e.eventTimeNanos(), e.sourcePosition(), e.tags(),
                         sources[i], e.message(), e.fields());
+            }
+            return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
+        } catch (WriteFailedException | RuntimeException | Error e) {
+            log.error("journal append refused: {}", e.toString());
+            stats.fullRefusals.increment();
+            return AppendResult.WRITE_FAILED;
+        } finally {
+            published();
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Appends a batch of messages of one source, all or none, straight from the batch's array (no object per
+     * message). Every message becomes an event record with the batch's receive time as both its times.
+     *
+     * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
+     * @throws IllegalArgumentException if one message cannot fit in a record of {@code maxRecordBytes}; nothing of
+     *                                  the batch was written
+     */
+    public AppendResult append(MessageBatch batch) {
+        int n = batch.size();
+        if (n == 0) {
+            return new AppendResult(AppendResult.Status.APPENDED, -1, headSeq);
+        }
+        byte[] source = batch.sourceBytes();
+        if (source.length > 0xFFFF) {
+            throw new IllegalArgumentException("a source id of " + source.length + " bytes is too long");
+        }
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            int length = RecordCodec.encodedLength(source.length, batch.length(i), 0);
+            if (length > writer.maxRecordBytes()) {
+                throw new IllegalArgumentException("an event of " + length
+                        + " bytes exceeds the journal's record cap of " + writer.maxRecordBytes());
+            }
+            bytes += length + 4;
+        }
+        long at = batch.receivedAtNanos();
+        byte[] data = batch.array();
+        writeLock.lock();
+        try {
+            if (closed) {
+                return AppendResult.IS_CLOSED;
+            }
+            AppendResult full = writer.makeRoom(bytes, this::minConsumerSeq, declared);
+            if (full != null) {
+                stats.fullRefusals.increment();
+                return full;
+            }
+            long first = writer.nextSeq();
+            for (int i = 0; i < n; i++) {
+                writer.write(RecordKind.EVENT, at, at, -1, batch.tags(i), source, data, batch.offset(i),
+                        batch.length(i), EMPTY);
             }
             return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
         } catch (WriteFailedException | RuntimeException | Error e) {
@@ -325,6 +390,10 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    Prefaulter prefaulter() {
+        return prefaulter;
+    }
+
     Segment segmentFor(long seq) {
         Map.Entry<Long, Segment> e = segments.floorEntry(seq);
         return e == null ? null : e.getValue();
@@ -386,6 +455,9 @@ public final class Journal implements AutoCloseable {
         if (syncer != null) {
             syncer.stop();
         }
+        if (prefaulter != null) {
+            prefaulter.close();
+        }
         writeLock.lock();
         try {
             writer.close();
@@ -438,6 +510,7 @@ public final class Journal implements AutoCloseable {
         if (head == headSeq) {
             return;
         }
+        writer.notePosition();
         headSeq = head;
         if (syncer == null) {
             durableSeq.set(head);

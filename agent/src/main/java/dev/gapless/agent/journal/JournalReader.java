@@ -1,6 +1,5 @@
 package dev.gapless.agent.journal;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -29,7 +28,6 @@ public final class JournalReader implements AutoCloseable {
     private long expectedNext;
     private Segment segment;
     private ExcerptTailer tailer;
-    private byte[] buf = new byte[64 * 1024];
     // Records skipped as corrupt since the last good one: a hole exactly that wide is theirs, a wider one a tail's.
     private long corruptSinceLastGood;
     private long stuckSince = -1;
@@ -64,6 +62,14 @@ public final class JournalReader implements AutoCloseable {
      * @return the number of records added
      */
     public int read(int maxRecords, long maxBytes, List<JournalRecord> out) {
+        return read(maxRecords, maxBytes, out, null);
+    }
+
+    /**
+     * As {@link #read(int, long, List)}, the records' bytes going into {@code arena} (null: arrays of their own);
+     * they stay valid until the arena is reset.
+     */
+    public int read(int maxRecords, long maxBytes, List<JournalRecord> out, RecordArena arena) {
         int count = 0;
         long bytes = 0;
         long limit = journal.durableSeq();
@@ -71,7 +77,7 @@ public final class JournalReader implements AutoCloseable {
             if ((segment == null || segment.dropped()) && !attach()) {
                 break;
             }
-            Step step = readOne(limit, out);
+            Step step = readOne(limit, out, arena);
             if (step == Step.STOP) {
                 break;
             }
@@ -86,7 +92,7 @@ public final class JournalReader implements AutoCloseable {
 
     private enum Step { DELIVERED, SKIPPED, STOP }
 
-    private Step readOne(long limit, List<JournalRecord> out) {
+    private Step readOne(long limit, List<JournalRecord> out, RecordArena arena) {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return endOfSegment();
@@ -98,13 +104,9 @@ public final class JournalReader implements AutoCloseable {
                 corrupt("length " + len + " outside 70.." + codec.maxRecordBytes());
                 return Step.SKIPPED;
             }
-            if (buf.length < len) {
-                buf = new byte[(int) Math.min(codec.maxRecordBytes(), Math.max(len, buf.length * 2L))];
-            }
-            in.read(buf, 0, (int) len);
             JournalRecord r;
             try {
-                r = codec.decode(ByteBuffer.wrap(buf, 0, (int) len));
+                r = codec.decode(in, (int) len, arena);
             } catch (CorruptRecordException e) {
                 corrupt(e.getMessage());
                 return Step.SKIPPED;

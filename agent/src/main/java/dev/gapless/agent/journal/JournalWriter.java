@@ -8,11 +8,14 @@ import java.nio.ByteBuffer;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongSupplier;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +61,14 @@ final class JournalWriter {
     private long bytesSinceSpaceCheck;
     private boolean lowOnSpace;
     private boolean rollRequested;
+    // Told where the writer is after each append, to read the pages ahead of it (null: none).
+    private final Prefaulter prefaulter;
+    private int fileCycle = Integer.MIN_VALUE;
+    private Path cycleFile;
 
     JournalWriter(JournalOptions options, JournalStats stats, ConcurrentSkipListMap<Long, Segment> segments,
-                  long nextSeq) throws IOException {
+                  long nextSeq, Prefaulter prefaulter) throws IOException {
+        this.prefaulter = prefaulter;
         this.options = options;
         this.config = options.config();
         this.stats = stats;
@@ -160,11 +168,17 @@ final class JournalWriter {
     /** Writes one record with the next seq. */
     void write(RecordKind kind, long receivedAt, long eventTime, long position, int tags, byte[] source,
                byte[] message, byte[] extra) throws WriteFailedException {
+        write(kind, receivedAt, eventTime, position, tags, source, message, 0, message.length, extra);
+    }
+
+    /** Writes one record with the next seq, its message taken from {@code message[offset, offset + length)}. */
+    void write(RecordKind kind, long receivedAt, long eventTime, long position, int tags, byte[] source,
+               byte[] message, int offset, int length, byte[] extra) throws WriteFailedException {
         if (appender == null) {
             throw new WriteFailedException("no writable segment", null);
         }
         ByteBuffer record = codec.encode(kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position, tags,
-                source, message, extra);
+                source, message, offset, length, extra);
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(record.array(), 0, record.limit());
         } catch (RuntimeException | Error e) {
@@ -184,6 +198,35 @@ final class JournalWriter {
         bytesSinceSpaceCheck += written;
         stats.appendedRecords.increment();
         stats.appendedBytes.add(written);
+    }
+
+    /**
+     * After an append: tells the segment when a new cycle file started (so its next force lists it) and the
+     * prefaulter where the writer is now. Never fails an append.
+     */
+    void notePosition() {
+        if (appender == null) {
+            if (prefaulter != null) {
+                prefaulter.writerAt(null, 0);
+            }
+            return;
+        }
+        try {
+            int cycle = appender.cycle();
+            if (cycle != fileCycle) {
+                fileCycle = cycle;
+                active.newCycleFile(); // the syncer lists the segment again and forces the new file's entry
+                // RollCycles.FAST_DAILY names a cycle file by its UTC day: yyyyMMdd'F'.cq4, cycle = days since 1970.
+                cycleFile = active.dir().resolve(LocalDate.ofEpochDay(cycle).format(DateTimeFormatter.BASIC_ISO_DATE)
+                        + "F.cq4");
+            }
+            Wire w = appender.wire();
+            if (prefaulter != null && w != null) {
+                prefaulter.writerAt(cycleFile, w.bytes().writePosition());
+            }
+        } catch (RuntimeException e) {
+            active.newCycleFile(); // cannot tell: list again, the safe side
+        }
     }
 
     /** Bytes the journal's segments take on disk. */
@@ -208,6 +251,10 @@ final class JournalWriter {
             log.warn("journal: closing the appender of {} failed: {}", old, e.toString());
         }
         appender = null;
+        fileCycle = Integer.MIN_VALUE;
+        if (prefaulter != null) {
+            prefaulter.writerAt(null, 0);
+        }
         old.lastSeq(nextSeq - 1);
         try {
             old.release();

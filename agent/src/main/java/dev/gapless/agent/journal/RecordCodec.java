@@ -1,10 +1,14 @@
 package dev.gapless.agent.journal;
 
 import dev.gapless.agent.event.RecordKind;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
+import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * Encodes and decodes journal record format v1 (the layout is documented in {@code package-info.java}).
@@ -19,8 +23,17 @@ public final class RecordCodec {
     /** The CRC32C trailer. */
     public static final int TRAILER_BYTES = 4;
 
+    private static final VarHandle SHORTS =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final int maxRecordBytes;
     private final CRC32C crc = new CRC32C();
+    // Decoding only: the header, source and trailer of the record being read; the last source name seen.
+    private byte[] header = new byte[HEADER_BYTES + 64 + TRAILER_BYTES];
+    private byte[] lastSourceBytes;
+    private String lastSource;
     // Reused for every encode; grows up to maxRecordBytes, never beyond.
     private ByteBuffer scratch = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -49,7 +62,15 @@ public final class RecordCodec {
     public ByteBuffer encode(RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
                              long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message,
                              byte[] extra) {
-        int length = encodedLength(source.length, message.length, extra.length);
+        return encode(kind, seq, bootMsb, bootLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source,
+                message, 0, message.length, extra);
+    }
+
+    /** As above, the message being {@code message[messageOffset, messageOffset + messageLength)}. */
+    public ByteBuffer encode(RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
+                             long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message,
+                             int messageOffset, int messageLength, byte[] extra) {
+        int length = encodedLength(source.length, messageLength, extra.length);
         if (length > maxRecordBytes || source.length > 0xFFFF) {
             throw new IllegalArgumentException("record of " + length + " bytes exceeds the cap of " + maxRecordBytes);
         }
@@ -66,10 +87,10 @@ public final class RecordCodec {
         b.putLong(eventTimeNanos);
         b.putLong(sourcePosition);
         b.putShort((short) source.length);
-        b.putInt(message.length);
+        b.putInt(messageLength);
         b.putInt(extra.length);
         b.put(source);
-        b.put(message);
+        b.put(message, messageOffset, messageLength);
         b.put(extra);
         crc.reset();
         crc.update(b.array(), 0, length - TRAILER_BYTES);
@@ -85,48 +106,131 @@ public final class RecordCodec {
      * @throws CorruptRecordException if its length, version, kind or CRC is wrong
      */
     public JournalRecord decode(ByteBuffer bytes) throws CorruptRecordException {
-        ByteBuffer b = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
-        int available = b.remaining();
+        int available = bytes.remaining();
+        byte[] b;
+        int off;
+        if (bytes.hasArray()) {
+            b = bytes.array();
+            off = bytes.arrayOffset() + bytes.position();
+        } else {
+            b = new byte[available];
+            bytes.duplicate().get(b);
+            off = 0;
+        }
         if (available < HEADER_BYTES + TRAILER_BYTES) {
             throw new CorruptRecordException("record of " + available + " bytes is shorter than a header");
         }
+        int length = checkHeader(b, off, available);
+        int sourceLen = u16(b, off + 56);
+        int messageLen = i32(b, off + 58);
+        int extraLen = i32(b, off + 62);
+        crc.reset();
+        crc.update(b, off, length - TRAILER_BYTES);
+        if ((int) crc.getValue() != i32(b, off + length - TRAILER_BYTES)) {
+            throw new CorruptRecordException("CRC32C mismatch");
+        }
+        int at = off + HEADER_BYTES;
+        String source = source(b, at, sourceLen);
+        at += sourceLen;
+        byte[] data = Arrays.copyOfRange(b, at, at + messageLen + extraLen);
+        return record(b, off, source, data, 0, messageLen, extraLen, length);
+    }
+
+    /**
+     * Decodes and verifies one record read straight from Chronicle's bytes: the message and extra parts are read
+     * into their own arrays once (no intermediate copy of the whole record), the CRC taken over the parts.
+     *
+     * @param in    positioned at the record, which is exactly {@code available} bytes long
+     * @param arena where the message and extra parts go; null: an array of the record's own
+     */
+    JournalRecord decode(Bytes<?> in, int available, RecordArena arena) throws CorruptRecordException {
+        if (available < HEADER_BYTES + TRAILER_BYTES) {
+            throw new CorruptRecordException("record of " + available + " bytes is shorter than a header");
+        }
+        byte[] h = header;
+        in.read(h, 0, HEADER_BYTES);
+        int length = checkHeader(h, 0, available);
+        int sourceLen = u16(h, 56);
+        int messageLen = i32(h, 58);
+        int extraLen = i32(h, 62);
+        if (sourceLen > h.length - HEADER_BYTES - TRAILER_BYTES) {
+            h = header = Arrays.copyOf(h, HEADER_BYTES + sourceLen + TRAILER_BYTES);
+        }
+        in.read(h, HEADER_BYTES, sourceLen);
+        int parts = messageLen + extraLen;
+        byte[] data;
+        int at;
+        if (arena == null) {
+            data = new byte[parts];
+            at = 0;
+        } else {
+            at = arena.reserve(parts);
+            data = arena.array();
+        }
+        in.read(data, at, parts);
+        in.read(h, HEADER_BYTES + sourceLen, TRAILER_BYTES);
+        crc.reset();
+        crc.update(h, 0, HEADER_BYTES + sourceLen);
+        crc.update(data, at, parts);
+        if ((int) crc.getValue() != i32(h, HEADER_BYTES + sourceLen)) {
+            throw new CorruptRecordException("CRC32C mismatch");
+        }
+        return record(h, 0, source(h, HEADER_BYTES, sourceLen), data, at, messageLen, extraLen, length);
+    }
+
+    /** Checks length, version, kind and part lengths of the header at {@code b[off]}; returns the length. */
+    private int checkHeader(byte[] b, int off, int available) throws CorruptRecordException {
         if (available > maxRecordBytes) {
             throw new CorruptRecordException("record of " + available + " bytes exceeds the cap of " + maxRecordBytes);
         }
-        int version = b.get(0) & 0xFF;
+        int version = b[off] & 0xFF;
         if (version != VERSION) {
             throw new CorruptRecordException("unknown record format version " + version);
         }
-        int length = b.getInt(4);
+        int length = i32(b, off + 4);
         if (length != available) {
             throw new CorruptRecordException("record says " + length + " bytes but holds " + available);
         }
-        crc.reset();
-        ByteBuffer covered = b.duplicate();
-        covered.position(0).limit(length - TRAILER_BYTES);
-        crc.update(covered);
-        int expected = b.getInt(length - TRAILER_BYTES);
-        if ((int) crc.getValue() != expected) {
-            throw new CorruptRecordException("CRC32C mismatch");
+        if (RecordKind.ofCode(b[off + 1] & 0xFF) == null) {
+            throw new CorruptRecordException("unknown record kind " + (b[off + 1] & 0xFF));
         }
-        RecordKind kind = RecordKind.ofCode(b.get(1) & 0xFF);
-        if (kind == null) {
-            throw new CorruptRecordException("unknown record kind " + (b.get(1) & 0xFF));
-        }
-        int sourceLen = b.getShort(56) & 0xFFFF;
-        int messageLen = b.getInt(58);
-        int extraLen = b.getInt(62);
+        int sourceLen = u16(b, off + 56);
+        int messageLen = i32(b, off + 58);
+        int extraLen = i32(b, off + 62);
         if (messageLen < 0 || extraLen < 0 || encodedLength(sourceLen, messageLen, extraLen) != length) {
             throw new CorruptRecordException("record part lengths do not add up to " + length);
         }
-        byte[] source = new byte[sourceLen];
-        byte[] message = new byte[messageLen];
-        byte[] extra = new byte[extraLen];
-        b.position(HEADER_BYTES);
-        b.get(source).get(message).get(extra);
-        return new JournalRecord(kind, b.getLong(8), b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40),
-                b.getLong(48), b.getShort(2) & 0xFFFF, new String(source, StandardCharsets.UTF_8), message, extra,
-                length);
+        return length;
+    }
+
+    private static JournalRecord record(byte[] h, int off, String source, byte[] data, int at, int messageLen,
+                                        int extraLen, int length) {
+        return new JournalRecord(RecordKind.ofCode(h[off + 1] & 0xFF), i64(h, off + 8), i64(h, off + 16),
+                i64(h, off + 24), i64(h, off + 32), i64(h, off + 40), i64(h, off + 48), u16(h, off + 2), source,
+                data, at, messageLen, at + messageLen, extraLen, length);
+    }
+
+    /** The source name, decoded once per distinct name (a reader meets the same few again and again). */
+    private String source(byte[] b, int at, int n) {
+        byte[] last = lastSourceBytes;
+        if (last != null && Arrays.equals(last, 0, last.length, b, at, at + n)) {
+            return lastSource;
+        }
+        lastSourceBytes = Arrays.copyOfRange(b, at, at + n);
+        lastSource = new String(b, at, n, StandardCharsets.UTF_8);
+        return lastSource;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (short) SHORTS.get(b, at) & 0xFFFF;
+    }
+
+    private static int i32(byte[] b, int at) {
+        return (int) INTS.get(b, at);
+    }
+
+    private static long i64(byte[] b, int at) {
+        return (long) LONGS.get(b, at);
     }
 
     /** Reads just the sequence number of an encoded record, without verifying it. */

@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -32,7 +34,11 @@ final class Segment {
     // Channels the syncer forces through, guarded by itself; once closed for deletion, never reopened (an open
     // channel to a deleted file would hold its space).
     private final Map<Path, FileChannel> forceChannels = new HashMap<>();
+    // Guarded by forceChannels: data files wholly forced after the writer moved to a later cycle.
+    private final Set<Path> finishedFiles = new HashSet<>();
     private boolean channelsClosed;
+    // Set by the writer when it starts a cycle file (and true at first): the next force lists the directory.
+    private volatile boolean relist = true;
     // Set once the writer moved on: the last sequence number this segment holds.
     private volatile long lastSeq = -1;
     private volatile long retainThrough = -1;
@@ -175,25 +181,50 @@ final class Segment {
         return deleteWhenUnused;
     }
 
+    /** The writer started a new cycle file in this segment: the next force lists the directory again. */
+    void newCycleFile() {
+        relist = true;
+    }
+
     /**
-     * Forces every file of the segment to disk (fdatasync), and the segment's directory when a file is new to
-     * it, so a file Chronicle created survives a power loss too.
+     * Forces the segment's data to disk (fdatasync) through channels kept open per file, without listing the
+     * directory each time: only when the writer reported a new cycle file (and at the first force) is the
+     * directory listed, the new file's directory entry forced, and {@code metadata.cq4t} (Chronicle's cycle
+     * listing) forced with it. A data file no longer written (an older cycle) is forced once more after that
+     * listing, then left alone.
      */
     void force() throws IOException {
         synchronized (forceChannels) {
             if (channelsClosed) {
                 throw new NoSuchFileException(dir.toString(), null, "segment deleted");
             }
+            boolean listed = relist;
             boolean newFile = false;
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{cq4,cq4t}")) {
-                for (Path f : files) {
-                    FileChannel ch = forceChannels.get(f);
-                    if (ch == null) {
-                        ch = FileChannel.open(f, StandardOpenOption.WRITE);
-                        forceChannels.put(f, ch);
-                        newFile = true;
+            if (listed) {
+                relist = false; // before listing: a cycle file started meanwhile is listed at the next force
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{cq4,cq4t}")) {
+                    for (Path f : files) {
+                        if (!forceChannels.containsKey(f)) {
+                            forceChannels.put(f, FileChannel.open(f, StandardOpenOption.WRITE));
+                            newFile = true;
+                        }
                     }
-                    ch.force(false);
+                }
+            }
+            Path newest = null;
+            for (Path f : forceChannels.keySet()) {
+                if (f.getFileName().toString().endsWith(".cq4") && (newest == null || f.compareTo(newest) > 0)) {
+                    newest = f;
+                }
+            }
+            for (Map.Entry<Path, FileChannel> e : forceChannels.entrySet()) {
+                Path f = e.getKey();
+                boolean metadata = f.getFileName().toString().endsWith(".cq4t");
+                if (metadata ? listed : !finishedFiles.contains(f)) {
+                    e.getValue().force(false);
+                    if (listed && !metadata && !f.equals(newest)) {
+                        finishedFiles.add(f); // an older cycle, forced after the writer moved on: complete
+                    }
                 }
             }
             if (newFile) {

@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal's one force thread: it forces appended segments to disk (fdatasync on every file of each
- * segment not yet fully forced) and then advances the durable point, completing the acknowledgements that
- * waited for it. Under {@code batch} it forces at least every {@code sync_interval} while data is pending;
- * under {@code fsync} as soon as an acknowledgement waits. Group commit falls out: one force covers every
- * append made before it began.
+ * The journal's one force thread: it forces appended segments to disk ({@link Segment#force()}: fdatasync of what
+ * each segment not yet fully forced wrote since its last force) and then advances the durable point, completing the
+ * acknowledgements that waited for it. Under {@code batch} it forces at least every {@code sync_interval} while
+ * data is pending; under {@code fsync} as soon as an acknowledgement waits. Group commit falls out: one force
+ * covers every append made before it began.
  */
 final class Syncer {
 
@@ -37,6 +37,8 @@ final class Syncer {
     private volatile boolean running = true;
     // Tests only: run by the syncer thread before each force round (to make one fail as a bug would).
     volatile Runnable beforeForce;
+    /** Tests only: a force of a live segment fails with this (an injected EIO) while it is set. */
+    volatile IOException failForces;
 
     Syncer(Journal journal, JournalConfig config) {
         this.journal = journal;
@@ -154,6 +156,10 @@ final class Syncer {
             }
             boolean closedBefore = s.closedForWrites();
             try {
+                IOException injected = failForces;
+                if (injected != null) {
+                    throw injected;
+                }
                 s.force();
                 if (closedBefore) {
                     s.forcedComplete(true);

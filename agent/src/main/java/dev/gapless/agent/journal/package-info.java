@@ -57,8 +57,10 @@
  * record's seq; the newest segment's first seq plus the number of documents Chronicle shows in it, minus one; an
  * upper bound of what bytes Chronicle could not read may hold (one record per 74 bytes, see "damaged tail"); and
  * the caller's floor (the highest cursor). A seq given to a write that failed is burnt, never reused.</li>
- * <li><b>Durable point.</b> {@code durableSeq <= headSeq}. It moves only after an fdatasync of every file of every
- * segment holding seqs up to it completed (and of the segment directory when a file is new to it). Under
+ * <li><b>Durable point.</b> {@code durableSeq <= headSeq}. It moves only after an fdatasync completed of every data
+ * file of every segment holding seqs up to it that was written since that file's last force (the file being written,
+ * and an older cycle file once more after the writer left it), and, whenever a data file is new to a segment, of
+ * its {@code metadata.cq4t} (Chronicle's cycle listing) and the segment directory. Under
  * {@code batch} a force runs at least every {@code sync_interval} while data waits; under {@code fsync} as soon as
  * an acknowledgement waits; under {@code none} the head is the durable point at once (survives the agent's crash,
  * not the machine's). {@code whenDurable(seq)} completes only then; readers never deliver past it. After a

@@ -7,12 +7,14 @@ import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.journal.RecordArena;
 import dev.gapless.config.BatchConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -20,12 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One output's delivery loop: read a batch after the cursor, encode it, send it, record the outcome, and only
- * then commit the cursor. Retryable failures retry the same batch forever with backoff; a rejected batch is
- * split in halves until the refused records are found, and only those are dead-lettered and declared with a
- * loss marker before the cursor moves past them. A worker never waits on
- * another output, so a dead destination slows nobody else. All state is owned by the worker thread;
- * {@link OutputStatus} publishes it.
+ * One output's delivery loop: read a batch after the cursor, encode it, send it, record the outcome, and only then
+ * commit the cursor. The steps overlap: while a batch is being sent, the worker commits the cursor of the batch
+ * delivered before it and reads and encodes the next one. So at most one cursor write is under way (always of the
+ * newest delivered seq, never of one not yet delivered), and after a crash at most two batches are sent again: the
+ * one delivered whose cursor write had not completed, and the one in flight. Retryable failures retry the same
+ * batch forever with backoff; a rejected batch is split in halves until the refused records are found, and only
+ * those are dead-lettered and declared with a loss marker before the cursor moves past them. A worker never waits
+ * on another output, so a dead destination slows nobody else. All state is owned by the worker thread; {@link
+ * OutputStatus} publishes it.
  */
 public final class OutputWorker implements AutoCloseable {
 
@@ -51,9 +56,18 @@ public final class OutputWorker implements AutoCloseable {
 
     // Only the worker thread.
     private final JournalReader reader;
-    private final List<JournalRecord> records = new ArrayList<>();
-    private final ByteSink payload = new ByteSink(64 * 1024);
+    // The batch being sent (records, payload) and the next one, read and encoded while it is sent (spare*);
+    // swapped when the current batch is done.
+    private List<JournalRecord> records = new ArrayList<>();
+    private ByteSink payload = new ByteSink(64 * 1024);
+    private RecordArena arena = new RecordArena(256 * 1024);
+    private List<JournalRecord> spareRecords = new ArrayList<>();
+    private ByteSink sparePayload = new ByteSink(64 * 1024);
+    private RecordArena spareArena = new RecordArena(256 * 1024);
+    private long spareReadAtNanos;
     private EncodedBatch pending;
+    // The newest seq delivered whose cursor is not written yet (written while the next batch is in flight).
+    private long deliveredSeq;
     // The range of records being sent, [rangeFrom, rangeTo); after a rejected send is split, the ends of the
     // right halves still to send (at most log2(batch.max_events) of them).
     private int rangeFrom;
@@ -85,6 +99,7 @@ public final class OutputWorker implements AutoCloseable {
         this.wedgeAfter = p.failpoints().wedgeAfter(id);
         this.status = p.status();
         this.committedSeq = ackedSeq;
+        this.deliveredSeq = ackedSeq;
         this.status.ackedSeq = ackedSeq;
         this.reader = journal.openReader(id, ackedSeq);
         this.thread = new Thread(this::run, "gapless-output-" + id);
@@ -105,7 +120,7 @@ public final class OutputWorker implements AutoCloseable {
             try {
                 runOnce();
             } catch (InterruptedException e) {
-                return;
+                break;
             } catch (RuntimeException | Error e) {
                 // A bug (or an Error such as a StackOverflowError in a codec) must not end delivery: log, count,
                 // wait, and take the same batch again.
@@ -114,10 +129,28 @@ public final class OutputWorker implements AutoCloseable {
                 LockSupport.parkNanos(backoff.delayNanos(Math.max(1, status.consecutiveFailures), null));
             }
         }
+        Thread.interrupted(); // stopping: record what was delivered, once, so a restart does not resend it
+        // ...unless a loss marker the cursor would pass is not written and durable yet: then it stays.
+        boolean markersSafe = undeclared.isEmpty()
+                && Math.max(lossMarkerSeq, reader.lossMarkerSeq()) <= journal.durableSeq();
+        if (deliveredSeq > committedSeq && markersSafe) {
+            try {
+                cursor.commit(deliveredSeq);
+                committedSeq = deliveredSeq;
+                status.ackedSeq = deliveredSeq;
+            } catch (IOException e) {
+                log.warn("output {}: cursor {} not recorded at stop ({}); that batch is sent again", id,
+                        deliveredSeq, e.toString());
+            }
+        }
     }
 
     /** One step: fill a batch if none is pending, else make one attempt to send it. */
     void runOnce() throws InterruptedException {
+        if (pending == null && spareRecords.isEmpty() && deliveredSeq > committedSeq) {
+            commit(deliveredSeq); // nothing sent meanwhile to overlap with: record the delivery now
+            return;
+        }
         if (pending == null && !fill()) {
             return;
         }
@@ -126,7 +159,7 @@ public final class OutputWorker implements AutoCloseable {
             TimeUnit.NANOSECONDS.sleep(waitNanos);
         }
         if (pending.length() == 0) {
-            commit(pending.lastSeq()); // nothing this codec writes (e.g. heartbeats under codec: line)
+            delivered(pending.lastSeq()); // nothing this codec writes (e.g. heartbeats under codec: line)
             next();
             return;
         }
@@ -138,7 +171,13 @@ public final class OutputWorker implements AutoCloseable {
         status.inFlightSince = clock.millis();
         Outcome outcome;
         try {
-            outcome = sink.send(pending).toCompletableFuture().get();
+            CompletableFuture<Outcome> sent = sink.send(pending).toCompletableFuture();
+            // While the batch travels: record the previous delivery, and read and encode the next batch.
+            if (deliveredSeq > committedSeq) {
+                commit(deliveredSeq);
+            }
+            prefetch();
+            outcome = sent.get();
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             outcome = new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, String.valueOf(cause), null);
@@ -160,7 +199,7 @@ public final class OutputWorker implements AutoCloseable {
             status.consecutiveFailures = 0;
             status.lastError = null;
             status.lastErrorKind = null;
-            commit(pending.lastSeq());
+            delivered(pending.lastSeq());
             next();
         } else if (outcome instanceof Outcome.Retryable r) {
             status.failedAttempts.increment();
@@ -205,6 +244,7 @@ public final class OutputWorker implements AutoCloseable {
         if (rightEnds.isEmpty()) {
             pending = null;
             status.oldestUnackedReceivedAt = 0;
+            retryAtNanos = 0;
             return;
         }
         rangeFrom = rangeTo;
@@ -290,67 +330,127 @@ public final class OutputWorker implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Makes the next batch pending: the one read ahead while the previous was sent, if any, topped up while
+     * {@code max_wait} (counted from its first read) allows; else read now, waiting for records.
+     */
     private boolean fill() throws InterruptedException {
-        records.clear();
         int max = batchConfig.maxEvents();
         long maxBytes = batchConfig.maxBytes().bytes();
-        if (reader.read(max, maxBytes, records) == 0) {
-            if (journal.durableSeq() >= reader.nextSeq()) {
-                // Durable records the reader cannot see yet (damage it is stepping over): look again shortly
-                // instead of spinning, since the durable point will not move to wake us.
-                TimeUnit.MILLISECONDS.sleep(STUCK_POLL_MS);
-            } else {
-                journal.awaitDurableAfter(reader.nextSeq() - 1, IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+        long startNanos;
+        int encoded;
+        if (!spareRecords.isEmpty()) {
+            swapBuffers();
+            startNanos = spareReadAtNanos;
+            encoded = records.size();
+        } else {
+            records.clear();
+            payload.reset();
+            arena.reset();
+            if (reader.read(max, maxBytes, records, arena) == 0) {
+                if (journal.durableSeq() >= reader.nextSeq()) {
+                    // Durable records the reader cannot see yet (damage it is stepping over): look again shortly
+                    // instead of spinning, since the durable point will not move to wake us.
+                    TimeUnit.MILLISECONDS.sleep(STUCK_POLL_MS);
+                } else {
+                    journal.awaitDurableAfter(reader.nextSeq() - 1, IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                }
+                return false;
             }
-            return false;
+            startNanos = System.nanoTime();
+            encoded = 0;
         }
-        long bytes = encodedBytes(0);
-        long deadline = System.nanoTime() + batchConfig.maxWait().toNanos();
+        long bytes = encodedBytes(records, 0);
+        long deadline = startNanos + batchConfig.maxWait().toNanos();
         while (records.size() < max && bytes < maxBytes && System.nanoTime() < deadline && running) {
             if (!journal.awaitDurableAfter(reader.nextSeq() - 1, deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 break;
             }
             int before = records.size();
-            if (reader.read(max - before, maxBytes - bytes, records) == 0) {
+            if (reader.read(max - before, maxBytes - bytes, records, arena) == 0) {
                 break; // durable records the reader cannot see yet (stepping over damage): send what we have
             }
-            bytes += encodedBytes(before);
+            bytes += encodedBytes(records, before);
         }
         rightEnds.clear();
         rangeFrom = 0;
         rangeTo = records.size();
-        pending = encode(rangeFrom, rangeTo);
+        encodeInto(records, payload, encoded, rangeTo);
+        pending = batchOf(0, rangeTo);
         return true;
     }
 
-    private long encodedBytes(int from) {
+    /**
+     * While a batch is in flight: reads what is durable now (never waiting) into the spare buffers and encodes it,
+     * so the next batch is ready when the send completes.
+     */
+    private void prefetch() {
+        if (!spareRecords.isEmpty() || !rightEnds.isEmpty() || !running) {
+            return;
+        }
+        sparePayload.reset();
+        spareArena.reset();
+        if (reader.read(batchConfig.maxEvents(), batchConfig.maxBytes().bytes(), spareRecords, spareArena) > 0) {
+            spareReadAtNanos = System.nanoTime();
+            encodeInto(spareRecords, sparePayload, 0, spareRecords.size());
+        }
+    }
+
+    private void swapBuffers() {
+        List<JournalRecord> r = records;
+        records = spareRecords;
+        spareRecords = r;
+        spareRecords.clear();
+        ByteSink p = payload;
+        payload = sparePayload;
+        sparePayload = p;
+        RecordArena a = arena;
+        arena = spareArena;
+        spareArena = a;
+    }
+
+    private static long encodedBytes(List<JournalRecord> list, int from) {
         long bytes = 0;
-        for (int i = from; i < records.size(); i++) {
-            bytes += records.get(i).encodedLength();
+        for (int i = from; i < list.size(); i++) {
+            bytes += list.get(i).encodedLength();
         }
         return bytes;
     }
 
-    /**
-     * Encodes records[from, to) into the payload. A record the codec cannot write is declared lost (reason
-     * rejected) and left out: it would fail the same way at every attempt.
-     */
+    /** Encodes records[from, to) anew into the payload (a range of a split batch). */
     private EncodedBatch encode(int from, int to) {
-        status.oldestUnackedReceivedAt = records.get(from).receivedAtNanos() / 1_000_000;
         payload.reset();
+        encodeInto(records, payload, from, to);
+        return batchOf(from, to);
+    }
+
+    private EncodedBatch batchOf(int from, int to) {
+        status.oldestUnackedReceivedAt = records.get(from).receivedAtNanos() / 1_000_000;
+        return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from, payload.array(),
+                payload.length());
+    }
+
+    /**
+     * Appends list[from, to) to {@code out} in the output's codec. A record the codec cannot write is declared
+     * lost (reason rejected) and left out: it would fail the same way at every attempt.
+     */
+    private void encodeInto(List<JournalRecord> list, ByteSink out, int from, int to) {
         for (int i = from; i < to; i++) {
-            JournalRecord r = records.get(i);
-            int mark = payload.length();
+            JournalRecord r = list.get(i);
+            int mark = out.length();
             try {
-                encoder.encode(r, payload);
+                encoder.encode(r, out);
             } catch (IOException | RuntimeException e) {
-                payload.truncate(mark);
+                out.truncate(mark);
                 log.error("output {}: cannot encode seq {}: {}", id, r.seq(), e.toString());
                 declareLost(r.seq(), r.seq());
             }
         }
-        return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from, payload.array(),
-                payload.length());
+    }
+
+    /** The destination has {@code seq}: its cursor is written while the next batch is in flight. */
+    private void delivered(long seq) {
+        deliveredSeq = Math.max(deliveredSeq, seq);
     }
 
     private void commit(long seq) throws InterruptedException {
@@ -372,11 +472,14 @@ public final class OutputWorker implements AutoCloseable {
             }
         }
         committedSeq = seq;
+        deliveredSeq = Math.max(deliveredSeq, seq);
         status.ackedSeq = seq;
-        retryAtNanos = 0;
     }
 
-    /** Stops the worker, waiting up to {@code timeoutMs} for its current attempt; the cursor stays where it was. */
+    /**
+     * Stops the worker, waiting up to {@code timeoutMs} for its current attempt; the cursor moves to what was
+     * delivered before (a batch still in flight is sent again at the next start).
+     */
     public void stop(long timeoutMs) {
         running = false;
         thread.interrupt();
@@ -392,7 +495,9 @@ public final class OutputWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        stop(5000);
+        if (running) {
+            stop(5000); // not stopped before: give the attempt under way its chance (once, never twice)
+        }
         if (!thread.isAlive()) {
             reader.close();
         }

@@ -6,6 +6,7 @@ import static dev.gapless.agent.journal.JournalTestSupport.smallConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.event.RecordKind;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,20 +46,20 @@ class SyncerTest {
             first = j.append(List.of(padded("first", 10))).lastSeq();
             j.whenDurable(first).get(10, TimeUnit.SECONDS);
             segmentDir = j.segmentFor(first).dir();
-            // A directory named like a data file: opening it to force fails with an IOException, as EIO would.
-            Path poison = Files.createDirectory(segmentDir.resolve("zz.cq4"));
+            // fdatasync answers EIO (injected: the forces go through file channels kept open, as a real one would)
+            j.syncer().failForces = new IOException("Input/output error (injected) on " + segmentDir + "/zz.cq4");
             second = j.append(List.of(padded("second", 10))).lastSeq();
             var acked = j.whenDurable(second);
             JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
 
-            assertThat(j.stats().forceFailedReason).contains("zz.cq4");
+            assertThat(j.stats().forceFailedReason).contains("Input/output error");
             assertThat(j.stats().fullReason).isEqualTo("force_failed");
             assertThat(j.durableSeq()).isEqualTo(first);
             assertThat(j.append(List.of(padded("third", 10))).status()).isEqualTo(AppendResult.Status.WRITE_FAILED);
             assertThat(j.appendAgentRecord(RecordKind.HEARTBEAT, s -> new byte[] {'{', '}'})).isEqualTo(-1);
 
             // The error is gone (Linux reports it once); a force now would succeed, yet nothing is acknowledged.
-            Files.delete(poison);
+            j.syncer().failForces = null;
             assertThat(j.syncer().forceOnce()).isFalse();
             assertThat(j.durableSeq()).isEqualTo(first);
             assertThat(acked).isNotDone();
@@ -80,7 +81,7 @@ class SyncerTest {
             long first = j.append(List.of(padded("first", 10))).lastSeq();
             j.whenDurable(first).get(10, TimeUnit.SECONDS);
             Path segmentDir = j.segmentFor(first).dir();
-            Files.move(segmentDir, dir.resolve("moved-away"));
+            j.syncer().failForces = new java.nio.file.NoSuchFileException(segmentDir.resolve("x.cq4").toString());
             long second = j.append(List.of(padded("second", 10))).lastSeq();
             JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
             assertThat(j.durableSeq()).isEqualTo(first).isLessThan(second);
@@ -99,13 +100,13 @@ class SyncerTest {
             long head = j.headSeq();
             j.whenDurable(head).get(10, TimeUnit.SECONDS);
             acked.set(head);
-            Files.createDirectory(j.segmentFor(head).dir().resolve("zz.cq4"));
+            j.syncer().failForces = new IOException("Input/output error (injected)");
             j.append(List.of(padded("unforced", 10)));
             JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
 
             assertThat(j.retain()).isPositive();
             assertThat(j.stats().fullReason).isEqualTo("force_failed");
-            Files.delete(j.segmentFor(head).dir().resolve("zz.cq4"));
+            j.syncer().failForces = null;
         }
     }
 }

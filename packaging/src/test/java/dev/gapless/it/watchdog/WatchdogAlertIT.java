@@ -42,7 +42,7 @@ class WatchdogAlertIT {
         assertThat(f.decision().path("observations").path("destination_reachable").asBoolean(true)).isFalse();
         assertThat(f.ledger().complete(f.head())).as("every seq arrived: %s", f.ledger()).isTrue();
         assertThat(f.ledger().declared()).isZero();
-        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
     }
 
     @Test
@@ -57,7 +57,7 @@ class WatchdogAlertIT {
                 .isGreaterThanOrEqualTo(rig.settings.stall().toMillis());
         assertThat(f.ledger().complete(f.head())).as("every seq arrived: %s", f.ledger()).isTrue();
         assertThat(f.ledger().declared()).isZero();
-        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
     }
 
     @Test
@@ -73,7 +73,7 @@ class WatchdogAlertIT {
         assertThat(f.decision().path("observations").path("last_error_kind").asText()).isEqualTo("refused");
         assertThat(f.ledger().complete(f.head())).as("every seq arrived: %s", f.ledger()).isTrue();
         assertThat(f.ledger().declared()).isZero();
-        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+        assertThat(f.ledger().duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
         assertThat(rig.dataDir.resolve("dead-letter/" + WatchdogRig.OUTPUT + ".ndjson")).doesNotExist();
     }
 

@@ -51,8 +51,8 @@ class WatchdogRepairIT {
         assertThat(rig.agentOutText()).contains("FAILPOINT NOT ARMED");
         assertThat(f.ledger().complete(f.head())).as("every seq arrived: %s", f.ledger()).isTrue();
         assertThat(f.ledger().declared()).isZero();
-        assertThat(f.ledger().duplicates()).as("duplicates at most the batch in flight").isLessThanOrEqualTo(
-                WatchdogRig.BATCH);
+        assertThat(f.ledger().duplicates()).as("duplicates at most the batches in flight").isLessThanOrEqualTo(
+                WatchdogRig.MAX_DUPLICATES);
         assertThat(Files.exists(Path.of(f.decision().path("thread_dump").asText()))).isTrue();
     }
 
@@ -86,7 +86,7 @@ class WatchdogRepairIT {
         assertThat(Scenarios.restartIncidents(rig)).hasSize(1);
         assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
         assertThat(ledger.declared()).isZero();
-        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
     }
 
     @Test
@@ -116,7 +116,7 @@ class WatchdogRepairIT {
         assertThat(Files.readString(dump)).contains("Full thread dump").contains("gapless-output-central");
         assertThat(Scenarios.restartIncidents(rig)).hasSize(1);
         assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
-        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
     }
 
     @Test

@@ -93,7 +93,7 @@ class WatchdogRestartIT {
                     .doesNotContain("another agent is running");
             assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
             assertThat(ledger.declared()).isZero();
-            assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.BATCH);
+            assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
         } finally {
             watcher.interrupt();
         }

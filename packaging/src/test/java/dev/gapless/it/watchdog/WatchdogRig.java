@@ -71,6 +71,11 @@ final class WatchdogRig implements AutoCloseable {
 
     static final String OUTPUT = "central";
     static final int BATCH = 500;
+    /**
+     * Duplicates a crash or restart may cause: the batch in flight, and the batch before it, whose cursor write
+     * overlaps the next send (docs/architecture.md, outputs).
+     */
+    static final int MAX_DUPLICATES = 2 * BATCH;
 
     final Path dir;
     final Path dataDir;

@@ -1,39 +1,39 @@
 package dev.gapless.agent.input.tcp;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.internal.Utf8;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.MessageBatch;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one connection's lines into events and appends them to the journal once per read. Back-pressure:
- * when the journal is full, or more than {@link #MAX_UNDURABLE_EVENTS} of this connection's events wait for
- * their force, the connection stops reading (TCP pushes back on the sender) until there is room again. Lines of a
- * connection that closes while the journal is still full are dropped, counted as rejected.
- * Per-connection state: never shared; every method runs on the connection's event loop.
+ * Turns one connection's lines into events: each decoded {@link MessageBatch} (the lines of one socket read) is
+ * appended to the journal as one batch, straight from the framer's array. Back-pressure: when the journal is full,
+ * or more than {@link #MAX_UNDURABLE_BYTES} of this connection's appended bytes wait for their force, the
+ * connection stops reading (TCP pushes back on the sender) until there is room again. Lines of a connection that
+ * closes while the journal is still full are dropped, counted as rejected. Per-connection state: never shared;
+ * every method runs on the connection's event loop.
  */
 final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
-    /** Reading pauses while this many appended events wait to become durable; resumes below half. */
-    static final int MAX_UNDURABLE_EVENTS = 200_000;
     /**
-     * A batch is appended once it holds this many message bytes, even within one read loop: a batch bigger
-     * than the journal's free room could never be taken whole. At the bound the lines go in several appends.
+     * Reading pauses once this many message bytes of this connection were appended and wait for their force, and
+     * resumes below half of it. At 256 B lines that is ~260,000 events, several forces' worth even when one force
+     * is slow, so a single slow force does not stop reading; the bytes wait in the journal's mapped pages, not on
+     * the heap. At the bound the sender is pushed back by TCP (its socket buffers fill); nothing is dropped.
      */
-    static final long MAX_BATCH_BYTES = 256 * 1024;
+    static final long MAX_UNDURABLE_BYTES = 64L << 20;
     /** While the journal is full, the append is retried this often (until it takes the batch or closes). */
     static final long FULL_RETRY_MS = 50;
 
@@ -41,11 +41,11 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private final Journal journal;
     private final InputStats stats;
     private final Clock clock;
-    private List<Event> batch = new ArrayList<>();
-    // Message bytes in batch, and the receive time its lines share (one clock read per socket read, not per line).
-    private long batchBytes;
-    private long batchNanos;
-    private int undurable;
+    // Batches the journal refused (full) and that wait for room, in order; reading is paused while any waits.
+    private final ArrayDeque<MessageBatch> held = new ArrayDeque<>();
+    // The receive time the lines of one read loop share: one clock read per loop, not per line; -1 = take anew.
+    private long readNanos = -1;
+    private long undurableBytes;
     private boolean retryScheduled;
     private boolean blockedByFull;
 
@@ -58,65 +58,79 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Line line = (Line) msg;
-        byte[] b = line.bytes();
-        int tags = 0;
-        if (line.truncated()) {
-            tags |= Tags.TRUNCATED;
-            stats.truncated.increment();
+        MessageBatch batch = (MessageBatch) msg;
+        byte[] b = batch.array();
+        for (int i = 0; i < batch.size(); i++) {
+            if ((batch.tags(i) & Tags.TRUNCATED) != 0) {
+                stats.truncated.increment();
+            }
+            if (Utf8.firstInvalid(b, batch.offset(i), batch.length(i)) >= 0) {
+                batch.addTags(i, Tags.INVALID_UTF8);
+                stats.invalidUtf8.increment();
+            }
         }
-        if (!Utf8.isValid(b, 0, b.length)) {
-            tags |= Tags.INVALID_UTF8;
-            stats.invalidUtf8.increment();
-        }
-        if (batch.isEmpty()) {
+        if (readNanos < 0) {
             Instant now = clock.instant();
-            batchNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            readNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
         }
-        batchBytes += b.length;
-        batch.add(Event.line(source, -1, batchNanos, b, tags));
-        if (batchBytes >= MAX_BATCH_BYTES) {
-            flush(ctx);
+        batch.source(source);
+        batch.receivedAtNanos(readNanos);
+        if (!held.isEmpty()) {
+            held.add(batch.copy()); // the framer reuses its batch: keep a copy behind the ones waiting
+            return;
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        flush(ctx);
-        ctx.fireChannelReadComplete();
+        if (!append(ctx, batch)) {
+            held.add(batch.copy());
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        flush(ctx); // lines framed at close (a last line without newline) still go in
+        appendHeld(ctx); // appended if there is room now, else dropped (nobody left to back-pressure)
         ctx.fireChannelInactive();
     }
 
-    private void flush(ChannelHandlerContext ctx) {
-        if (batch.isEmpty()) {
-            return;
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readNanos = -1;
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Appends what waits for room, in order, until the journal refuses one again. */
+    private void appendHeld(ChannelHandlerContext ctx) {
+        while (!held.isEmpty()) {
+            if (!append(ctx, held.peek())) {
+                return;
+            }
+            held.poll();
         }
+    }
+
+    /** @return false if the journal is full (reading paused, a retry scheduled); true if taken or dropped */
+    private boolean append(ChannelHandlerContext ctx, MessageBatch batch) {
         AppendResult r = journal.append(batch);
         if (!r.appended()) {
             if (r.status() == AppendResult.Status.CLOSED) {
                 // Shutting down: the sender was never acknowledged (TCP has no acks); drop the connection so
                 // it sees the end, and hold nothing more.
-                batch.clear();
-                batchBytes = 0;
+                held.clear();
                 ctx.close();
-                return;
+                return true;
             }
             if (!ctx.channel().isActive()) {
                 // The connection is gone while the journal is full: there is nobody left to back-pressure, and
                 // holding its lines (and a retry timer) per closed connection would let reconnecting clients pile
-                // up memory. Drop them: never acknowledged (TCP has no acks), counted as rejected. At most one
-                // batch (MAX_BATCH_BYTES plus a line) per connection is held while it lives.
-                stats.rejected.add(batch.size());
+                // up memory. Drop them: never acknowledged (TCP has no acks), counted as rejected. While a
+                // connection lives it holds at most the reads that arrived after reading paused.
+                int dropped = batch.size();
+                for (MessageBatch h : held) {
+                    dropped += h == batch ? 0 : h.size();
+                }
+                held.clear();
+                stats.rejected.add(dropped);
                 log.warn("input {}: journal full ({}); dropping {} line(s) of the closed connection {}, never "
-                        + "acknowledged", source, r.status(), batch.size(), ctx.channel().remoteAddress());
-                batch = new ArrayList<>();
-                batchBytes = 0;
-                return;
+                        + "acknowledged", source, r.status(), dropped, ctx.channel().remoteAddress());
+                return true;
             }
             if (!blockedByFull) {
                 blockedByFull = true;
@@ -125,40 +139,40 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             }
             ctx.channel().config().setAutoRead(false);
             scheduleRetry(ctx);
-            return;
+            return false;
         }
         if (blockedByFull) {
             blockedByFull = false;
             log.warn("input {}: journal has room again, resuming {}", source, ctx.channel().remoteAddress());
         }
         int n = batch.size();
-        long acceptedBytes = batchBytes;
-        batch = new ArrayList<>(Math.max(16, n));
-        batchBytes = 0;
-        undurable += n;
-        if (undurable > MAX_UNDURABLE_EVENTS) {
+        long bytes = batch.messageBytes();
+        undurableBytes += bytes;
+        if (undurableBytes > MAX_UNDURABLE_BYTES) {
             ctx.channel().config().setAutoRead(false);
         }
         journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> {
             if (err == null) {
                 stats.accepted.add(n); // counters are thread-safe: count at once, not after a hop
-                stats.bytes.add(acceptedBytes);
+                stats.bytes.add(bytes);
                 stats.lastEventAt = clock.millis();
             }
             try {
-                ctx.executor().execute(() -> durable(ctx, n));
+                ctx.executor().execute(() -> durable(ctx, bytes));
             } catch (RejectedExecutionException shuttingDown) {
                 // the event loop is gone, and the connection with it: nothing left to resume
             }
         });
-        if (!ctx.channel().config().isAutoRead() && undurable <= MAX_UNDURABLE_EVENTS) {
+        if (!ctx.channel().config().isAutoRead() && undurableBytes <= MAX_UNDURABLE_BYTES && held.isEmpty()
+                && ctx.channel().isActive()) {
             ctx.channel().config().setAutoRead(true);
         }
+        return true;
     }
 
-    private void durable(ChannelHandlerContext ctx, int n) {
-        undurable -= n;
-        if (!blockedByFull && undurable <= MAX_UNDURABLE_EVENTS / 2 && ctx.channel().isActive()
+    private void durable(ChannelHandlerContext ctx, long bytes) {
+        undurableBytes -= bytes;
+        if (!blockedByFull && held.isEmpty() && undurableBytes <= MAX_UNDURABLE_BYTES / 2 && ctx.channel().isActive()
                 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -171,7 +185,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         retryScheduled = true;
         ctx.executor().schedule(() -> {
             retryScheduled = false;
-            flush(ctx);
+            appendHeld(ctx);
         }, FULL_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -179,7 +193,6 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         stats.rejected.increment();
         log.warn("input {}: connection {} failed: {}", source, ctx.channel().remoteAddress(), cause.toString());
-        flush(ctx);
         ctx.close();
     }
 }

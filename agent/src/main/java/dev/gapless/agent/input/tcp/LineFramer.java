@@ -1,20 +1,23 @@
 package dev.gapless.agent.input.tcp;
 
+import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.internal.Utf8;
+import dev.gapless.agent.journal.MessageBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Splits a byte stream into {@link Line}s at {@code \n} (a trailing {@code \r} is dropped). A line longer than
- * {@code maxLineBytes} is cut: its first {@code maxLineBytes} bytes (fewer when the cut would split a UTF-8
- * sequence, at most 3 fewer) go on as a truncated line and the rest, up to the next newline, is discarded —
- * the connection lives on. After each decode at most {@code maxLineBytes} + 1 bytes stay buffered for the line in
- * progress (plus what one socket read brought in while it is being decoded). Empty lines are skipped. Bytes
- * left without a newline when the connection closes form a last line. Per-connection state: never shared.
+ * Splits a byte stream into lines at {@code \n} (a trailing {@code \r} is dropped), copying the lines of one decode
+ * straight into one reused {@link MessageBatch} (no object per line) that it passes on as one message: the next
+ * handler must take the batch's contents before it returns, as the batch is cleared at the next decode. A line
+ * longer than {@code maxLineBytes} is cut: its first {@code maxLineBytes} bytes (fewer when the cut would split a
+ * UTF-8 sequence, at most 3 fewer) go on as a truncated line and the rest, up to the next newline, is discarded —
+ * the connection lives on (the line carries {@link Tags#TRUNCATED}). After each decode at most {@code maxLineBytes}
+ * + 1 bytes stay buffered for the line in progress (plus what one socket read brought in while it is being
+ * decoded). Empty lines are skipped. Bytes left without a newline when the connection closes form a last line.
+ * Per-connection state: never shared.
  */
 final class LineFramer extends ByteToMessageDecoder {
 
@@ -24,6 +27,9 @@ final class LineFramer extends ByteToMessageDecoder {
     // Only this connection's event loop: bytes after the reader index already known to hold no newline, so a
     // line arriving in many reads is scanned once, not once per read.
     private int scanned;
+    // Only this connection's event loop: the lines of the current decode, handed on and reused.
+    private final MessageBatch lines = new MessageBatch(64 * 1024);
+    private boolean started;
 
     LineFramer(int maxLineBytes) {
         if (maxLineBytes < 4) {
@@ -34,16 +40,25 @@ final class LineFramer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        started = false;
+        split(in);
+        if (started) {
+            out.add(lines);
+        }
+    }
+
+    private void split(ByteBuf in) {
         while (in.isReadable()) {
             int from = in.readerIndex();
-            int eol = in.forEachByte(from + scanned, in.readableBytes() - scanned, ByteProcessor.FIND_LF);
+            // indexOf searches eight bytes at a time (SWAR); forEachByte with FIND_LF went byte by byte
+            int eol = in.indexOf(from + scanned, in.writerIndex(), (byte) '\n');
             if (eol < 0) {
                 scanned = in.readableBytes();
                 if (discarding) {
                     in.skipBytes(in.readableBytes());
                     scanned = 0;
                 } else if (tooLong(in)) {
-                    out.add(truncated(in, from));
+                    truncated(in, from);
                     in.skipBytes(in.readableBytes());
                     scanned = 0;
                     discarding = true;
@@ -56,9 +71,9 @@ final class LineFramer extends ByteToMessageDecoder {
             } else {
                 int end = eol > from && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
                 if (end - from > maxLineBytes) {
-                    out.add(truncated(in, from));
+                    truncated(in, from);
                 } else if (end > from) {
-                    out.add(new Line(bytes(in, from, end - from), false));
+                    line(in, from, end - from, 0);
                 }
             }
             in.readerIndex(eol + 1);
@@ -67,7 +82,8 @@ final class LineFramer extends ByteToMessageDecoder {
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        decode(ctx, in, out);
+        started = false;
+        split(in);
         if (!discarding && in.isReadable()) {
             int from = in.readerIndex();
             int end = in.writerIndex();
@@ -75,12 +91,15 @@ final class LineFramer extends ByteToMessageDecoder {
                 end--;
             }
             if (end > from) {
-                out.add(new Line(bytes(in, from, end - from), false));
+                line(in, from, end - from, 0);
             }
         }
         in.skipBytes(in.readableBytes());
         scanned = 0;
         discarding = false;
+        if (started) {
+            out.add(lines);
+        }
     }
 
     /** A line without its newline yet is past the max (a max-long line may still wait for its CRLF's LF). */
@@ -90,15 +109,20 @@ final class LineFramer extends ByteToMessageDecoder {
     }
 
     /** The first maxLineBytes of a longer line (the byte at from + maxLineBytes exists), cut between characters. */
-    private Line truncated(ByteBuf in, int from) {
-        byte[] b = bytes(in, from, maxLineBytes);
-        int end = Utf8.safeCut(b, 0, maxLineBytes, in.getByte(from + maxLineBytes));
-        return new Line(end == maxLineBytes ? b : Arrays.copyOf(b, end), true);
+    private void truncated(ByteBuf in, int from) {
+        int at = line(in, from, maxLineBytes, Tags.TRUNCATED);
+        int end = Utf8.safeCut(lines.array(), at, at + maxLineBytes, in.getByte(from + maxLineBytes));
+        lines.shortenLast(end - at);
     }
 
-    private static byte[] bytes(ByteBuf in, int from, int n) {
-        byte[] b = new byte[n];
-        in.getBytes(from, b);
-        return b;
+    /** Copies one line into the batch (the first of a decode clears it); returns its offset there. */
+    private int line(ByteBuf in, int from, int n, int tags) {
+        if (!started) {
+            lines.clear();
+            started = true;
+        }
+        int at = lines.add(n, tags);
+        in.getBytes(from, lines.array(), at, n);
+        return at;
     }
 }

@@ -30,9 +30,9 @@ class IngestHandlerTest {
             }
             long head = journal.headSeq();
             InputStats stats = new InputStats("app", "tcp");
-            EmbeddedChannel ch = new EmbeddedChannel(new IngestHandler("app", journal, stats, Clock.systemUTC()));
-            ch.writeInbound(new Line("one".getBytes(StandardCharsets.UTF_8), false),
-                    new Line("two".getBytes(StandardCharsets.UTF_8), false));
+            EmbeddedChannel ch = new EmbeddedChannel(new LineFramer(1024),
+                    new IngestHandler("app", journal, stats, Clock.systemUTC()));
+            ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("one\ntwo\n", StandardCharsets.UTF_8));
             assertThat(ch.config().isAutoRead()).as("paused while full").isFalse();
             assertThat(stats.rejected.sum()).isZero();
 

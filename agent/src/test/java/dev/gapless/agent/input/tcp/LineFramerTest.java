@@ -2,6 +2,8 @@ package dev.gapless.agent.input.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.agent.event.Tags;
+import dev.gapless.agent.journal.MessageBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +18,26 @@ import org.junit.jupiter.api.Test;
 class LineFramerTest {
 
     private static final int MAX = 16;
-    private final EmbeddedChannel channel = new EmbeddedChannel(new LineFramer(MAX));
+    private final List<Line> framed = new ArrayList<>();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new LineFramer(MAX), new Capture(framed));
+
+    /** Takes each batch's lines at once, as the ingest handler must (the framer reuses its batch). */
+    private static final class Capture extends ChannelInboundHandlerAdapter {
+        private final List<Line> into;
+
+        Capture(List<Line> into) {
+            this.into = into;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            MessageBatch b = (MessageBatch) msg;
+            for (int i = 0; i < b.size(); i++) {
+                into.add(new Line(java.util.Arrays.copyOfRange(b.array(), b.offset(i), b.offset(i) + b.length(i)),
+                        (b.tags(i) & Tags.TRUNCATED) != 0));
+            }
+        }
+    }
 
     @AfterEach
     void close() {
@@ -32,11 +53,8 @@ class LineFramerTest {
     }
 
     private List<Line> lines() {
-        List<Line> out = new ArrayList<>();
-        Line l;
-        while ((l = channel.readInbound()) != null) {
-            out.add(l);
-        }
+        List<Line> out = new ArrayList<>(framed);
+        framed.clear();
         return out;
     }
 

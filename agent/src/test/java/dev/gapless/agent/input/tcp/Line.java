@@ -1,7 +1,7 @@
 package dev.gapless.agent.input.tcp;
 
 /**
- * One framed line, without its newline (and without a trailing carriage return).
+ * One framed line as a test sees it, without its newline (and without a trailing carriage return).
  *
  * @param bytes     the line, at most the input's max_line_bytes
  * @param truncated true if the line was longer and was cut
