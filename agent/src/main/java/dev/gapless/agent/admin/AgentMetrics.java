@@ -43,6 +43,7 @@ public final class AgentMetrics {
         gauge(MetricNames.JOURNAL_FORCE_FAILED, () -> s.forceFailed ? 1 : 0);
         gauge(MetricNames.JOURNAL_SYNCER_ERRORS, s.syncerErrors::sum);
         registry.register(MetricNames.JOURNAL_LAST_FORCE_SECONDS, (Gauge<Double>) () -> s.lastForceNanos.get() / 1e9);
+        registry.register(MetricNames.JOURNAL_FORCE_SECONDS, s.forceDurations);
         registry.register(MetricNames.UPTIME_SECONDS, (Gauge<Double>) () -> (clock.millis() - view.startedAt()) / 1e3);
         for (InputStats in : view.inputs()) {
             String id = in.id;

@@ -21,6 +21,7 @@ public final class MetricNames {
     public static final String JOURNAL_DROPPED_SEGMENTS = "gapless.journal.dropped_segments";
     public static final String JOURNAL_FORCES = "gapless.journal.forces";
     public static final String JOURNAL_LAST_FORCE_SECONDS = "gapless.journal.last_force_seconds";
+    public static final String JOURNAL_FORCE_SECONDS = "gapless.journal.force_seconds";
     public static final String JOURNAL_FORCE_FAILED = "gapless.journal.force_failed";
     public static final String JOURNAL_SYNCER_ERRORS = "gapless.journal.syncer_errors";
     public static final String UPTIME_SECONDS = "gapless.agent.uptime_seconds";

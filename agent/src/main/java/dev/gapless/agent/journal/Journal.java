@@ -436,6 +436,18 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Called by the syncer once a force covering {@code seq} completed. */
+    /** For the syncer, before it forces: see {@link PageReleaser}. */
+    void releaseWrittenPages() {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                writer.releaseWrittenPages();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     void durableThrough(long seq) {
         durableSeq.accumulateAndGet(seq, Math::max);
         signalReaders();

@@ -1,5 +1,6 @@
 package dev.gapless.agent.journal;
 
+import com.codahale.metrics.Timer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +22,8 @@ public final class JournalStats {
     public final LongAdder forces = new LongAdder();
     /** Nanoseconds the last force took. */
     public final AtomicLong lastForceNanos = new AtomicLong();
+    /** How long forces take: count, rates, and quantiles over a bounded, recent-biased sample of 1028. */
+    public final Timer forceDurations = new Timer();
     /** Unexpected failures (a bug, an Error) the syncer thread survived; each is logged at ERROR. */
     public final LongAdder syncerErrors = new LongAdder();
     /**

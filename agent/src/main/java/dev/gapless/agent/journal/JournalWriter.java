@@ -65,6 +65,8 @@ final class JournalWriter {
     private final Prefaulter prefaulter;
     private int fileCycle = Integer.MIN_VALUE;
     private Path cycleFile;
+    // Unmaps finished pages before each force (null: not on this platform).
+    private final PageReleaser pageReleaser = PageReleaser.create();
 
     JournalWriter(JournalOptions options, JournalStats stats, ConcurrentSkipListMap<Long, Segment> segments,
                   long nextSeq, Prefaulter prefaulter) throws IOException {
@@ -229,6 +231,13 @@ final class JournalWriter {
         }
     }
 
+    /** Before a force: drops the mappings of the pages written since the last call (see {@link PageReleaser}). */
+    void releaseWrittenPages() {
+        if (pageReleaser != null && appender != null) {
+            pageReleaser.release(appender);
+        }
+    }
+
     /** Bytes the journal's segments take on disk. */
     long diskBytes() {
         long total = 0;
@@ -245,6 +254,9 @@ final class JournalWriter {
             return;
         }
         Segment old = active;
+        if (pageReleaser != null) {
+            pageReleaser.reset();
+        }
         try {
             appender.close();
         } catch (RuntimeException | Error e) {

@@ -147,6 +147,7 @@ final class Syncer {
             return true;
         }
         long start = System.nanoTime();
+        journal.releaseWrittenPages();
         for (Segment s : journal.segments()) {
             if (s.firstSeq() > target) {
                 break;
@@ -179,7 +180,9 @@ final class Syncer {
         }
         JournalStats stats = journal.stats();
         stats.forces.increment();
-        stats.lastForceNanos.set(System.nanoTime() - start);
+        long took = System.nanoTime() - start;
+        stats.lastForceNanos.set(took);
+        stats.forceDurations.update(took, TimeUnit.NANOSECONDS);
         journal.durableThrough(target);
         completeThrough(target);
         return true;

@@ -1,0 +1,157 @@
+package dev.gapless.agent.journal;
+
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.io.ReferenceOwner;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.Wire;
+import net.openhft.posix.MAdviseFlag;
+import net.openhft.posix.PosixAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drops the writer's page-table entries for the pages it has finished writing, just before the syncer forces them.
+ *
+ * <p>Why: the journal is written through a shared mapping. When fdatasync writes a dirty page back, the kernel
+ * write-protects every mapping of it and flushes that page's TLB entry on every CPU the process runs on: one
+ * inter-processor interrupt per 4 KiB page, which in a virtual machine is a trap to the hypervisor. Measured on a
+ * 2-core VM, that was about 0.3 CPU-seconds per million 256-byte events, most of the syncer's time.
+ * {@code madvise(MADV_DONTNEED)} on those pages first removes their entries in one batch with one TLB flush; the
+ * fdatasync then finds them unmapped and writes them back without an interrupt each.
+ *
+ * <p>Safe because the mapping is shared and file-backed: MADV_DONTNEED moves a page's dirty bit to the page cache
+ * and unmaps it; the data stays in the page cache and is written back by the force as before. A later access (a
+ * reader, or Chronicle updating an index entry in a released page) faults the page back in from the page cache.
+ * Only whole pages below the write position, inside the chunk the appender holds mapped, are released, and only
+ * under the journal's write lock, so the chunk cannot be unmapped meanwhile.
+ *
+ * <p>Not thread-safe: called under the journal's write lock.
+ */
+final class PageReleaser {
+
+    private static final Logger log = LoggerFactory.getLogger(PageReleaser.class);
+    private static final long PAGE = 4096;
+    /** Below this many bytes, leave the pages to the force: the call would cost more than the flushes it saves. */
+    private static final long MIN_RELEASE = 16 * PAGE;
+
+    private final PosixAPI posix;
+    private final ReferenceOwner owner = ReferenceOwner.temporary("gapless-page-releaser");
+    // File offset up to which pages were released in the current cycle file; reset when the appender changes.
+    private long releasedTo;
+    private ExcerptAppender appender;
+    private int cycle = Integer.MIN_VALUE;
+    // The chunk released from last time, reserved by this object so it stays mapped until its tail is released.
+    private MappedBytesStore held;
+    private boolean failed;
+
+    private PageReleaser(PosixAPI posix) {
+        this.posix = posix;
+    }
+
+    /** @return a releaser, or null where the platform offers no madvise (then forces simply work as before) */
+    static PageReleaser create() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")
+                || Boolean.getBoolean("gapless.journal.keepPagesMapped")) {
+            return null;
+        }
+        try {
+            return new PageReleaser(PosixAPI.posix());
+        } catch (RuntimeException | LinkageError e) {
+            log.info("journal: madvise is not available ({}); pages are left mapped during forces", e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Releases the whole pages the appender wrote since the last call, including the tail of a chunk it has left
+     * since; never fails the caller.
+     */
+    void release(ExcerptAppender a) {
+        if (failed || a == null) {
+            return;
+        }
+        try {
+            int c = a.cycle();
+            boolean sameFile = a == appender && c == cycle;
+            Wire w = a.wire();
+            if (w == null) {
+                sameFile = false;
+            }
+            BytesStore<?, ?> bs = w == null ? null : w.bytes().bytesStore();
+            MappedBytesStore current = bs instanceof MappedBytesStore m ? m : null;
+            long resumeAt = releasedTo; // the chunks overlap: the new one may hold pages written past the old's tail
+            if (held != null && held != current) {
+                // The appender moved on to the next chunk (or file): what it wrote at the end of the old one.
+                madvise(held, releasedTo, sameFile ? w.bytes().writePosition() : Long.MAX_VALUE);
+                drop();
+            }
+            if (!sameFile) {
+                appender = a;
+                cycle = c;
+                releasedTo = 0;
+                resumeAt = 0;
+            }
+            if (current == null) {
+                return;
+            }
+            if (held == null) {
+                current.reserve(owner);
+                held = current;
+            }
+            madvise(current, Math.max(resumeAt, current.start()), w.bytes().writePosition());
+        } catch (RuntimeException | LinkageError e) {
+            failed = true;
+            drop();
+            log.warn("journal: releasing written pages failed ({}); pages are left mapped during forces from now",
+                    e.toString());
+        }
+    }
+
+    /** Lets go of the chunk this object holds mapped; before the appender is closed. */
+    void reset() {
+        drop();
+        appender = null;
+        cycle = Integer.MIN_VALUE;
+        releasedTo = 0;
+    }
+
+    /** The file offset where the chunk's mapping ends (its overlap with the next chunk included). */
+    private static long end(MappedBytesStore store) {
+        long end = store.realCapacity(); // Chronicle 2026.4 keeps a mapped chunk's limit as a file offset
+        if (end > store.start() && store.inside(store.start(), end - store.start())) {
+            return end;
+        }
+        return store.safeLimit();
+    }
+
+    private void drop() {
+        MappedBytesStore h = held;
+        held = null;
+        if (h != null) {
+            try {
+                h.release(owner);
+            } catch (RuntimeException e) {
+                log.debug("journal: releasing a chunk reservation: {}", e.toString());
+            }
+        }
+    }
+
+    /** Releases the whole pages of file offsets [from, to) that lie inside {@code store}. */
+    private void madvise(MappedBytesStore store, long from, long to) {
+        from = (from + PAGE - 1) & -PAGE;
+        to = Math.min(to, end(store)) & -PAGE;
+        if (to - from < MIN_RELEASE || !store.inside(from, to - from)) {
+            return;
+        }
+        long address = store.addressForRead(from);
+        if ((address & (PAGE - 1)) != 0) {
+            return; // the chunk is not mapped at a page boundary here: leave it
+        }
+        int rc = posix.madvise(address, to - from, MAdviseFlag.MADV_DONTNEED);
+        if (rc != 0) {
+            throw new IllegalStateException("madvise(MADV_DONTNEED) returned " + rc);
+        }
+        releasedTo = to;
+    }
+}
