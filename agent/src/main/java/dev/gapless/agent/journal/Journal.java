@@ -518,6 +518,7 @@ public final class Journal implements AutoCloseable {
 
     /** Under writeLock: makes every seq handed out so far visible (to the syncer, or at once under none). */
     private void published() {
+        writer.account();
         long head = writer.nextSeq() - 1;
         if (head == headSeq) {
             return;

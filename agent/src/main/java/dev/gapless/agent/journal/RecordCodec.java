@@ -34,6 +34,8 @@ public final class RecordCodec {
     private byte[] header = new byte[HEADER_BYTES + 64 + TRAILER_BYTES];
     private byte[] lastSourceBytes;
     private String lastSource;
+    // encodeTo only: the header, source and trailer of the record being written.
+    private byte[] writeHeader = new byte[HEADER_BYTES + 64 + TRAILER_BYTES];
     // Reused for every encode; grows up to maxRecordBytes, never beyond.
     private ByteBuffer scratch = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -70,26 +72,12 @@ public final class RecordCodec {
     public ByteBuffer encode(RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
                              long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message,
                              int messageOffset, int messageLength, byte[] extra) {
-        int length = encodedLength(source.length, messageLength, extra.length);
-        if (length > maxRecordBytes || source.length > 0xFFFF) {
-            throw new IllegalArgumentException("record of " + length + " bytes exceeds the cap of " + maxRecordBytes);
-        }
+        int length = checkedLength(source, messageLength, extra);
         ByteBuffer b = ensure(length);
         b.clear();
-        b.put((byte) VERSION);
-        b.put((byte) kind.code());
-        b.putShort((short) tags);
-        b.putInt(length);
-        b.putLong(seq);
-        b.putLong(bootMsb);
-        b.putLong(bootLsb);
-        b.putLong(receivedAtNanos);
-        b.putLong(eventTimeNanos);
-        b.putLong(sourcePosition);
-        b.putShort((short) source.length);
-        b.putInt(messageLength);
-        b.putInt(extra.length);
-        b.put(source);
+        putHeader(b.array(), kind, seq, bootMsb, bootLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source,
+                length, messageLength, extra.length);
+        b.position(HEADER_BYTES + source.length);
         b.put(message, messageOffset, messageLength);
         b.put(extra);
         crc.reset();
@@ -97,6 +85,65 @@ public final class RecordCodec {
         b.putInt((int) crc.getValue());
         b.flip();
         return b;
+    }
+
+    /**
+     * Encodes one record straight into {@code out} at its write position: the same bytes as {@link #encode}, without
+     * first copying the message into a scratch buffer (the CRC is taken over the parts where they lie).
+     *
+     * @return the record's length
+     * @throws IllegalArgumentException if the record exceeds the length cap; nothing was written
+     */
+    int encodeTo(Bytes<?> out, RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
+                 long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message, int messageOffset,
+                 int messageLength, byte[] extra) {
+        int length = checkedLength(source, messageLength, extra);
+        byte[] h = writeHeader;
+        if (h.length < HEADER_BYTES + source.length + TRAILER_BYTES) {
+            h = writeHeader = new byte[HEADER_BYTES + source.length + TRAILER_BYTES];
+        }
+        int head = HEADER_BYTES + source.length;
+        putHeader(h, kind, seq, bootMsb, bootLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source, length,
+                messageLength, extra.length);
+        crc.reset();
+        crc.update(h, 0, head);
+        crc.update(message, messageOffset, messageLength);
+        crc.update(extra, 0, extra.length);
+        INTS.set(h, head, (int) crc.getValue());
+        out.write(h, 0, head);
+        out.write(message, messageOffset, messageLength);
+        out.write(extra, 0, extra.length);
+        out.write(h, head, TRAILER_BYTES);
+        return length;
+    }
+
+    /** The record's length, checked against the cap (IllegalArgumentException if over). */
+    int checkedLength(byte[] source, int messageLength, byte[] extra) {
+        int length = encodedLength(source.length, messageLength, extra.length);
+        if (length > maxRecordBytes || source.length > 0xFFFF) {
+            throw new IllegalArgumentException("record of " + length + " bytes exceeds the cap of " + maxRecordBytes);
+        }
+        return length;
+    }
+
+    /** The fixed header and the source name at {@code b[0]}. */
+    private static void putHeader(byte[] b, RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
+                                  long eventTimeNanos, long sourcePosition, int tags, byte[] source, int length,
+                                  int messageLength, int extraLength) {
+        b[0] = (byte) VERSION;
+        b[1] = (byte) kind.code();
+        SHORTS.set(b, 2, (short) tags);
+        INTS.set(b, 4, length);
+        LONGS.set(b, 8, seq);
+        LONGS.set(b, 16, bootMsb);
+        LONGS.set(b, 24, bootLsb);
+        LONGS.set(b, 32, receivedAtNanos);
+        LONGS.set(b, 40, eventTimeNanos);
+        LONGS.set(b, 48, sourcePosition);
+        SHORTS.set(b, 56, (short) source.length);
+        INTS.set(b, 58, messageLength);
+        INTS.set(b, 62, extraLength);
+        System.arraycopy(source, 0, b, HEADER_BYTES, source.length);
     }
 
     /**

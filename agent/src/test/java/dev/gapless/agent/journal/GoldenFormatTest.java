@@ -39,6 +39,26 @@ class GoldenFormatTest {
     }
 
     @Test
+    void recordV1WrittenStraightIntoChronicleBytesIsTheGoldenBytes() throws IOException {
+        // The journal's write path: the message sits inside a larger array, the codec's scratch is not used.
+        byte[] around = "xxhello, journalyy".getBytes(StandardCharsets.UTF_8);
+        net.openhft.chronicle.bytes.Bytes<?> out = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap(64);
+        try {
+            out.writeSkip(3); // not at offset 0 either
+            int length = new RecordCodec(1024).encodeTo(out, RecordKind.EVENT, SEQ, BOOT_MSB, BOOT_LSB, RECEIVED,
+                    EVENT_TIME, POSITION, TAGS, "app".getBytes(StandardCharsets.UTF_8), around, 2, 14,
+                    "{\"k\":\"v\"}".getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = new byte[(int) out.readRemaining() - 3];
+            out.readSkip(3);
+            out.read(bytes);
+            assertThat(length).isEqualTo(bytes.length);
+            assertThat(hex(bytes)).isEqualTo(hex(golden("record-v1.hex")));
+        } finally {
+            out.releaseLast();
+        }
+    }
+
+    @Test
     void goldenRecordV1DecodesToItsFields() throws Exception {
         JournalRecord r = new RecordCodec(1024).decode(ByteBuffer.wrap(golden("record-v1.hex")));
         assertThat(r.kind()).isEqualTo(RecordKind.EVENT);
