@@ -19,6 +19,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import net.openhft.chronicle.bytes.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class Journal implements AutoCloseable {
 
     // Appends, rolls, drops and the ledger of declared losses: guarded by writeLock.
     private final ReentrantLock writeLock = new ReentrantLock();
+    // Guarded by writeLock: the adapter append(MessageBatch) hands the writer (no object per append).
+    private final MessageRecords messageRecords = new MessageRecords();
     private final JournalWriter writer;
     private final LossLedger declared = new LossLedger();
 
@@ -169,11 +172,7 @@ public final class Journal implements AutoCloseable {
                 return full;
             }
             long first = writer.nextSeq();
-            for (int i = 0; i < sources.length; i++) {
-                Event e = events.get(i);
-                writer.write(RecordKind.EVENT, e.receivedAtNanos(), e.eventTimeNanos(), e.sourcePosition(), e.tags(),
-                        sources[i], e.message(), e.fields());
-            }
+            writer.writeBatch(new EventRecords(events, sources));
             return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
         } catch (WriteFailedException | RuntimeException | Error e) {
             log.error("journal append refused: {}", e.toString());
@@ -211,8 +210,6 @@ public final class Journal implements AutoCloseable {
             }
             bytes += length + 4;
         }
-        long at = batch.receivedAtNanos();
-        byte[] data = batch.array();
         writeLock.lock();
         try {
             if (closed) {
@@ -224,9 +221,11 @@ public final class Journal implements AutoCloseable {
                 return full;
             }
             long first = writer.nextSeq();
-            for (int i = 0; i < n; i++) {
-                writer.write(RecordKind.EVENT, at, at, -1, batch.tags(i), source, data, batch.offset(i),
-                        batch.length(i), EMPTY);
+            messageRecords.batch = batch;
+            try {
+                writer.writeBatch(messageRecords);
+            } finally {
+                messageRecords.batch = null;
             }
             return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
         } catch (WriteFailedException | RuntimeException | Error e) {
@@ -513,6 +512,49 @@ public final class Journal implements AutoCloseable {
             return -1;
         } finally {
             published();
+        }
+    }
+
+    /** A message batch as event records: both times the batch's receive time, no source position, no fields. */
+    private static final class MessageRecords implements JournalWriter.Batch {
+        MessageBatch batch;
+
+        @Override
+        public int size() {
+            return batch.size();
+        }
+
+        @Override
+        public int encodedLength(int i) {
+            return RecordCodec.encodedLength(batch.sourceBytes().length, batch.length(i), 0);
+        }
+
+        @Override
+        public void encode(int i, long seq, RecordCodec codec, long bootMsb, long bootLsb, Bytes<?> out) {
+            long at = batch.receivedAtNanos();
+            codec.encodeTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, at, at, -1, batch.tags(i),
+                    batch.sourceBytes(), batch.array(), batch.offset(i), batch.length(i), EMPTY);
+        }
+    }
+
+    /** Events as event records, each with its source's UTF-8 bytes. */
+    private record EventRecords(List<Event> events, byte[][] sources) implements JournalWriter.Batch {
+        @Override
+        public int size() {
+            return events.size();
+        }
+
+        @Override
+        public int encodedLength(int i) {
+            Event e = events.get(i);
+            return RecordCodec.encodedLength(sources[i].length, e.message().length, e.fields().length);
+        }
+
+        @Override
+        public void encode(int i, long seq, RecordCodec codec, long bootMsb, long bootLsb, Bytes<?> out) {
+            Event e = events.get(i);
+            codec.encodeTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, e.receivedAtNanos(), e.eventTimeNanos(),
+                    e.sourcePosition(), e.tags(), sources[i], e.message(), 0, e.message().length, e.fields());
         }
     }
 

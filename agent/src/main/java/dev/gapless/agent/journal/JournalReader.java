@@ -77,55 +77,86 @@ public final class JournalReader implements AutoCloseable {
             if ((segment == null || segment.dropped()) && !attach()) {
                 break;
             }
-            Step step = readOne(limit, out, arena);
+            int before = out.size();
+            Step step = readDocument(limit, out, arena, maxRecords - count, maxBytes - bytes);
+            for (int i = before; i < out.size(); i++) {
+                count++;
+                bytes += out.get(i).encodedLength();
+            }
             if (step == Step.STOP) {
                 break;
-            }
-            if (step == Step.DELIVERED) {
-                JournalRecord r = out.get(out.size() - 1);
-                count++;
-                bytes += r.encodedLength();
             }
         }
         return count;
     }
 
-    private enum Step { DELIVERED, SKIPPED, STOP }
+    private enum Step { READ, STOP }
 
-    private Step readOne(long limit, List<JournalRecord> out, RecordArena arena) {
+    /**
+     * Reads the next Chronicle document's records (one or more consecutive seqs, see {@code package-info}),
+     * delivering up to {@code roomRecords} records or about {@code roomBytes} bytes of them. A document left part
+     * read (no room, not durable, a hole not yet declared) is rolled back and read again from its start next time;
+     * the records before {@code expectedNext} are then skipped.
+     */
+    private Step readDocument(long limit, List<JournalRecord> out, RecordArena arena, int roomRecords,
+                              long roomBytes) {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return endOfSegment();
             }
             stuckSince = -1;
             Bytes<?> in = dc.wire().bytes();
-            long len = in.readRemaining();
-            if (len > codec.maxRecordBytes() || len < RecordCodec.HEADER_BYTES) {
-                corrupt("length " + len + " outside 70.." + codec.maxRecordBytes());
-                return Step.SKIPPED;
+            long documentLength = in.readRemaining();
+            if (documentLength > codec.maxRecordBytes() || documentLength < RecordCodec.HEADER_BYTES) {
+                corrupt("document length " + documentLength + " outside 70.." + codec.maxRecordBytes());
+                return Step.READ;
             }
-            JournalRecord r;
-            try {
-                r = codec.decode(in, (int) len, arena);
-            } catch (CorruptRecordException e) {
-                corrupt(e.getMessage());
-                return Step.SKIPPED;
+            int delivered = 0;
+            long deliveredBytes = 0;
+            while (in.readRemaining() > 0) {
+                long at = in.readPosition();
+                long remaining = in.readRemaining();
+                int length = remaining < RecordCodec.HEADER_BYTES ? -1 : RecordCodec.peekLength(in, at);
+                if (length < RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES || length > remaining) {
+                    // Without a length, where the next record starts is unknown: the rest of the document is
+                    // unreadable, and the next good record's seq shows how many it held.
+                    corrupt("record length " + length + " with " + remaining + " bytes left in its document");
+                    return Step.READ;
+                }
+                long peeked = RecordCodec.peekSeq(in, at);
+                boolean before = peeked < expectedNext;
+                if (!before && (delivered >= roomRecords || deliveredBytes >= roomBytes)) {
+                    dc.rollbackOnClose(); // no room left: this document again next time
+                    return Step.STOP;
+                }
+                JournalRecord r;
+                try {
+                    // A record before expectedNext was delivered already (or precedes the cursor): verified, not kept.
+                    r = codec.decode(in, length, before ? null : arena);
+                } catch (CorruptRecordException e) {
+                    corrupt(e.getMessage());
+                    in.readPosition(at + length);
+                    continue;
+                }
+                in.readPosition(at + length);
+                if (r.seq() < expectedNext) {
+                    continue; // delivered before the cursor was committed, or earlier in this document
+                }
+                if (r.seq() > limit) {
+                    dc.rollbackOnClose(); // not durable yet: read it again next time
+                    return Step.STOP;
+                }
+                if (r.seq() > expectedNext && !declare(expectedNext, r.seq() - 1, "corrupt_record")) {
+                    dc.rollbackOnClose(); // stay before the hole: declare it again next time
+                    return Step.STOP;
+                }
+                corruptSinceLastGood = 0;
+                expectedNext = r.seq() + 1;
+                out.add(r);
+                delivered++;
+                deliveredBytes += r.encodedLength();
             }
-            if (r.seq() < expectedNext) {
-                return Step.SKIPPED; // delivered before the cursor was committed
-            }
-            if (r.seq() > limit) {
-                dc.rollbackOnClose(); // not durable yet: read it again next time
-                return Step.STOP;
-            }
-            if (r.seq() > expectedNext && !declare(expectedNext, r.seq() - 1, "corrupt_record")) {
-                dc.rollbackOnClose(); // stay before the hole: declare it again next time
-                return Step.STOP;
-            }
-            corruptSinceLastGood = 0;
-            expectedNext = r.seq() + 1;
-            out.add(r);
-            return Step.DELIVERED;
+            return Step.READ;
         } catch (RuntimeException | InternalError | AssertionError e) {
             if (journal.isClosed()) {
                 return Step.STOP; // the queue was closed under us: shutting down, not damage
@@ -149,7 +180,7 @@ public final class JournalReader implements AutoCloseable {
             }
             corruptSinceLastGood = 0;
             detach();
-            return Step.SKIPPED;
+            return Step.READ;
         }
         // The active segment should hold expectedNext (it is durable) but shows nothing: damage, or a record
         // still becoming visible. Past a grace period, ask the writer to roll so the damage can be stepped over.
@@ -177,7 +208,7 @@ public final class JournalReader implements AutoCloseable {
             expectedNext = next.firstSeq();
         }
         detach();
-        return Step.SKIPPED;
+        return Step.READ;
     }
 
     private void corrupt(String why) {

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.LongSupplier;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wire;
@@ -187,21 +188,81 @@ final class JournalWriter {
             codec.encodeTo(dc.wire().bytes(), kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position, tags,
                     source, message, offset, length, extra);
         } catch (RuntimeException | Error e) {
-            // The record may be torn, missing, or even whole: its seq is never handed out again.
             long burnt = nextSeq++;
-            log.error("journal write of seq {} failed ({}); closing {} for writes", burnt, e.toString(), active);
-            stats.fullReason = "write_error: " + e.getMessage();
-            lowOnSpace = true; // check the disk before touching a mapping again
-            Segment failed = active;
-            closeActive();
-            failed.retainThrough(burnt - 1);
-            throw new WriteFailedException("journal write failed: " + e, e);
+            writeFailed(burnt, burnt, e);
         }
         nextSeq++;
         int written = recordLength + 4;
         unaccountedBytes += written;
         unaccountedRecords++;
         bytesSinceSpaceCheck += written;
+    }
+
+    /**
+     * Records to write as consecutive seqs, packed several to a Chronicle document: one document per record costs
+     * Chronicle's header, index and roll checks for every event, a large share of the append path.
+     */
+    interface Batch {
+        int size();
+
+        /** The encoded length of record {@code i} (already checked against the cap). */
+        int encodedLength(int i);
+
+        /** Encodes record {@code i} with {@code seq} at {@code out}'s write position. */
+        void encode(int i, long seq, RecordCodec codec, long bootMsb, long bootLsb, Bytes<?> out);
+    }
+
+    /**
+     * Writes a batch's records with the next seqs, as few Chronicle documents as fit: a document holds whole
+     * records only and at most {@link #maxRecordBytes()} bytes (so at least one record), the same bound as a single
+     * record, which the block size is chosen for.
+     *
+     * <p>A document whose write fails burns all the seqs it was given (see {@link #write}); those of earlier
+     * documents of the batch stand.
+     */
+    void writeBatch(Batch batch) throws WriteFailedException {
+        int n = batch.size();
+        int cap = codec.maxRecordBytes();
+        int i = 0;
+        while (i < n) {
+            if (appender == null) {
+                throw new WriteFailedException("no writable segment", null);
+            }
+            int end = i;
+            long documentBytes = 0;
+            while (end < n && (end == i || documentBytes + batch.encodedLength(end) <= cap)) {
+                documentBytes += batch.encodedLength(end);
+                end++;
+            }
+            long first = nextSeq;
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> out = dc.wire().bytes();
+                for (int k = i; k < end; k++) {
+                    batch.encode(k, first + (k - i), codec, bootMsb, bootLsb, out);
+                }
+            } catch (RuntimeException | Error e) {
+                nextSeq = first + (end - i);
+                writeFailed(first, nextSeq - 1, e);
+            }
+            nextSeq = first + (end - i);
+            long written = documentBytes + 4;
+            unaccountedBytes += written;
+            unaccountedRecords += end - i;
+            bytesSinceSpaceCheck += written;
+            i = end;
+        }
+    }
+
+    /** Seqs {@code from..to} went to a write that failed: burnt (never handed out again), the segment closed. */
+    private void writeFailed(long from, long to, Throwable e) throws WriteFailedException {
+        // The records may be torn, missing, or even whole: their seqs are never handed out again.
+        log.error("journal write of seq {}..{} failed ({}); closing {} for writes", from, to, e.toString(), active);
+        stats.fullReason = "write_error: " + e.getMessage();
+        lowOnSpace = true; // check the disk before touching a mapping again
+        Segment failed = active;
+        closeActive();
+        failed.retainThrough(from - 1);
+        throw new WriteFailedException("journal write failed: " + e, e);
     }
 
     /**

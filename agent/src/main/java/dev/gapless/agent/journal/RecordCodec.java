@@ -28,6 +28,9 @@ public final class RecordCodec {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    // Chronicle's Bytes read in the platform's byte order; the format is little-endian.
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
     private final int maxRecordBytes;
     private final CRC32C crc = new CRC32C();
     // Decoding only: the header, source and trailer of the record being read; the last source name seen.
@@ -278,6 +281,16 @@ public final class RecordCodec {
 
     private static long i64(byte[] b, int at) {
         return (long) LONGS.get(b, at);
+    }
+
+    /** The length field of the record at {@code in[at]}, unverified. */
+    static int peekLength(Bytes<?> in, long at) {
+        return LITTLE ? in.readInt(at + 4) : Integer.reverseBytes(in.readInt(at + 4));
+    }
+
+    /** The seq field of the record at {@code in[at]}, unverified. */
+    static long peekSeq(Bytes<?> in, long at) {
+        return LITTLE ? in.readLong(at + 8) : Long.reverseBytes(in.readLong(at + 8));
     }
 
     /** Reads just the sequence number of an encoded record, without verifying it. */

@@ -1,6 +1,8 @@
 package dev.gapless.agent.journal;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -19,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds what a previous run left in the journal directory: the segments, and the head seq. The head is the
- * highest of (a) the last valid record's seq, (b) the last segment's first seq plus the number of documents
- * Chronicle holds in it, minus one (records whose bytes were damaged still count), and (c) the caller's floor
+ * highest of (a) the last valid record's seq plus the records met after it (records whose bytes were damaged
+ * still count; the rest of a document that cannot be split into records counts as many as its bytes could hold),
+ * and (b) the caller's floor
  * (the highest cursor), so no seq that may already exist downstream is issued twice. Every old segment is
  * forced once, so the recovered head is durable.
  */
@@ -32,6 +35,8 @@ final class Recovery {
     static final int MIN_DOCUMENT_BYTES = 4 + RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES;
     /** A Chronicle document header while its document is being written: not complete, length unknown. */
     private static final int NOT_COMPLETE_UNKNOWN_LENGTH = 0x80000000;
+
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final JournalOptions options;
 
@@ -90,7 +95,8 @@ final class Recovery {
     private long scanHead(Segment s) {
         RecordCodec codec = new RecordCodec(options.maxRecordBytes());
         long maxValid = s.firstSeq() - 1;
-        long documents = 0;
+        // Records met after the last valid one (or as many as unsplittable bytes may hold): seqs past maxValid.
+        long afterLastValid = 0;
         long corrupt = 0;
         long endOfLastDocument = 0; // in the newest cycle file, metadata documents included
         long lastCycle = Long.MIN_VALUE;
@@ -116,20 +122,34 @@ final class Recovery {
                     if (dc.isMetaData()) {
                         continue;
                     }
-                    documents++;
                     long len = bytes.readRemaining();
                     if (len > codec.maxRecordBytes()) {
                         corrupt++;
+                        afterLastValid += mayHoldIn(len);
                         continue;
                     }
                     if (buf.length < len) {
                         buf = new byte[(int) len];
                     }
                     bytes.read(buf, 0, (int) len);
-                    try {
-                        maxValid = Math.max(maxValid, codec.decode(ByteBuffer.wrap(buf, 0, (int) len)).seq());
-                    } catch (CorruptRecordException e) {
-                        corrupt++;
+                    // A document holds one or more records, each with its own length: walk them.
+                    int at = 0;
+                    while (at < len) {
+                        int left = (int) len - at;
+                        int length = left < RecordCodec.HEADER_BYTES ? -1 : (int) INTS.get(buf, at + 4);
+                        if (length < RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES || length > left) {
+                            corrupt++; // the rest of the document cannot be split into records
+                            afterLastValid += mayHoldIn(left);
+                            break;
+                        }
+                        try {
+                            maxValid = Math.max(maxValid, codec.decode(ByteBuffer.wrap(buf, at, length)).seq());
+                            afterLastValid = 0;
+                        } catch (CorruptRecordException e) {
+                            corrupt++;
+                            afterLastValid++;
+                        }
+                        at += length;
                     }
                 }
             }
@@ -143,13 +163,19 @@ final class Recovery {
         if (corrupt > 0) {
             log.error("journal: {} holds {} record(s) that fail their checks", s, corrupt);
         }
-        long head = Math.max(maxValid, s.firstSeq() + documents - 1);
+        long head = maxValid + afterLastValid;
         long unread = unreadBytes(s, lastCycle == endCycle ? endOfLastDocument : 0);
         if (unread > 0) {
             log.error("journal: {} has {} unreadable byte(s) after seq {}; what they hold will be declared lost", s,
                     unread, head);
         }
         return head + mayHold(s, unread);
+    }
+
+    /** As many records as {@code bytes} could hold at the densest (an upper bound, as for unread bytes). */
+    private static long mayHoldIn(long bytes) {
+        long record = RecordCodec.HEADER_BYTES + RecordCodec.TRAILER_BYTES;
+        return Math.max(1, (bytes + record - 1) / record);
     }
 
     /**

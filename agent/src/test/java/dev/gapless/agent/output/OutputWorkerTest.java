@@ -298,7 +298,8 @@ class OutputWorkerTest {
 
     @Test
     void fillDoesNotSpinUntilMaxWaitWhileTheReaderIsStuck() throws Exception {
-        long last = append("s1", "s2", "s3-stuck", "s4");
+        append("s1", "s2");
+        long last = append("s3-stuck", "s4"); // an append of its own: s3 starts a Chronicle document
         // Zero the Chronicle header of s3's document in the active segment: the reader sees the end of the data
         // there although s3 and s4 are durable, so it is stuck until the writer rolls.
         Path data;
