@@ -10,8 +10,11 @@
  * directory holds one Chronicle Queue (binary wire, roll cycle {@code FAST_DAILY}, block size
  * {@link dev.gapless.agent.journal.JournalOptions#blockSize()}): data files {@code yyyyMMdd'F'.cq4} (one per UTC day
  * the segment was written in) and Chronicle's {@code metadata.cq4t} (its write lock and file listing). Each
- * Chronicle document is one journal record; Chronicle frames it with a 4-byte little-endian header (bit 31 "not
- * complete", bit 30 "metadata", bits 0–29 the length). A segment is written by one run only and rolls after about
+ * Chronicle document holds one or more journal records with consecutive seqs, back to back, each framed by its own
+ * length field: the records of one append, packed into as few documents as fit in the record cap
+ * ({@code maxRecordBytes}, so a document is never larger than the largest single record). Chronicle frames a
+ * document with a 4-byte little-endian header (bit 31 "not complete", bit 30 "metadata", bits 0–29 the length).
+ * Heartbeats and loss markers take a document each. A segment is written by one run only and rolls after about
  * {@code segment_size} bytes.
  *
  * <p><b>Record format v1</b> ({@link dev.gapless.agent.journal.RecordCodec}), little-endian, pinned by
@@ -54,9 +57,10 @@
  * were handed out and then lost (a burnt write, a damaged tail, a dropped or corrupt record), and every one a
  * reader meets is declared by a loss marker naming it.</li>
  * <li><b>A seq is never issued twice</b>, across restarts too. At open the head is the highest of: the last valid
- * record's seq; the newest segment's first seq plus the number of documents Chronicle shows in it, minus one; an
- * upper bound of what bytes Chronicle could not read may hold (one record per 74 bytes, see "damaged tail"); and
- * the caller's floor (the highest cursor). A seq given to a write that failed is burnt, never reused.</li>
+ * record's seq plus one for every record met after it (a record that fails its checks still counts; the rest of a
+ * document whose next length field is implausible counts as many records as its bytes could hold, one per 70),
+ * plus an upper bound of what bytes Chronicle could not read may hold (one record per 74 bytes, see "damaged
+ * tail"); and the caller's floor (the highest cursor). A seq given to a write that failed is burnt, never reused.</li>
  * <li><b>Durable point.</b> {@code durableSeq <= headSeq}. It moves only after an fdatasync completed of every data
  * file of every segment holding seqs up to it that was written since that file's last force (the file being written,
  * and an older cycle file once more after the writer left it), and, whenever a data file is new to a segment, of
@@ -86,7 +90,8 @@
  * <ul>
  * <li><b>Max record</b> ({@code maxRecordBytes}): an event that cannot fit makes {@code append} throw
  * {@link java.lang.IllegalArgumentException} before anything of the batch is written; inputs bound what they
- * accept below it. On read, a document longer than the cap or shorter than a header is a corrupt record.</li>
+ * accept below it. A document holds at most this many bytes of records. On read, a document longer than the cap
+ * or shorter than a header is corrupt.</li>
  * <li><b>{@code max_size}</b>: counted as the closed segments' file sizes (Chronicle's files may extend up to a block
  * past the data) plus the bytes appended to the active one. {@code block}: the append returns
  * {@code FULL_MAX_SIZE} and takes nothing; retry once retention freed space. {@code drop_oldest}: the oldest
@@ -103,9 +108,12 @@
  * acknowledgement completes, no reader delivers past it), every append and agent record is refused
  * ({@code WRITE_FAILED}), inputs are back-pressured. The watchdog sees the stall and restarts the agent; recovery
  * then takes what is on disk, and whatever the failed write-back lost is declared like any damage.</li>
- * <li><b>Corrupt record</b> (CRC, length, version or kind wrong): the reader skips it, counts it in
- * {@code JournalStats.corruptRecords} (once per reader that meets it) and declares exactly its seq
- * ({@code corrupt_record}); the records around it are delivered in order.</li>
+ * <li><b>Corrupt record</b> (CRC, version, kind or part lengths wrong, its length field still plausible): the
+ * reader skips it, counts it in {@code JournalStats.corruptRecords} (once per reader that meets it) and declares
+ * exactly its seq ({@code corrupt_record}); the records around it, in its document too, are delivered in order. A
+ * length field that cannot be right (below a header, or past the document's end) leaves the rest of that document
+ * unsplittable: counted once, and declared from the first missing seq to the one before the next record read
+ * (the next document's, or the next segment's first).</li>
  * <li><b>Damaged tail</b>: Chronicle stops reading without an error. At open, bytes past the last readable document
  * up to the data file's last non-zero byte are taken to hold up to one record per 74 bytes, and the head moves past
  * them (so the declared {@code count} is an upper bound). Readers deliver what precedes the damage, then declare
