@@ -5,29 +5,32 @@ import dev.gapless.agent.internal.Utf8;
 import dev.gapless.agent.journal.MessageBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import java.util.List;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Splits a byte stream into lines at {@code \n} (a trailing {@code \r} is dropped), copying the lines of one decode
+ * Splits a byte stream into lines at {@code \n} (a trailing {@code \r} is dropped), copying the lines of one read
  * straight into one reused {@link MessageBatch} (no object per line) that it passes on as one message: the next
- * handler must take the batch's contents before it returns, as the batch is cleared at the next decode. A line
+ * handler must take the batch's contents before it returns, as the batch is cleared at the next read. A line
  * longer than {@code maxLineBytes} is cut: its first {@code maxLineBytes} bytes (fewer when the cut would split a
  * UTF-8 sequence, at most 3 fewer) go on as a truncated line and the rest, up to the next newline, is discarded —
- * the connection lives on (the line carries {@link Tags#TRUNCATED}). After each decode at most {@code maxLineBytes}
- * + 1 bytes stay buffered for the line in progress (plus what one socket read brought in while it is being
- * decoded). Empty lines are skipped. Bytes left without a newline when the connection closes form a last line.
- * Per-connection state: never shared.
+ * the connection lives on (the line carries {@link Tags#TRUNCATED}). Empty lines are skipped. Bytes left without a
+ * newline when the connection closes form a last line.
+ *
+ * <p>A line that a read ends in the middle of is carried over in a buffer of its own, at most
+ * {@code maxLineBytes} + 1 bytes, and completed from the next read; each read's buffer is split where it lies and
+ * released. (Netty's {@code ByteToMessageDecoder} would instead copy every following read into its cumulation
+ * buffer, and most reads end mid-line: a second copy of the whole stream.) Per-connection state: never shared.
  */
-final class LineFramer extends ByteToMessageDecoder {
+final class LineFramer extends ChannelInboundHandlerAdapter {
 
     private final int maxLineBytes;
+    // Only this connection's event loop: the start of a line the last read ended in (carried bytes), at most
+    // maxLineBytes + 1 (a line of exactly maxLineBytes whose CR came without its LF yet); grown on demand.
+    private byte[] carry;
+    private int carried;
     // Only this connection's event loop: true while skipping the rest of a line already cut.
     private boolean discarding;
-    // Only this connection's event loop: bytes after the reader index already known to hold no newline, so a
-    // line arriving in many reads is scanned once, not once per read.
-    private int scanned;
-    // Only this connection's event loop: the lines of the current decode, handed on and reused.
+    // Only this connection's event loop: the lines of the current read, handed on and reused.
     private final MessageBatch lines = new MessageBatch(64 * 1024);
     private boolean started;
 
@@ -36,93 +39,136 @@ final class LineFramer extends ByteToMessageDecoder {
             throw new IllegalArgumentException("maxLineBytes must be at least 4, got " + maxLineBytes);
         }
         this.maxLineBytes = maxLineBytes;
+        this.carry = new byte[Math.min(maxLineBytes + 1, 1024)];
+    }
+
+    /** Bytes held for the line in progress (for tests: bounded by maxLineBytes + 1). */
+    int carried() {
+        return carried;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        started = false;
-        split(in);
-        if (started) {
-            out.add(lines);
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
         }
+        started = false;
+        try {
+            split(in);
+        } finally {
+            in.release();
+        }
+        if (started) {
+            ctx.fireChannelRead(lines);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        started = false;
+        if (!discarding && carried > 0) {
+            int end = carry[carried - 1] == '\r' ? carried - 1 : carried;
+            if (end > 0) {
+                int at = begin(end, 0);
+                System.arraycopy(carry, 0, lines.array(), at, end);
+            }
+        }
+        carried = 0;
+        discarding = false;
+        if (started) {
+            ctx.fireChannelRead(lines);
+        }
+        ctx.fireChannelInactive();
     }
 
     private void split(ByteBuf in) {
-        while (in.isReadable()) {
-            int from = in.readerIndex();
+        int from = in.readerIndex();
+        int end = in.writerIndex();
+        while (from < end) {
             // indexOf searches eight bytes at a time (SWAR); forEachByte with FIND_LF went byte by byte
-            int eol = in.indexOf(from + scanned, in.writerIndex(), (byte) '\n');
+            int eol = in.indexOf(from, end, (byte) '\n');
             if (eol < 0) {
-                scanned = in.readableBytes();
-                if (discarding) {
-                    in.skipBytes(in.readableBytes());
-                    scanned = 0;
-                } else if (tooLong(in)) {
-                    truncated(in, from);
-                    in.skipBytes(in.readableBytes());
-                    scanned = 0;
-                    discarding = true;
-                }
-                return;
+                hold(in, from, end);
+                break;
             }
-            scanned = 0;
             if (discarding) {
                 discarding = false;
+            } else if (carried > 0) {
+                completeCarried(in, from, eol);
             } else {
-                int end = eol > from && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
-                if (end - from > maxLineBytes) {
+                int stop = eol > from && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+                if (stop - from > maxLineBytes) {
                     truncated(in, from);
-                } else if (end > from) {
-                    line(in, from, end - from, 0);
+                } else if (stop > from) {
+                    int at = begin(stop - from, 0);
+                    in.getBytes(from, lines.array(), at, stop - from);
                 }
             }
-            in.readerIndex(eol + 1);
+            carried = 0;
+            from = eol + 1;
+        }
+        in.readerIndex(end);
+    }
+
+    /** The carried start of a line plus {@code in[from, eol)}: one line. */
+    private void completeCarried(ByteBuf in, int from, int eol) {
+        int n = carried + (eol - from);
+        boolean cr = eol > from ? in.getByte(eol - 1) == '\r' : carry[carried - 1] == '\r';
+        if (cr) {
+            n--;
+        }
+        if (n > maxLineBytes) {
+            truncated(in, from);
+        } else if (n > 0) {
+            int at = begin(n, 0);
+            int fromCarry = Math.min(carried, n);
+            System.arraycopy(carry, 0, lines.array(), at, fromCarry);
+            in.getBytes(from, lines.array(), at + fromCarry, n - fromCarry);
         }
     }
 
-    @Override
-    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        started = false;
-        split(in);
-        if (!discarding && in.isReadable()) {
-            int from = in.readerIndex();
-            int end = in.writerIndex();
-            if (in.getByte(end - 1) == '\r') {
-                end--;
-            }
-            if (end > from) {
-                line(in, from, end - from, 0);
-            }
+    /** {@code in[from, end)} holds no newline: carry it, or cut the line once it is past the max. */
+    private void hold(ByteBuf in, int from, int end) {
+        if (discarding) {
+            return;
         }
-        in.skipBytes(in.readableBytes());
-        scanned = 0;
-        discarding = false;
-        if (started) {
-            out.add(lines);
+        int m = end - from;
+        int n = carried + m;
+        if (n > maxLineBytes + 1 || n == maxLineBytes + 1 && in.getByte(end - 1) != '\r') {
+            truncated(in, from); // a line without its newline yet is past the max (a max-long one may await its LF)
+            carried = 0;
+            discarding = true;
+            return;
         }
+        if (n > carry.length) {
+            carry = java.util.Arrays.copyOf(carry, Math.min(maxLineBytes + 1, Math.max(n, carry.length * 2)));
+        }
+        in.getBytes(from, carry, carried, m);
+        carried = n;
     }
 
-    /** A line without its newline yet is past the max (a max-long line may still wait for its CRLF's LF). */
-    private boolean tooLong(ByteBuf in) {
-        int n = in.readableBytes();
-        return n > maxLineBytes + 1 || n == maxLineBytes + 1 && in.getByte(in.writerIndex() - 1) != '\r';
-    }
-
-    /** The first maxLineBytes of a longer line (the byte at from + maxLineBytes exists), cut between characters. */
+    /**
+     * The first maxLineBytes bytes of the line made of the carried bytes and {@code in[from...]} (which together
+     * hold more than maxLineBytes), cut between characters.
+     */
     private void truncated(ByteBuf in, int from) {
-        int at = line(in, from, maxLineBytes, Tags.TRUNCATED);
-        int end = Utf8.safeCut(lines.array(), at, at + maxLineBytes, in.getByte(from + maxLineBytes));
+        int at = begin(maxLineBytes, Tags.TRUNCATED);
+        int fromCarry = Math.min(carried, maxLineBytes);
+        System.arraycopy(carry, 0, lines.array(), at, fromCarry);
+        int rest = maxLineBytes - fromCarry;
+        in.getBytes(from, lines.array(), at + fromCarry, rest);
+        byte next = carried > maxLineBytes ? carry[maxLineBytes] : in.getByte(from + rest);
+        int end = Utf8.safeCut(lines.array(), at, at + maxLineBytes, next);
         lines.shortenLast(end - at);
     }
 
-    /** Copies one line into the batch (the first of a decode clears it); returns its offset there. */
-    private int line(ByteBuf in, int from, int n, int tags) {
+    /** Reserves a line of {@code n} bytes in the batch (the first of a read clears it); returns its offset there. */
+    private int begin(int n, int tags) {
         if (!started) {
             lines.clear();
             started = true;
         }
-        int at = lines.add(n, tags);
-        in.getBytes(from, lines.array(), at, n);
-        return at;
+        return lines.add(n, tags);
     }
 }

@@ -167,15 +167,61 @@ class LineFramerTest {
         assertThat(lines).extracting(LineFramerTest::text).containsExactly("0123456789abcdef");
     }
 
-    private int cumulationSize() {
-        LineFramer framer = channel.pipeline().get(LineFramer.class);
-        try {
-            var f = io.netty.handler.codec.ByteToMessageDecoder.class.getDeclaredField("cumulation");
-            f.setAccessible(true);
-            ByteBuf b = (ByteBuf) f.get(framer);
-            return b == null ? 0 : b.readableBytes();
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+    @Test
+    void anySplitOfTheStreamIntoReadsFramesTheSameLines() {
+        java.util.Random random = new java.util.Random(7);
+        String[] pieces = {"a", "é", "€", "😀", "\r", "xyz"};
+        for (int round = 0; round < 300; round++) {
+            StringBuilder stream = new StringBuilder();
+            int count = 1 + random.nextInt(12);
+            for (int l = 0; l < count; l++) {
+                int parts = random.nextInt(14); // up to ~56 bytes: past MAX now and then
+                for (int p = 0; p < parts; p++) {
+                    stream.append(pieces[random.nextInt(pieces.length)]);
+                }
+                stream.append(random.nextInt(5) == 0 ? "\r\n" : "\n");
+            }
+            if (random.nextBoolean()) {
+                stream.append("tail"); // no newline: a last line at close
+            }
+            byte[] bytes = stream.toString().getBytes(StandardCharsets.UTF_8);
+            List<String> expected = reference(bytes);
+            for (int at = 0; at < bytes.length; ) {
+                int n = 1 + random.nextInt(Math.min(40, bytes.length - at));
+                write(java.util.Arrays.copyOfRange(bytes, at, at + n));
+                at += n;
+            }
+            channel.pipeline().fireChannelInactive();
+            assertThat(lines()).extracting(l -> (l.truncated() ? "!" : "") + text(l))
+                    .as("stream %s", stream).containsExactlyElementsOf(expected);
         }
+    }
+
+    /** The lines of a whole stream, framed the slow way: "!" marks a truncated one. */
+    private static List<String> reference(byte[] b) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= b.length; i++) {
+            if (i < b.length && b[i] != '\n') {
+                continue;
+            }
+            int end = i;
+            if (end > start && b[end - 1] == '\r') {
+                end--;
+            }
+            int n = end - start;
+            if (n > MAX) {
+                int cut = dev.gapless.agent.internal.Utf8.safeCut(b, start, start + MAX, b[start + MAX]);
+                out.add("!" + new String(b, start, cut - start, StandardCharsets.UTF_8));
+            } else if (n > 0) {
+                out.add(new String(b, start, n, StandardCharsets.UTF_8));
+            }
+            start = i + 1;
+        }
+        return out;
+    }
+
+    private int cumulationSize() {
+        return channel.pipeline().get(LineFramer.class).carried();
     }
 }
