@@ -33,6 +33,8 @@ public final class JournalReader implements AutoCloseable {
     private long stuckSince = -1;
     // The newest loss marker declaring a hole this reader stepped over (0: none).
     private long lossMarkerSeq;
+    // Unmaps the pages this reader has read past (null: not on this platform).
+    private final PageReleaser.Trailing trailing = PageReleaser.Trailing.create();
 
     JournalReader(Journal journal, String name, long ackedSeq, RecordCodec codec) {
         this.journal = journal;
@@ -155,6 +157,9 @@ public final class JournalReader implements AutoCloseable {
                 out.add(r);
                 delivered++;
                 deliveredBytes += r.encodedLength();
+            }
+            if (trailing != null) {
+                trailing.readTo(in);
             }
             return Step.READ;
         } catch (RuntimeException | InternalError | AssertionError e) {

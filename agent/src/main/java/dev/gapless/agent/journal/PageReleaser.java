@@ -1,5 +1,6 @@
 package dev.gapless.agent.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.core.io.ReferenceOwner;
@@ -34,6 +35,8 @@ final class PageReleaser {
     private static final long PAGE = 4096;
     /** Below this many bytes, leave the pages to the force: the call would cost more than the flushes it saves. */
     private static final long MIN_RELEASE = 16 * PAGE;
+    /** A reader releases what it has read past once it is this much. */
+    static final long READ_RELEASE = 1 << 20;
 
     private final PosixAPI posix;
     private final ReferenceOwner owner = ReferenceOwner.temporary("gapless-page-releaser");
@@ -139,19 +142,85 @@ final class PageReleaser {
 
     /** Releases the whole pages of file offsets [from, to) that lie inside {@code store}. */
     private void madvise(MappedBytesStore store, long from, long to) {
+        long done = dontNeed(posix, store, from, to);
+        if (done >= 0) {
+            releasedTo = done;
+        }
+    }
+
+    /**
+     * {@code madvise(MADV_DONTNEED)} on the whole pages of file offsets [from, to) inside {@code store}, which the
+     * caller keeps mapped meanwhile (a reservation, or the document it is reading).
+     *
+     * @return the file offset released up to, or -1 if nothing was (too little, or not inside the chunk)
+     * @throws IllegalStateException if madvise failed
+     */
+    static long dontNeed(PosixAPI posix, MappedBytesStore store, long from, long to) {
         from = (from + PAGE - 1) & -PAGE;
         to = Math.min(to, end(store)) & -PAGE;
         if (to - from < MIN_RELEASE || !store.inside(from, to - from)) {
-            return;
+            return -1;
         }
         long address = store.addressForRead(from);
         if ((address & (PAGE - 1)) != 0) {
-            return; // the chunk is not mapped at a page boundary here: leave it
+            return -1; // the chunk is not mapped at a page boundary here: leave it
         }
         int rc = posix.madvise(address, to - from, MAdviseFlag.MADV_DONTNEED);
         if (rc != 0) {
             throw new IllegalStateException("madvise(MADV_DONTNEED) returned " + rc);
         }
-        releasedTo = to;
+        return to;
+    }
+
+    /**
+     * One reader's side: the pages it has read past, in the chunk it reads, unmapped every {@link #READ_RELEASE}
+     * bytes. They were mapped again only for this reader (the writer's release unmapped them first) and nobody
+     * needs them mapped now: without this they stay resident until Chronicle unmaps the whole chunk (8 MiB and
+     * more). A reader behind this one, or Chronicle updating an index entry there, faults them back in. Used by
+     * the reader's thread inside the document it reads, so the chunk is mapped meanwhile.
+     */
+    static final class Trailing {
+        private final PosixAPI posix;
+        private MappedBytesStore store;
+        private long releasedTo;
+        private boolean failed;
+
+        private Trailing(PosixAPI posix) {
+            this.posix = posix;
+        }
+
+        /** @return a releaser, or null where there is none (see {@link PageReleaser#create()}) */
+        static Trailing create() {
+            PageReleaser writerSide = PageReleaser.create();
+            return writerSide == null ? null : new Trailing(writerSide.posix);
+        }
+
+        /** The reader is at {@code in}'s read position; never fails the caller. */
+        void readTo(Bytes<?> in) {
+            if (failed) {
+                return;
+            }
+            try {
+                if (!(in.bytesStore() instanceof MappedBytesStore s)) {
+                    return;
+                }
+                if (s != store) {
+                    store = s;
+                    releasedTo = s.start(); // an earlier chunk goes as a whole once nobody uses it
+                }
+                long position = in.readPosition();
+                if (position - releasedTo < READ_RELEASE) {
+                    return;
+                }
+                long done = dontNeed(posix, s, releasedTo, position);
+                if (done >= 0) {
+                    releasedTo = done;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                failed = true;
+                log.warn("journal: releasing read pages failed ({}); they stay mapped until their chunk goes",
+                        e.toString());
+            }
+        }
     }
 }

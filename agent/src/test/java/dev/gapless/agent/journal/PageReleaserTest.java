@@ -57,6 +57,22 @@ class PageReleaserTest {
         }
     }
 
+    @Test
+    void aReaderUnmapsWhatItHasReadPast() throws Exception {
+        assumeTrue(Files.isReadable(SMAPS), "needs Linux's /proc/self/smaps");
+        try (Journal journal = JournalTestSupport.open(dir, JournalTestSupport.config(JournalConfig.Durability.NONE,
+                ByteSize.ofMebibytes(256), ByteSize.ofMebibytes(64), JournalConfig.WhenFull.BLOCK))) {
+            int total = append(journal, 0, 3_000); // about 3 MiB, inside the first chunk; none: no force releases
+            long before = residentKib();
+            List<JournalRecord> read = JournalTestSupport.readAll(journal, 0, total);
+            long after = residentKib();
+            assertThat(read).hasSize(total);
+            assertThat(before).as("resident KiB before reading").isGreaterThan(2_500);
+            assertThat(after).as("resident KiB after reading it all (before: %d)", before)
+                    .isLessThan(PageReleaser.READ_RELEASE / 1024 + 512);
+        }
+    }
+
     private static int append(Journal journal, int from, int count) {
         List<Event> batch = new ArrayList<>(count);
         for (int i = from; i < from + count; i++) {
