@@ -434,7 +434,6 @@ public final class Journal implements AutoCloseable {
                 + "nothing more is acknowledged and appends are refused until restart", s, e.toString());
     }
 
-    /** Called by the syncer once a force covering {@code seq} completed. */
     /** For the syncer, before it forces: see {@link PageReleaser}. */
     void releaseWrittenPages() {
         writeLock.lock();
@@ -447,6 +446,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Called by the syncer once a force covering {@code seq} completed. */
     void durableThrough(long seq) {
         durableSeq.accumulateAndGet(seq, Math::max);
         signalReaders();

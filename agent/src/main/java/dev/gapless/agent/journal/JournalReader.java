@@ -33,6 +33,11 @@ public final class JournalReader implements AutoCloseable {
     private long stuckSince = -1;
     // The newest loss marker declaring a hole this reader stepped over (0: none).
     private long lossMarkerSeq;
+    // Where to go on in a document left part read (rolled back): its segment, Chronicle index and the offset of the
+    // first record not taken. Records before it are not decoded (nor counted as corrupt) a second time.
+    private Segment resumeSegment;
+    private long resumeIndex;
+    private long resumeAt;
     // Unmaps the pages this reader has read past (null: not on this platform).
     private final PageReleaser.Trailing trailing = PageReleaser.Trailing.create();
 
@@ -80,7 +85,14 @@ public final class JournalReader implements AutoCloseable {
                 break;
             }
             int before = out.size();
-            Step step = readDocument(limit, out, arena, maxRecords - count, maxBytes - bytes);
+            Step step;
+            try {
+                step = readDocument(limit, out, arena, maxRecords - count, maxBytes - bytes);
+            } catch (InternalError e) {
+                // A fault in a mapped page (a file system that cannot back it) reaches compiled code late: it can
+                // surface after readDocument's own handler, with every record taken so far whole and counted below.
+                step = journal.isClosed() ? Step.STOP : faulted(e);
+            }
             for (int i = before; i < out.size(); i++) {
                 count++;
                 bytes += out.get(i).encodedLength();
@@ -113,6 +125,11 @@ public final class JournalReader implements AutoCloseable {
                 corrupt("document length " + documentLength + " outside 70.." + codec.maxRecordBytes());
                 return Step.READ;
             }
+            if (resumeSegment == segment && resumeIndex == dc.index() && resumeAt > in.readPosition()
+                    && resumeAt < in.readLimit()) {
+                in.readPosition(resumeAt);
+            }
+            resumeSegment = null;
             int delivered = 0;
             long deliveredBytes = 0;
             while (in.readRemaining() > 0) {
@@ -128,8 +145,7 @@ public final class JournalReader implements AutoCloseable {
                 long peeked = RecordCodec.peekSeq(in, at);
                 boolean before = peeked < expectedNext;
                 if (!before && (delivered >= roomRecords || deliveredBytes >= roomBytes)) {
-                    dc.rollbackOnClose(); // no room left: this document again next time
-                    return Step.STOP;
+                    return rollBack(dc, at); // no room left: on from here next time
                 }
                 JournalRecord r;
                 try {
@@ -145,12 +161,10 @@ public final class JournalReader implements AutoCloseable {
                     continue; // delivered before the cursor was committed, or earlier in this document
                 }
                 if (r.seq() > limit) {
-                    dc.rollbackOnClose(); // not durable yet: read it again next time
-                    return Step.STOP;
+                    return rollBack(dc, at); // not durable yet: read it again next time
                 }
                 if (r.seq() > expectedNext && !declare(expectedNext, r.seq() - 1, "corrupt_record")) {
-                    dc.rollbackOnClose(); // stay before the hole: declare it again next time
-                    return Step.STOP;
+                    return rollBack(dc, at); // stay before the hole: declare it again next time
                 }
                 corruptSinceLastGood = 0;
                 expectedNext = r.seq() + 1;
@@ -158,7 +172,7 @@ public final class JournalReader implements AutoCloseable {
                 delivered++;
                 deliveredBytes += r.encodedLength();
             }
-            if (trailing != null) {
+            if (trailing != null && !journal.isClosed()) {
                 trailing.readTo(in);
             }
             return Step.READ;
@@ -166,11 +180,17 @@ public final class JournalReader implements AutoCloseable {
             if (journal.isClosed()) {
                 return Step.STOP; // the queue was closed under us: shutting down, not damage
             }
-            // Chronicle could not parse the segment past this point (an exception; an InternalError for a mapped page
-            // the file system cannot back; its own assertions when run with -ea): treat the rest as a damaged tail.
-            log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
-            return leaveDamagedSegment();
+            return faulted(e);
         }
+    }
+
+    /** Leaves the document to be read again, going on at {@code at} (the record not taken). */
+    private Step rollBack(DocumentContext dc, long at) {
+        dc.rollbackOnClose();
+        resumeSegment = segment;
+        resumeIndex = dc.index();
+        resumeAt = at;
+        return Step.STOP;
     }
 
     private Step endOfSegment() {
@@ -198,6 +218,16 @@ public final class JournalReader implements AutoCloseable {
             journal.requestRoll();
         }
         return Step.STOP;
+    }
+
+    /**
+     * Chronicle could not parse the segment past this point (an exception; an InternalError for a mapped page the
+     * file system cannot back; its own assertions when run with -ea): the rest is treated as a damaged tail.
+     */
+    private Step faulted(Throwable e) {
+        log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
+        resumeSegment = null;
+        return leaveDamagedSegment();
     }
 
     private Step leaveDamagedSegment() {

@@ -185,8 +185,13 @@ final class JournalWriter {
         }
         int recordLength = codec.checkedLength(source, length, extra);
         try (DocumentContext dc = appender.writingDocument()) {
-            codec.encodeTo(dc.wire().bytes(), kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position, tags,
-                    source, message, offset, length, extra);
+            try {
+                codec.encodeTo(dc.wire().bytes(), kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position,
+                        tags, source, message, offset, length, extra);
+            } catch (RuntimeException | Error e) {
+                dc.rollbackOnClose(); // not a torn record for readers to meet
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             long burnt = nextSeq++;
             writeFailed(burnt, burnt, e);
@@ -217,8 +222,9 @@ final class JournalWriter {
      * records only and at most {@link #maxRecordBytes()} bytes (so at least one record), the same bound as a single
      * record, which the block size is chosen for.
      *
-     * <p>A document whose write fails burns all the seqs it was given (see {@link #write}); those of earlier
-     * documents of the batch stand.
+     * <p>A document whose write fails is rolled back (if Chronicle still can) and burns all the seqs it was given
+     * (see {@link #write}); the earlier documents of the batch stand and are read: the append as a whole is
+     * refused, so its source sends those events again (duplicates, never loss).
      */
     void writeBatch(Batch batch) throws WriteFailedException {
         int n = batch.size();
@@ -236,9 +242,15 @@ final class JournalWriter {
             }
             long first = nextSeq;
             try (DocumentContext dc = appender.writingDocument()) {
-                Bytes<?> out = dc.wire().bytes();
-                for (int k = i; k < end; k++) {
-                    batch.encode(k, first + (k - i), codec, bootMsb, bootLsb, out);
+                try {
+                    Bytes<?> out = dc.wire().bytes();
+                    for (int k = i; k < end; k++) {
+                        batch.encode(k, first + (k - i), codec, bootMsb, bootLsb, out);
+                    }
+                } catch (RuntimeException | Error e) {
+                    // Chronicle would otherwise publish what was written so far, a torn record at its end.
+                    dc.rollbackOnClose();
+                    throw e;
                 }
             } catch (RuntimeException | Error e) {
                 nextSeq = first + (end - i);

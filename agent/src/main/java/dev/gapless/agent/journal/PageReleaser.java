@@ -3,6 +3,7 @@ package dev.gapless.agent.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.Wire;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class PageReleaser {
 
     private static final Logger log = LoggerFactory.getLogger(PageReleaser.class);
-    private static final long PAGE = 4096;
+    private static final long PAGE = Math.max(4096, OS.pageSize());
     /** Below this many bytes, leave the pages to the force: the call would cost more than the flushes it saves. */
     private static final long MIN_RELEASE = 16 * PAGE;
     /** A reader releases what it has read past once it is this much. */
@@ -181,6 +182,7 @@ final class PageReleaser {
      */
     static final class Trailing {
         private final PosixAPI posix;
+        private final ReferenceOwner owner = ReferenceOwner.temporary("gapless-read-page-releaser");
         private MappedBytesStore store;
         private long releasedTo;
         private boolean failed;
@@ -212,9 +214,18 @@ final class PageReleaser {
                 if (position - releasedTo < READ_RELEASE) {
                     return;
                 }
-                long done = dontNeed(posix, s, releasedTo, position);
-                if (done >= 0) {
-                    releasedTo = done;
+                // The chunk is the reader's while it reads the document; the reservation also covers a journal
+                // closed under a reader that outlived its stop (its chunk may be unmapped: then nothing is done).
+                if (!s.tryReserve(owner)) {
+                    return;
+                }
+                try {
+                    long done = dontNeed(posix, s, releasedTo, position);
+                    if (done >= 0) {
+                        releasedTo = done;
+                    }
+                } finally {
+                    s.release(owner);
                 }
             } catch (RuntimeException | LinkageError e) {
                 failed = true;

@@ -147,7 +147,7 @@ final class Recovery {
                             afterLastValid = 0;
                         } catch (CorruptRecordException e) {
                             corrupt++;
-                            afterLastValid++;
+                            afterLastValid += mayHoldIn(length); // its length is unverified: it may span several
                         }
                         at += length;
                     }

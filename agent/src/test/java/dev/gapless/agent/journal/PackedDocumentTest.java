@@ -109,6 +109,30 @@ class PackedDocumentTest {
         }
     }
 
+    @Test
+    void aCorruptRecordIsCountedOnceThoughItsDocumentIsReadInParts() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            j.append(events("p", 1, 200)); // one document
+        }
+        Path data = dataFile(segmentDirs(dir).get(0));
+        writeInt(data, indexOf(data, "p5-") + 20, 0x5a5a5a5a); // seq 5: its CRC fails, its length holds
+
+        try (Journal j = open(dir, smallConfig())) {
+            List<JournalRecord> read = new ArrayList<>();
+            try (JournalReader reader = j.openReader("test", 0)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (reader.nextSeq() <= 201 && System.nanoTime() < deadline) { // 201: the loss marker
+                    if (reader.read(7, Long.MAX_VALUE, read) == 0) {
+                        j.awaitDurableAfter(reader.nextSeq() - 1, 50, TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+            assertThat(read).filteredOn(r -> r.kind() == RecordKind.EVENT).extracting(JournalRecord::seq)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, 200).filter(s -> s != 5).boxed().toList());
+            assertThat(j.stats().corruptRecords.sum()).as("the document was read in about 30 parts").isEqualTo(1);
+        }
+    }
+
     private static List<Event> events(String prefix, int from, int count) {
         List<Event> out = new ArrayList<>(count);
         for (int i = from; i < from + count; i++) {

@@ -124,6 +124,38 @@ class SmallTmpfsTest {
                 .endsWith(after.lastSeq());
     }
 
+    @Test
+    void aPackedDocumentTheFullFileSystemCutsIsNotPublished() throws Exception {
+        mountTmpfs("12m");
+        JournalConfig cfg = new JournalConfig(Durability.BATCH, Duration.ofMillis(5), ByteSize.ofGibibytes(1),
+                ByteSize.ofBytes(0), WhenFull.BLOCK, ByteSize.ofMebibytes(64));
+        journal = open(mount.resolve("journal"), cfg);
+        AppendResult r = null;
+        long lastAppended = 0;
+        for (int i = 0; i < 10_000; i++) {
+            List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>();
+            for (int k = 0; k < 50; k++) { // about 52 KiB: one document, cut by the full disk part way
+                batch.add(padded("b" + i + "-" + k + " ", 1000));
+            }
+            r = journal.append(batch);
+            if (!r.appended()) {
+                break;
+            }
+            lastAppended = r.lastSeq();
+        }
+        assertThat(r.status()).as("the file system filled").isEqualTo(AppendResult.Status.WRITE_FAILED);
+        assertThat(lastAppended).isGreaterThan(1000);
+        journal.whenDurable(lastAppended).get(10, TimeUnit.SECONDS);
+        List<JournalRecord> read = new java.util.ArrayList<>();
+        try (JournalReader reader = journal.openReader("test", 0)) {
+            JournalTestSupport.readInto(journal, reader, lastAppended + 50, read); // the failed append's seqs too
+        }
+        assertThat(read).filteredOn(rec -> rec.kind() == dev.gapless.agent.event.RecordKind.EVENT)
+                .extracting(JournalRecord::seq).as("what was appended, and nothing of the refused append")
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, lastAppended).boxed().toList());
+        assertThat(journal.stats().corruptRecords.sum()).as("no torn record was published").isZero();
+    }
+
     private AppendResult appendWithin(long seconds, dev.gapless.agent.event.Event e) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AppendResult r;
