@@ -38,6 +38,9 @@ public final class JournalReader implements AutoCloseable {
     private Segment resumeSegment;
     private long resumeIndex;
     private long resumeAt;
+    // A segment reading faulted in (Chronicle or a mapped page failed) with no later segment yet: left alone until
+    // the writer rolls, then declared from where reading stopped.
+    private Segment faultedIn;
     // Unmaps the pages this reader has read past (null: not on this platform).
     private final PageReleaser.Trailing trailing = PageReleaser.Trailing.create();
 
@@ -83,6 +86,14 @@ public final class JournalReader implements AutoCloseable {
         while (count < maxRecords && bytes < maxBytes && expectedNext <= limit && !journal.isClosed()) {
             if ((segment == null || segment.dropped()) && !attach()) {
                 break;
+            }
+            if (faultedIn != null && faultedIn == segment) {
+                // Reading it faulted: touching it again would fault again (a page the disk cannot back). Once the
+                // writer has rolled, declare the rest and go on in the next segment, without reading it again.
+                if (journal.segmentAfter(segment) == null || leaveDamagedSegment() == Step.STOP) {
+                    break;
+                }
+                continue;
             }
             int before = out.size();
             Step step;
@@ -225,6 +236,9 @@ public final class JournalReader implements AutoCloseable {
      * file system cannot back; its own assertions when run with -ea): the rest is treated as a damaged tail.
      */
     private Step faulted(Throwable e) {
+        if (faultedIn == segment) {
+            return leaveDamagedSegment(); // met again before the roll: logged once already
+        }
         log.error("journal reader {}: {} unreadable after seq {}: {}", name, segment, expectedNext - 1, e.toString());
         resumeSegment = null;
         return leaveDamagedSegment();
@@ -234,8 +248,10 @@ public final class JournalReader implements AutoCloseable {
         Segment next = journal.segmentAfter(segment);
         if (next == null) {
             journal.requestRoll();
+            faultedIn = segment; // not read again until the writer has rolled past it
             return Step.STOP;
         }
+        faultedIn = null;
         if (expectedNext < next.firstSeq()) {
             if (!declare(expectedNext, next.firstSeq() - 1, "damaged_tail")) {
                 return Step.STOP;

@@ -23,6 +23,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 final class LineFramer extends ChannelInboundHandlerAdapter {
 
+    private static final int BATCH_BYTES = 64 * 1024;
+    private static final int SHRINK_AFTER = 16;
+
     private final int maxLineBytes;
     // Only this connection's event loop: the start of a line the last read ended in (carried bytes), at most
     // maxLineBytes + 1 (a line of exactly maxLineBytes whose CR came without its LF yet); grown on demand.
@@ -30,8 +33,11 @@ final class LineFramer extends ChannelInboundHandlerAdapter {
     private int carried;
     // Only this connection's event loop: true while skipping the rest of a line already cut.
     private boolean discarding;
-    // Only this connection's event loop: the lines of the current read, handed on and reused.
-    private final MessageBatch lines = new MessageBatch(64 * 1024);
+    // Only this connection's event loop: the lines of the current read, handed on and reused. It grows with the
+    // reads (up to about TcpInput.MAX_READ_BYTES) and goes back to its first size after SHRINK_AFTER reads in a row
+    // that used under an eighth of it, so a connection that has gone quiet does not keep a large array.
+    private MessageBatch lines = new MessageBatch(BATCH_BYTES);
+    private int smallReads;
     private boolean started;
 
     LineFramer(int maxLineBytes) {
@@ -61,6 +67,24 @@ final class LineFramer extends ChannelInboundHandlerAdapter {
         }
         if (started) {
             ctx.fireChannelRead(lines);
+            shrinkIfIdle();
+        }
+    }
+
+    /** Bytes the batch array holds now (for tests). */
+    int batchCapacity() {
+        return lines.array().length;
+    }
+
+    private void shrinkIfIdle() {
+        if (lines.array().length <= BATCH_BYTES) {
+            return;
+        }
+        if (lines.messageBytes() >= lines.array().length / 8) {
+            smallReads = 0;
+        } else if (++smallReads >= SHRINK_AFTER) {
+            lines = new MessageBatch(BATCH_BYTES); // the next handler took the last one's contents already
+            smallReads = 0;
         }
     }
 

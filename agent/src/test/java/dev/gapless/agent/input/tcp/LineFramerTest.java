@@ -197,6 +197,26 @@ class LineFramerTest {
         }
     }
 
+    @Test
+    void theBatchGrowsWithABigReadAndShrinksOnceTheConnectionGoesQuiet() {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 30_000; i++) {
+            big.append("line").append(i % 10).append('\n'); // 6 bytes a line, 5 framed: 150,000 bytes of lines
+        }
+        write(big.toString());
+        assertThat(lines()).hasSize(30_000);
+        LineFramer framer = channel.pipeline().get(LineFramer.class);
+        assertThat(framer.batchCapacity()).isGreaterThanOrEqualTo(150_000);
+        for (int i = 0; i < 15; i++) {
+            write("small\n");
+        }
+        assertThat(framer.batchCapacity()).as("15 small reads: not yet").isGreaterThanOrEqualTo(150_000);
+        write("small\n");
+        assertThat(framer.batchCapacity()).as("16 small reads in a row").isEqualTo(64 * 1024);
+        write("after\n");
+        assertThat(lines()).extracting(LineFramerTest::text).hasSize(17).endsWith("small", "after");
+    }
+
     /** The lines of a whole stream, framed the slow way: "!" marks a truncated one. */
     private static List<String> reference(byte[] b) {
         List<String> out = new ArrayList<>();
