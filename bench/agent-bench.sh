@@ -137,9 +137,10 @@ YAML
     [[ -n "$port" ]] || { echo "no input port in $(cat "$dir/data/run/listeners.json")" >&2; return 1; }
 
     if [[ "$WARMUP" -gt 0 ]]; then
-        # Two connections, so opening and closing one is warm too: the measured lines come on a third, and the
-        # JIT's recompilations after a connection's first close would otherwise land in the measured phase.
+        # Two connections with a pause between them, so what the measured phase starts with (a new connection
+        # after a quiet second) is warm too: the JIT would otherwise recompile those paths in the measured phase.
         java -cp "$TOOLS" Gen 127.0.0.1 "$port" "$((WARMUP / 2))" "$SIZE" "$RATE" > "$dir/gen-warmup.json"
+        [[ "${WARM_PAUSE:-1}" == 1 ]] && sleep 1
         java -cp "$TOOLS" Gen 127.0.0.1 "$port" "$((WARMUP - WARMUP / 2))" "$SIZE" "$RATE" >> "$dir/gen-warmup.json"
         wait_file "$dir/sink.json.warm" "$TIMEOUT" "$sink"
         sleep 1 # let the syncer, GC and the output go idle
