@@ -171,36 +171,27 @@ final class JournalWriter {
         }
     }
 
-    /** Writes one record with the next seq. */
+    /** Writes one record with the next seq (in a document of its own). */
     void write(RecordKind kind, long receivedAt, long eventTime, long position, int tags, byte[] source,
                byte[] message, byte[] extra) throws WriteFailedException {
-        write(kind, receivedAt, eventTime, position, tags, source, message, 0, message.length, extra);
-    }
-
-    /** Writes one record with the next seq, its message taken from {@code message[offset, offset + length)}. */
-    void write(RecordKind kind, long receivedAt, long eventTime, long position, int tags, byte[] source,
-               byte[] message, int offset, int length, byte[] extra) throws WriteFailedException {
-        if (appender == null) {
-            throw new WriteFailedException("no writable segment", null);
-        }
-        int recordLength = codec.checkedLength(source, length, extra);
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                codec.encodeTo(dc.wire().bytes(), kind, nextSeq, bootMsb, bootLsb, receivedAt, eventTime, position,
-                        tags, source, message, offset, length, extra);
-            } catch (RuntimeException | Error e) {
-                dc.rollbackOnClose(); // not a torn record for readers to meet
-                throw e;
+        int length = codec.checkedLength(source, message.length, extra);
+        writeBatch(new Batch() {
+            @Override
+            public int size() {
+                return 1;
             }
-        } catch (RuntimeException | Error e) {
-            long burnt = nextSeq++;
-            writeFailed(burnt, burnt, e);
-        }
-        nextSeq++;
-        int written = recordLength + 4;
-        unaccountedBytes += written;
-        unaccountedRecords++;
-        bytesSinceSpaceCheck += written;
+
+            @Override
+            public int encodedLength(int i) {
+                return length;
+            }
+
+            @Override
+            public void encode(int i, long seq, RecordCodec c, long msb, long lsb, Bytes<?> out) {
+                c.encodeTo(out, kind, seq, msb, lsb, receivedAt, eventTime, position, tags, source, message, 0,
+                        message.length, extra);
+            }
+        });
     }
 
     /**
@@ -222,8 +213,7 @@ final class JournalWriter {
      * records only and at most {@link #maxRecordBytes()} bytes (so at least one record), the same bound as a single
      * record, which the block size is chosen for.
      *
-     * <p>A document whose write fails is rolled back (if Chronicle still can) and burns all the seqs it was given
-     * (see {@link #write}); the earlier documents of the batch stand and are read: the append as a whole is
+     * <p>A document whose write fails is rolled back (if Chronicle still can) and burns all the seqs it was given; the earlier documents of the batch stand and are read: the append as a whole is
      * refused, so its source sends those events again (duplicates, never loss).
      */
     void writeBatch(Batch batch) throws WriteFailedException {

@@ -55,14 +55,20 @@ final class PageReleaser {
 
     /** @return a releaser, or null where the platform offers no madvise (then forces simply work as before) */
     static PageReleaser create() {
+        PosixAPI posix = posix();
+        return posix == null ? null : new PageReleaser(posix);
+    }
+
+    /** The library's POSIX calls, or null where pages are left mapped (not Linux, switched off, unavailable). */
+    private static PosixAPI posix() {
         if (!System.getProperty("os.name", "").startsWith("Linux")
                 || Boolean.getBoolean("gapless.journal.keepPagesMapped")) {
             return null;
         }
         try {
-            return new PageReleaser(PosixAPI.posix());
+            return PosixAPI.posix();
         } catch (RuntimeException | LinkageError e) {
-            log.info("journal: madvise is not available ({}); pages are left mapped during forces", e.toString());
+            log.info("journal: madvise is not available ({}); pages are left mapped", e.toString());
             return null;
         }
     }
@@ -193,8 +199,8 @@ final class PageReleaser {
 
         /** @return a releaser, or null where there is none (see {@link PageReleaser#create()}) */
         static Trailing create() {
-            PageReleaser writerSide = PageReleaser.create();
-            return writerSide == null ? null : new Trailing(writerSide.posix);
+            PosixAPI posix = posix();
+            return posix == null ? null : new Trailing(posix);
         }
 
         /** The reader is at {@code in}'s read position; never fails the caller. */

@@ -85,23 +85,10 @@ class SmallTmpfsTest {
 
     @Test
     void fullFileSystemWithoutMinFreeRefusesAppendsAndKeepsWhatWasWritten() throws Exception {
-        mountTmpfs("12m");
-        JournalConfig cfg = new JournalConfig(Durability.BATCH, Duration.ofMillis(5), ByteSize.ofGibibytes(1),
-                ByteSize.ofBytes(0), WhenFull.BLOCK, ByteSize.ofMebibytes(64));
-        journal = open(mount.resolve("journal"), cfg);
+        openOnAFullingTmpfs();
         AtomicLong acked = new AtomicLong();
         journal.registerConsumer(acked::get);
-        AppendResult r = null;
-        long lastAppended = 0;
-        for (int i = 0; i < 200_000; i++) {
-            r = journal.append(List.of(padded("r" + i, 1000)));
-            if (!r.appended()) {
-                break;
-            }
-            lastAppended = r.lastSeq();
-        }
-        assertThat(r.status()).as("the file system filled").isEqualTo(AppendResult.Status.WRITE_FAILED);
-        assertThat(lastAppended).isGreaterThan(1000);
+        long lastAppended = appendUntilTheDiskIsFull(1, 200_000);
         // Later appends keep being refused, not thrown, while the disk stays full.
         for (int i = 0; i < 5; i++) {
             AppendResult more = journal.append(List.of(padded("more", 1000)));
@@ -126,25 +113,9 @@ class SmallTmpfsTest {
 
     @Test
     void aPackedDocumentTheFullFileSystemCutsIsNotPublished() throws Exception {
-        mountTmpfs("12m");
-        JournalConfig cfg = new JournalConfig(Durability.BATCH, Duration.ofMillis(5), ByteSize.ofGibibytes(1),
-                ByteSize.ofBytes(0), WhenFull.BLOCK, ByteSize.ofMebibytes(64));
-        journal = open(mount.resolve("journal"), cfg);
-        AppendResult r = null;
-        long lastAppended = 0;
-        for (int i = 0; i < 10_000; i++) {
-            List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>();
-            for (int k = 0; k < 50; k++) { // about 52 KiB: one document, cut by the full disk part way
-                batch.add(padded("b" + i + "-" + k + " ", 1000));
-            }
-            r = journal.append(batch);
-            if (!r.appended()) {
-                break;
-            }
-            lastAppended = r.lastSeq();
-        }
-        assertThat(r.status()).as("the file system filled").isEqualTo(AppendResult.Status.WRITE_FAILED);
-        assertThat(lastAppended).isGreaterThan(1000);
+        openOnAFullingTmpfs();
+        // 50 events of 1000 bytes an append: about 52 KiB, one document, cut by the full disk part way.
+        long lastAppended = appendUntilTheDiskIsFull(50, 10_000);
         journal.whenDurable(lastAppended).get(10, TimeUnit.SECONDS);
         List<JournalRecord> read = new java.util.ArrayList<>();
         try (JournalReader reader = journal.openReader("test", 0)) {
@@ -154,6 +125,34 @@ class SmallTmpfsTest {
                 .extracting(JournalRecord::seq).as("what was appended, and nothing of the refused append")
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, lastAppended).boxed().toList());
         assertThat(journal.stats().corruptRecords.sum()).as("no torn record was published").isZero();
+    }
+
+    /** A journal on a 12 MiB tmpfs with min_free 0: the file system itself fills. */
+    private void openOnAFullingTmpfs() throws Exception {
+        mountTmpfs("12m");
+        JournalConfig cfg = new JournalConfig(Durability.BATCH, Duration.ofMillis(5), ByteSize.ofGibibytes(1),
+                ByteSize.ofBytes(0), WhenFull.BLOCK, ByteSize.ofMebibytes(64));
+        journal = open(mount.resolve("journal"), cfg);
+    }
+
+    /** Appends {@code perAppend} events of 1000 bytes at a time until a write fails; returns the last seq taken. */
+    private long appendUntilTheDiskIsFull(int perAppend, int maxAppends) {
+        AppendResult r = null;
+        long lastAppended = 0;
+        for (int i = 0; i < maxAppends; i++) {
+            List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>(perAppend);
+            for (int k = 0; k < perAppend; k++) {
+                batch.add(padded("r" + i + "-" + k + " ", 1000));
+            }
+            r = journal.append(batch);
+            if (!r.appended()) {
+                break;
+            }
+            lastAppended = r.lastSeq();
+        }
+        assertThat(r.status()).as("the file system filled").isEqualTo(AppendResult.Status.WRITE_FAILED);
+        assertThat(lastAppended).isGreaterThan(1000);
+        return lastAppended;
     }
 
     private AppendResult appendWithin(long seconds, dev.gapless.agent.event.Event e) throws InterruptedException {
