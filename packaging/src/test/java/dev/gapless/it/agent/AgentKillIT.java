@@ -24,6 +24,7 @@ class AgentKillIT {
 
     private static final int LINES = 200_000;
     private static final int BATCH = 1000;
+    private static final long RATE = 100_000;
 
     @TempDir
     Path dir;
@@ -47,7 +48,8 @@ class AgentKillIT {
         agent = startAgent(config, "agent-1.log");
 
         long acceptedBeforeKill;
-        try (LineSender sender = new LineSender(agent.inputAddress("app"), LINES, 100)) {
+        // Paced, so that the stream lasts about 2 s and the kill after 50,000 accepted lines lands in its middle.
+        try (LineSender sender = new LineSender(agent.inputAddress("app"), LINES, 100, RATE)) {
             Await.until("50,000 lines accepted", Duration.ofSeconds(60), () -> accepted(agent) >= 50_000);
             acceptedBeforeKill = accepted(agent);
             agent.kill9();
@@ -73,11 +75,11 @@ class AgentKillIT {
         agent = startAgent(config, "agent-1.log");
 
         long acceptedBeforeKill;
-        try (LineSender sender = new LineSender(agent.inputAddress("app"), 50_000, 100)) {
-            Await.until("20,000 lines accepted", Duration.ofSeconds(60), () -> accepted(agent) >= 20_000);
+        try (LineSender sender = new LineSender(agent.inputAddress("app"), 50_000, 100, RATE)) {
+            // The first lines can be accepted before the output's first attempt has failed: wait for both.
+            Await.until("20,000 lines accepted and the output failing while the destination is down",
+                    Duration.ofSeconds(60), () -> accepted(agent) >= 20_000 && failures(agent) > 0);
             acceptedBeforeKill = accepted(agent);
-            assertThat(agent.health().path("outputs").path("central").path("consecutive_failures").asInt())
-                    .as("the output is failing while the destination is down").isPositive();
             agent.kill9();
         }
 
@@ -126,6 +128,11 @@ class AgentKillIT {
     private static long accepted(GaplessProcess agent) {
         var h = agent.health();
         return h == null ? 0 : h.path("inputs").path("app").path("accepted").asLong();
+    }
+
+    private static int failures(GaplessProcess agent) {
+        var h = agent.health();
+        return h == null ? 0 : h.path("outputs").path("central").path("consecutive_failures").asInt();
     }
 
     private static long backlog(GaplessProcess agent) {
