@@ -115,6 +115,20 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A failure to render (a bug: a metric that cannot be exported) must be seen, not a silently
+            // dropped connection; the client gets a bare 500, the details stay in the agent's log.
+            if (!(cause instanceof IOException)) {
+                log.warn("admin endpoint: request failed: {}", cause.toString(), cause);
+                if (ctx.channel().isActive()) {
+                    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            Unpooled.wrappedBuffer("internal error: see the agent's log\n".getBytes(StandardCharsets.UTF_8)));
+                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+                    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+            }
             ctx.close();
         }
     }

@@ -7,12 +7,8 @@ import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalStats;
 import dev.gapless.agent.output.OutputStatus;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
-import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
-import io.prometheus.metrics.instrumentation.dropwizard5.labels.MapperConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
-import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,17 +67,17 @@ public final class AgentMetrics {
             registry.register(MetricNames.output(id, "oldest_unacked_age_seconds"), (Gauge<Double>) () ->
                     o.oldestUnackedReceivedAt == 0 ? 0 : Math.max(0, clock.millis() - o.oldestUnackedReceivedAt) / 1e3);
         }
-        List<MapperConfig> mappers = new java.util.ArrayList<>();
-        for (String suffix : MetricNames.INPUT) {
-            mappers.add(new MapperConfig("gapless.input.*." + suffix, "gapless_input_" + suffix,
-                    Map.of("input", "${0}")));
-        }
-        for (String suffix : MetricNames.OUTPUT) {
-            mappers.add(new MapperConfig("gapless.output.*." + suffix, "gapless_output_" + suffix,
-                    Map.of("output", "${0}")));
-        }
-        DropwizardExports.builder().dropwizardRegistry(registry).customLabelMapper(new CustomLabelMapper(mappers))
-                .register(prometheus);
+        bridge(registry, prometheus);
+    }
+
+    /**
+     * Serves {@code registry} through {@code prometheus}: per-id gauges as one labelled family each
+     * ({@link IdFamilies}), everything else through the Dropwizard bridge.
+     */
+    static void bridge(MetricRegistry registry, PrometheusRegistry prometheus) {
+        DropwizardExports.builder().dropwizardRegistry(registry)
+                .metricFilter((name, metric) -> !IdFamilies.isPerId(name)).register(prometheus);
+        prometheus.register(new IdFamilies(registry));
     }
 
     private void gauge(String name, LongSupplier value) {
