@@ -102,6 +102,12 @@ public final class GaplessProcess implements AutoCloseable {
         }
     }
 
+    /** GET {@code path} on the admin endpoint (5 s timeout); the agent must be up. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + adminAddress() + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** GET /health, or null if it does not answer within 2 s. */
     public JsonNode health() {
         String admin = adminAddress();
