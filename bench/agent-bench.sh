@@ -143,8 +143,8 @@ YAML
         [[ "${WARM_PAUSE:-1}" == 1 ]] && sleep 1
         java -cp "$TOOLS" Gen 127.0.0.1 "$port" "$((WARMUP - WARMUP / 2))" "$SIZE" "$RATE" >> "$dir/gen-warmup.json"
         wait_file "$dir/sink.json.warm" "$TIMEOUT" "$sink"
-        # The measured phase starts with a read of the force counter: serve one now, so that the JIT compiles
-        # the exporter's code here and not in the measured phase.
+        # The measured phase starts with a read of the force counter: serve one now, so that the exporter's code
+        # is loaded, initialised and compiled here and not in the measured phase.
         metric "$admin" gapless_journal_forces > /dev/null
         sleep 1 # let the syncer, GC, the JIT and the output go idle
     fi

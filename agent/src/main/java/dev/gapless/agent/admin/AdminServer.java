@@ -84,8 +84,13 @@ public final class AdminServer implements AutoCloseable {
     private final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws IOException {
-            String path = new QueryStringDecoder(req.uri()).path();
-            if (!req.decoderResult().isSuccess()) {
+            String path;
+            try {
+                path = req.decoderResult().isSuccess() ? new QueryStringDecoder(req.uri()).path() : null;
+            } catch (IllegalArgumentException e) { // a malformed %-escape in the path
+                path = null;
+            }
+            if (path == null) {
                 respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -94,6 +99,18 @@ public final class AdminServer implements AutoCloseable {
                         "only GET\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            try {
+                route(ctx, req, path);
+            } catch (RuntimeException e) {
+                // A failure to render (a bug: a metric that cannot be exported) must be seen, not a silently
+                // dropped connection: the client gets a bare 500, the details stay in the agent's log.
+                log.warn("admin endpoint: {} failed: {}", path, e.toString(), e);
+                respond(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain",
+                        "internal error: see the agent's log\n".getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path) throws IOException {
             switch (path) {
                 case "/health" -> {
                     if (failpoints.healthHang()) {
@@ -115,20 +132,6 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A failure to render (a bug: a metric that cannot be exported) must be seen, not a silently
-            // dropped connection; the client gets a bare 500, the details stay in the agent's log.
-            if (!(cause instanceof IOException)) {
-                log.warn("admin endpoint: request failed: {}", cause.toString(), cause);
-                if (ctx.channel().isActive()) {
-                    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                            Unpooled.wrappedBuffer("internal error: see the agent's log\n".getBytes(StandardCharsets.UTF_8)));
-                    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-                    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
-                    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-                    return;
-                }
-            }
             ctx.close();
         }
     }

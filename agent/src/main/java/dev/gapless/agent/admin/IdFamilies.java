@@ -26,7 +26,7 @@ final class IdFamilies implements MultiCollector {
     private record Family(String prefix, String prometheusPrefix, String label, String[] suffixes) {
     }
 
-    private record Split(String name, String label, String id) {
+    private record Split(String name, String label, String id, String dropwizardPattern) {
     }
 
     private static final List<Family> FAMILIES = List.of(
@@ -53,7 +53,7 @@ final class IdFamilies implements MultiCollector {
                 continue; // every per-id gauge is a number; anything else has no Prometheus value
             }
             families.computeIfAbsent(s.name(), name -> GaugeSnapshot.builder().name(name)
-                            .help("Gapless per-" + s.label() + " figure (" + e.getKey().replace(s.id(), "<id>") + ")"))
+                            .help("Gapless per-" + s.label() + " figure (" + s.dropwizardPattern() + ")"))
                     .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of(s.label(), s.id()))
                             .value(value.doubleValue()).build());
         }
@@ -71,7 +71,8 @@ final class IdFamilies implements MultiCollector {
             for (String suffix : f.suffixes()) {
                 int idEnd = name.length() - suffix.length() - 1;
                 if (idEnd > f.prefix().length() && name.endsWith(suffix) && name.charAt(idEnd) == '.') {
-                    return new Split(f.prometheusPrefix() + suffix, f.label(), name.substring(f.prefix().length(), idEnd));
+                    return new Split(f.prometheusPrefix() + suffix, f.label(), name.substring(f.prefix().length(), idEnd),
+                            f.prefix() + "<id>." + suffix);
                 }
             }
         }

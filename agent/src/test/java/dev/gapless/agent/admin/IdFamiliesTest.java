@@ -20,6 +20,7 @@ class IdFamiliesTest {
     void twoOutputsShareOneFamilyAndAnIdWithDotsIsOneLabelValue() throws Exception {
         MetricRegistry registry = new MetricRegistry();
         registry.register(MetricNames.output("central", "acked_seq"), (Gauge<Long>) () -> 7L);
+        registry.register(MetricNames.output("a", "acked_seq"), (Gauge<Long>) () -> 5L);
         registry.register(MetricNames.output("eu.central-1", "acked_seq"), (Gauge<Long>) () -> 9L);
         registry.register(MetricNames.input("app.audit", "accepted"), (Gauge<Long>) () -> 3L);
         registry.register(MetricNames.input("app.audit", "last_event_at_seconds"), (Gauge<Double>) () -> 1.5);
@@ -27,6 +28,8 @@ class IdFamiliesTest {
         String text = scrape(registry);
 
         assertThat(text).contains("gapless_output_acked_seq{output=\"central\"} 7")
+                .contains("gapless_output_acked_seq{output=\"a\"} 5")
+                .contains("# HELP gapless_output_acked_seq Gapless per-output figure (gapless.output.<id>.acked_seq)")
                 .contains("gapless_output_acked_seq{output=\"eu.central-1\"} 9")
                 .contains("gapless_input_accepted{input=\"app.audit\"} 3")
                 .contains("gapless_input_last_event_at_seconds{input=\"app.audit\"} 1.5")

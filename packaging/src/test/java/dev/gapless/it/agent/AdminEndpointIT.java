@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.it.support.Await;
 import dev.gapless.it.support.GaplessProcess;
 import dev.gapless.it.support.LineSender;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,12 +71,25 @@ class AdminEndpointIT {
                 config.toString()).awaitAgentUp(Duration.ofSeconds(60));
         try (LineSender s = new LineSender(agent.inputAddress("app.audit"), 100, 40)) {
             s.join(10_000);
+            assertThat(s.done()).as("sender finished").isTrue();
+            assertThat(s.failure()).isNull();
         }
-        Await.until("100 lines delivered to every output", Duration.ofSeconds(30), () -> {
+        Await.until("100 lines accepted", Duration.ofSeconds(30), () -> {
             JsonNode h = agent.health();
-            return h != null && h.path("outputs").path("local").path("acked_seq").asLong() >= 100
-                    && h.path("outputs").path("spare").path("acked_seq").asLong() >= 100
-                    && h.path("outputs").path("archive.eu").path("acked_seq").asLong() >= 100;
+            return h != null && h.path("inputs").path("app.audit").path("accepted").asLong() == 100;
+        });
+        Await.until("everything delivered to every output", Duration.ofSeconds(30), () -> {
+            JsonNode h = agent.health();
+            if (h == null) {
+                return false;
+            }
+            long head = h.path("journal").path("head_seq").asLong();
+            for (String id : new String[] {"local", "spare", "archive.eu"}) {
+                if (h.path("outputs").path(id).path("acked_seq").asLong() < head) {
+                    return false;
+                }
+            }
+            return head >= 100;
         });
 
         HttpResponse<String> prom = agent.get("/metrics/prometheus");
@@ -90,6 +107,38 @@ class AdminEndpointIT {
         assertThat(json.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(json.body()).path("gauges").path("gapless.output.archive.eu.acked_seq")
                 .path("value").asLong()).isGreaterThanOrEqualTo(100);
+    }
+
+    @Test
+    void aMalformedPathIsABadRequestAndTheEndpointLivesOn() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = dir.resolve("gapless.yaml");
+        Files.writeString(config, """
+                data_dir: ./data
+                admin:
+                  listen: 127.0.0.1:0
+                inputs:
+                  - id: app
+                    type: tcp
+                    listen: 127.0.0.1:0
+                outputs:
+                  - id: local
+                    type: file
+                    path: ./data/archive/local.ndjson
+                """);
+        agent = GaplessProcess.start(data, dir.resolve("agent.log"), Map.of(), "agent", "--config",
+                config.toString()).awaitAgentUp(Duration.ofSeconds(60));
+        String admin = agent.adminAddress();
+        int colon = admin.lastIndexOf(':');
+        try (Socket socket = new Socket(admin.substring(0, colon), Integer.parseInt(admin.substring(colon + 1)))) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET /health%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 400 Bad Request");
+        }
+        assertThat(agent.get("/health").statusCode()).isEqualTo(200);
     }
 
     private static int count(String text, String needle) {

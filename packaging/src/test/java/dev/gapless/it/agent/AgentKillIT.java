@@ -24,7 +24,7 @@ class AgentKillIT {
 
     private static final int LINES = 200_000;
     private static final int BATCH = 1000;
-    private static final long RATE = 100_000;
+    private static final long RATE = 50_000;
 
     @TempDir
     Path dir;
@@ -48,7 +48,7 @@ class AgentKillIT {
         agent = startAgent(config, "agent-1.log");
 
         long acceptedBeforeKill;
-        // Paced, so that the stream lasts about 2 s and the kill after 50,000 accepted lines lands in its middle.
+        // Paced, so that the stream lasts about 4 s and the kill after 50,000 accepted lines lands well inside it.
         try (LineSender sender = new LineSender(agent.inputAddress("app"), LINES, 100, RATE)) {
             Await.until("50,000 lines accepted", Duration.ofSeconds(60), () -> accepted(agent) >= 50_000);
             acceptedBeforeKill = accepted(agent);
