@@ -47,8 +47,11 @@ final class IdFamilies implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         Map<String, GaugeSnapshot.Builder> families = new TreeMap<>();
-        for (Map.Entry<String, Gauge> e : registry.getGauges((name, metric) -> isPerId(name)).entrySet()) {
+        for (Map.Entry<String, Gauge> e : registry.getGauges().entrySet()) {
             Split s = split(e.getKey());
+            if (s == null) {
+                continue; // served by the bridge
+            }
             if (!(e.getValue().getValue() instanceof Number value)) {
                 continue; // every per-id gauge is a number; anything else has no Prometheus value
             }
@@ -71,8 +74,8 @@ final class IdFamilies implements MultiCollector {
             for (String suffix : f.suffixes()) {
                 int idEnd = name.length() - suffix.length() - 1;
                 if (idEnd > f.prefix().length() && name.endsWith(suffix) && name.charAt(idEnd) == '.') {
-                    return new Split(f.prometheusPrefix() + suffix, f.label(), name.substring(f.prefix().length(), idEnd),
-                            f.prefix() + "<id>." + suffix);
+                    String id = name.substring(f.prefix().length(), idEnd);
+                    return new Split(f.prometheusPrefix() + suffix, f.label(), id, f.prefix() + "<id>." + suffix);
                 }
             }
         }

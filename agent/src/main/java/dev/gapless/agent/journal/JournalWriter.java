@@ -213,8 +213,9 @@ final class JournalWriter {
      * records only and at most {@link #maxRecordBytes()} bytes (so at least one record), the same bound as a single
      * record, which the block size is chosen for.
      *
-     * <p>A document whose write fails is rolled back (if Chronicle still can) and burns all the seqs it was given; the earlier documents of the batch stand and are read: the append as a whole is
-     * refused, so its source sends those events again (duplicates, never loss).
+     * <p>A document whose write fails is rolled back (if Chronicle still can) and burns all the seqs it was given;
+     * the earlier documents of the batch stand and are read: the append as a whole is refused, so its source sends
+     * those events again (duplicates, never loss).
      */
     void writeBatch(Batch batch) throws WriteFailedException {
         int n = batch.size();

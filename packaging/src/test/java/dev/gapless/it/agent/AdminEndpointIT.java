@@ -43,12 +43,7 @@ class AdminEndpointIT {
 
     @Test
     void everyEndpointAnswersWithSeveralInputsAndOutputs() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = dir.resolve("gapless.yaml");
-        Files.writeString(config, """
-                data_dir: ./data
-                admin:
-                  listen: 127.0.0.1:0
+        startAgent("""
                 inputs:
                   - id: app
                     type: tcp
@@ -67,8 +62,6 @@ class AdminEndpointIT {
                     type: file
                     path: ./data/archive/eu.ndjson
                 """);
-        agent = GaplessProcess.start(data, dir.resolve("agent.log"), Map.of(), "agent", "--config",
-                config.toString()).awaitAgentUp(Duration.ofSeconds(60));
         try (LineSender s = new LineSender(agent.inputAddress("app.audit"), 100, 40)) {
             s.join(10_000);
             assertThat(s.done()).as("sender finished").isTrue();
@@ -111,12 +104,7 @@ class AdminEndpointIT {
 
     @Test
     void aMalformedPathIsABadRequestAndTheEndpointLivesOn() throws Exception {
-        Path data = dir.resolve("data");
-        Path config = dir.resolve("gapless.yaml");
-        Files.writeString(config, """
-                data_dir: ./data
-                admin:
-                  listen: 127.0.0.1:0
+        startAgent("""
                 inputs:
                   - id: app
                     type: tcp
@@ -126,19 +114,25 @@ class AdminEndpointIT {
                     type: file
                     path: ./data/archive/local.ndjson
                 """);
-        agent = GaplessProcess.start(data, dir.resolve("agent.log"), Map.of(), "agent", "--config",
-                config.toString()).awaitAgentUp(Duration.ofSeconds(60));
         String admin = agent.adminAddress();
         int colon = admin.lastIndexOf(':');
         try (Socket socket = new Socket(admin.substring(0, colon), Integer.parseInt(admin.substring(colon + 1)))) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write("GET /health%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String status = in.readLine();
             assertThat(status).isEqualTo("HTTP/1.1 400 Bad Request");
         }
         assertThat(agent.get("/health").statusCode()).isEqualTo(200);
+    }
+
+    /** Starts the agent on a data_dir in the test's folder, admin on a port from the OS, and the given pipeline. */
+    private void startAgent(String inputsAndOutputs) throws Exception {
+        Path config = dir.resolve("gapless.yaml");
+        Files.writeString(config, "data_dir: ./data\nadmin:\n  listen: 127.0.0.1:0\n" + inputsAndOutputs);
+        agent = GaplessProcess.start(dir.resolve("data"), dir.resolve("agent.log"), Map.of(), "agent", "--config",
+                config.toString()).awaitAgentUp(Duration.ofSeconds(60));
     }
 
     private static int count(String text, String needle) {
