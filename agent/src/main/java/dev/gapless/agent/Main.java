@@ -1,6 +1,6 @@
 package dev.gapless.agent;
 
-import dev.gapless.agent.audit.AuditCommand;
+import dev.gapless.audit.AuditCommand;
 import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;

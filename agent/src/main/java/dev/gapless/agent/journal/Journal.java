@@ -3,6 +3,7 @@ package dev.gapless.agent.journal;
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
+import dev.gapless.contract.EnvelopeFields;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.JournalConfig.Durability;
 import java.io.IOException;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class Journal implements AutoCloseable {
 
     /** The source of records the agent itself writes (heartbeats, loss markers). */
-    public static final String AGENT_SOURCE = "_agent";
+    public static final String AGENT_SOURCE = EnvelopeFields.AGENT_SOURCE;
     static final byte[] AGENT_SOURCE_BYTES = AGENT_SOURCE.getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(Journal.class);

@@ -4,7 +4,7 @@ import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.internal.Utf8;
+import dev.gapless.contract.Utf8;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.config.FileInputConfig;

@@ -2,7 +2,7 @@ package dev.gapless.agent.input.tcp;
 
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.internal.Utf8;
+import dev.gapless.contract.Utf8;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.MessageBatch;
