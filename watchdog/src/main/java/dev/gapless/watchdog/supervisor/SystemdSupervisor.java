@@ -52,11 +52,22 @@ public final class SystemdSupervisor implements Supervisor {
         return run.agentPid();
     }
 
+    /**
+     * {@code systemctl restart <unit>}; for {@link Stop#KILL}, first {@code systemctl kill --signal=SIGKILL <unit>}
+     * (systemd's own stop would send SIGTERM and wait its stop timeout).
+     */
     @Override
-    public String restart() throws IOException {
+    public String restart(Stop how) throws IOException {
+        String killed = "";
+        if (how == Stop.KILL) {
+            killed = systemctl("kill", "--signal=SIGKILL", unit) + "; ";
+        }
+        return killed + systemctl("restart", unit);
+    }
+
+    private String systemctl(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(systemctl);
-        cmd.add("restart");
-        cmd.add(unit);
+        cmd.addAll(List.of(args));
         Path log = Files.createTempFile("gapless-systemctl", ".out");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -29,15 +29,25 @@ class SystemdSupervisorTest {
     void restartsTheUnitWithSystemctl() throws Exception {
         SystemdSupervisor s = new SystemdSupervisor(List.of(fakeSystemctl(0).toString()), "gapless-agent.service",
                 new RunFiles(dir), Duration.ofSeconds(5));
-        assertThat(s.restart()).contains("restart gapless-agent.service exited 0");
+        assertThat(s.restart(Stop.GRACEFUL)).contains("restart gapless-agent.service exited 0");
         assertThat(Files.readString(dir.resolve("calls"))).isEqualTo("restart gapless-agent.service\n");
+    }
+
+    @Test
+    void aStoppedAgentIsKilledThroughSystemdBeforeTheRestart() throws Exception {
+        SystemdSupervisor s = new SystemdSupervisor(List.of(fakeSystemctl(0).toString()), "gapless-agent.service",
+                new RunFiles(dir), Duration.ofSeconds(5));
+        assertThat(s.restart(Stop.KILL)).contains("kill --signal=SIGKILL gapless-agent.service exited 0")
+                .contains("restart gapless-agent.service exited 0");
+        assertThat(Files.readString(dir.resolve("calls")))
+                .isEqualTo("kill --signal=SIGKILL gapless-agent.service\nrestart gapless-agent.service\n");
     }
 
     @Test
     void aFailedSystemctlIsReportedWithWhatItSaid() throws Exception {
         SystemdSupervisor s = new SystemdSupervisor(List.of(fakeSystemctl(3).toString()), "u.service",
                 new RunFiles(dir), Duration.ofSeconds(5));
-        assertThatThrownBy(s::restart).isInstanceOf(IOException.class).hasMessageContaining("exited 3")
+        assertThatThrownBy(() -> s.restart(Stop.GRACEFUL)).isInstanceOf(IOException.class).hasMessageContaining("exited 3")
                 .hasMessageContaining("said-something");
     }
 
