@@ -53,14 +53,18 @@ public final class SystemdSupervisor implements Supervisor {
     }
 
     /**
-     * {@code systemctl restart <unit>}; for {@link Stop#KILL}, first {@code systemctl kill --signal=SIGKILL <unit>}
-     * (systemd's own stop would send SIGTERM and wait its stop timeout).
+     * {@code systemctl restart <unit>}; for {@link Stop#KILL}, first SIGKILL to the pid in {@code run/agent.pid}
+     * (systemd's own stop would send SIGTERM and wait its stop timeout). The watchdog sends it itself: it runs as
+     * the agent's user, and the polkit rule grants it the verb {@code restart} only, not {@code kill}.
      */
     @Override
     public String restart(Stop how) throws IOException {
         String killed = "";
         if (how == Stop.KILL) {
-            killed = systemctl("kill", "--signal=SIGKILL", unit) + "; ";
+            OptionalLong pid = pid();
+            killed = pid.isEmpty() ? "no agent pid to kill; "
+                    : ProcessHandle.of(pid.getAsLong()).map(h -> ProcessStopper.stop(h, Stop.KILL, stopTimeout))
+                            .orElse("process " + pid.getAsLong() + " already gone") + "; ";
         }
         return killed + systemctl("restart", unit);
     }
