@@ -179,7 +179,8 @@ class WatchdogRepairIT {
         rig.awaitAgent(Duration.ofSeconds(30));
         SteadySender sender = rig.send(200);
 
-        JsonNode spent = rig.webhook.await("restart_budget_spent alert", Duration.ofSeconds(60),
+        // Each wedged send is judged only past the output's timeout plus the grace: three of them, two restarts.
+        JsonNode spent = rig.webhook.await("restart_budget_spent alert", Duration.ofSeconds(90),
                 n -> "restart_budget_spent".equals(n.path("cause").asText()));
         long pid = spent.path("agent_pid").asLong();
         // The agent is left running: for a few probes more, no restart and the same live process.
