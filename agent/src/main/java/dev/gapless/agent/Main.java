@@ -58,6 +58,7 @@ public final class Main {
 
         @Override
         public Integer call() {
+            ignoreHangup(log);
             GaplessConfig cfg;
             try {
                 cfg = ConfigLoader.load(config);
@@ -116,6 +117,21 @@ public final class Main {
         @Override
         public Duration convert(String value) {
             return dev.gapless.config.Durations.parse(value);
+        }
+    }
+
+    /**
+     * Service managers and logrotate scripts send SIGHUP expecting a reload or nothing; the JVM's default is to
+     * shut down. Until reload exists, SIGHUP is logged at INFO and ignored (docs/operations.md, "Signals"). The
+     * watchdog's main does the same: the two processes share no code but the config module.
+     */
+    static void ignoreHangup(Logger log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> log.info("SIGHUP received: ignored (reload is"
+                    + " not supported yet: restart the agent to apply a new config)"));
+        } catch (IllegalArgumentException e) {
+            // No SIGHUP here, or the JVM keeps it (-Xrs): the JVM's own behaviour stays.
+            log.warn("SIGHUP cannot be ignored: {}", e.getMessage());
         }
     }
 

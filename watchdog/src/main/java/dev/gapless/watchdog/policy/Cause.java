@@ -11,12 +11,20 @@ public enum Cause {
     CRASH(Action.RESTART),
     /** /health did not answer, unhealthy_probes times in a row (GC death spiral, deadlock). */
     WEDGED(Action.THREAD_DUMP_AND_RESTART),
+    /** The agent's process is stopped (SIGSTOP, Ctrl-Z), unhealthy_probes times in a row: it cannot answer. */
+    FROZEN(Action.KILL_AND_RESTART),
     /** Backlog, no ack and no completed attempt for stall_timeout, and no send under way. */
     UPLOADER_WEDGED(Action.THREAD_DUMP_AND_RESTART),
     /** Sends hang, or fail before reaching a destination the watchdog itself reaches. */
     AGENT_SIDE_FAULT(Action.THREAD_DUMP_AND_RESTART),
     /** Sends fail and the watchdog cannot reach the destination either. */
     DESTINATION_DOWN(Action.ALERT),
+    /**
+     * A send has been in flight longer than stall_timeout but not yet longer than the output's own timeout plus
+     * {@link PolicySettings#SEND_TIMEOUT_GRACE}: the agent is waiting on the destination, which a restart cannot
+     * make faster (it would only resend the batch in flight).
+     */
+    DESTINATION_SLOW(Action.ALERT),
     /** The destination answers every send with an error, for stall_timeout. */
     DESTINATION_REFUSES(Action.ALERT),
     /** An input accepted nothing for longer than its expect_events_every. */

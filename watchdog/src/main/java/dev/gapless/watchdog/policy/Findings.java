@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * The decision table's conditions, read from one /health answer: pure functions, no state.
  * Ages are measured on the agent's own clock ({@code now} in /health) so that a slow probe
- * does not age anything; a time the agent reports as null ("never since start") counts from
- * the agent's start.
+ * does not age anything; an output time the agent reports as null ("never since start") counts from
+ * when the agent was up (its first /health answer seen, never before its start): a JVM that took
+ * longer than stall_timeout to start has not stalled its outputs. An input's null counts from the start.
  */
 final class Findings {
 
@@ -22,13 +23,14 @@ final class Findings {
 
     /**
      * @param advanced outputs whose acked_seq moved since the previous probe of the same boot: they are making progress
+     * @param upSince  the agent's clock at its first /health answer of this boot: what an output's null times count from
      */
     static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced,
-                                    Map<String, Long> reachableSince) {
+                                    Map<String, Long> reachableSince, long upSince) {
         List<Finding> found = new ArrayList<>();
         for (Map.Entry<String, AgentHealth.Output> e : h.outputs().entrySet()) {
-            Finding f = output(e.getKey(), e.getValue(), h, o.destinations().get(e.getKey()), s.stallTimeout(),
-                    advanced.contains(e.getKey()), reachableSince.get(e.getKey()));
+            Finding f = output(e.getKey(), e.getValue(), h, o.destinations().get(e.getKey()), s,
+                    advanced.contains(e.getKey()), reachableSince.get(e.getKey()), upSince);
             if (f != null) {
                 found.add(f);
             }
@@ -66,30 +68,37 @@ final class Findings {
      *
      * @param advanced       acked_seq moved since the previous probe: progress, unless what moved it was rejections
      * @param reachableSince the agent's clock since when the watchdog's probes reach the destination, or null
+     * @param upSince        what a null last_ack_at or last_attempt_at counts from
      */
-    static Finding output(String id, AgentHealth.Output out, AgentHealth h, DestinationStatus dest, Duration stall,
-                          boolean advanced, Long reachableSince) {
-        long stallMs = stall.toMillis();
-        long sinceAck = h.now() - (out.lastAckAt() != null ? out.lastAckAt() : h.startedAt());
+    static Finding output(String id, AgentHealth.Output out, AgentHealth h, DestinationStatus dest, PolicySettings s,
+                          boolean advanced, Long reachableSince, long upSince) {
+        long stallMs = s.stallTimeout().toMillis();
+        long sinceAck = h.now() - (out.lastAckAt() != null ? out.lastAckAt() : upSince);
         // A destination that rejects every batch (e.g. HTTP 401) drains the backlog into the dead-letter file
         // without a failed attempt: backlog and consecutive_failures stay low while every event is lost.
         boolean rejecting = "rejected".equals(out.lastErrorKind()) && sinceAck >= stallMs;
         if (rejecting) {
             // A rejected batch moves the cursor too: acked_seq advancing is no progress here.
             return Boolean.FALSE.equals(dest == null ? null : dest.reachable()) ? null
-                    : finding(id, Cause.DESTINATION_REFUSES, out, h, dest, stallMs, sinceAck);
+                    : finding(id, Cause.DESTINATION_REFUSES, out, h, dest, s, sinceAck,
+                    h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : upSince));
         }
         if (advanced || out.backlogEvents() <= 0) {
             return null; // making progress, or caught up: failures without backlog cost nothing
         }
-        long sinceAttempt = h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : h.startedAt());
+        long sinceAttempt = h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : upSince);
         Long inFlightMs = out.inFlightSince() == null ? null : h.now() - out.inFlightSince();
         Boolean reachable = dest == null ? null : dest.reachable();
 
         Cause cause = null;
         if (inFlightMs != null && inFlightMs >= stallMs) {
-            // One send has hung past stall_timeout: the agent's own send timeout did not fire.
-            cause = Boolean.FALSE.equals(reachable) ? Cause.DESTINATION_DOWN : Cause.AGENT_SIDE_FAULT;
+            if (Boolean.FALSE.equals(reachable)) {
+                cause = Cause.DESTINATION_DOWN;
+            } else if (inFlightMs >= s.sendDeadline(id).toMillis()) {
+                cause = Cause.AGENT_SIDE_FAULT; // past its own timeout and the grace: the agent's timer did not fire
+            } else {
+                cause = Cause.DESTINATION_SLOW; // within the output's timeout: waiting on the destination
+            }
         } else if (inFlightMs == null && sinceAck >= stallMs && sinceAttempt >= stallMs) {
             cause = Cause.UPLOADER_WEDGED; // backlog, yet nothing is even being tried
         } else if (out.consecutiveFailures() > 0) {
@@ -106,12 +115,12 @@ final class Findings {
                 cause = Cause.AGENT_SIDE_FAULT; // the agent cannot reach what the watchdog reaches
             }
         }
-        return cause == null ? null : finding(id, cause, out, h, dest, stallMs, sinceAck);
+        return cause == null ? null : finding(id, cause, out, h, dest, s, sinceAck, sinceAttempt);
     }
 
     private static Finding finding(String id, Cause cause, AgentHealth.Output out, AgentHealth h,
-                                   DestinationStatus dest, long stallMs, long sinceAck) {
-        long sinceAttempt = h.now() - (out.lastAttemptAt() != null ? out.lastAttemptAt() : h.startedAt());
+                                   DestinationStatus dest, PolicySettings s, long sinceAck, long sinceAttempt) {
+        long stallMs = s.stallTimeout().toMillis();
         Long inFlightMs = out.inFlightSince() == null ? null : h.now() - out.inFlightSince();
         Boolean reachable = dest == null ? null : dest.reachable();
         Map<String, Object> d = new LinkedHashMap<>();
@@ -128,6 +137,7 @@ final class Findings {
         d.put("destination_reachable", reachable);
         d.put("destination_probe", dest == null ? null : dest.detail());
         d.put("stall_timeout_ms", stallMs);
+        d.put("send_deadline_ms", s.sendDeadline(id).toMillis());
         return new Finding(cause, id, null, d);
     }
 }
