@@ -3,11 +3,13 @@ package dev.gapless.agent.journal;
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
-import dev.gapless.contract.EnvelopeFields;
+import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.JournalConfig.Durability;
+import dev.gapless.contract.EnvelopeFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +126,16 @@ public final class Journal implements AutoCloseable {
     public long firstSeq() {
         Map.Entry<Long, Segment> first = segments.firstEntry();
         return first == null ? headSeq + 1 : first.getKey();
+    }
+
+    /** min_free as set, or as the default rule gave for the journal's file system when it opened. */
+    public ByteSize minFree() {
+        return ByteSize.ofBytes(writer.minFreeBytes());
+    }
+
+    /** The file system the journal is on, for a look at its free space. */
+    public FileStore fileStore() {
+        return writer.fileStore();
     }
 
     /** Bytes the journal's segments take on disk (closed segments: their files' sizes). */
