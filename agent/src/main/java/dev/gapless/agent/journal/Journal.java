@@ -408,7 +408,8 @@ public final class Journal implements AutoCloseable {
      * Called by the syncer when a force failed. Permanent for this run: after an fdatasync error Linux marks the
      * pages clean and reports the error once, so a later force that succeeds does not mean the data reached the
      * disk. The durable point freezes (nothing more is acknowledged or delivered), appends are refused, and the
-     * full reason says so; the watchdog sees the stall and restarts the agent, whose recovery re-reads the disk.
+     * full reason and /health (degraded force_failed) say so; the watchdog restarts the agent, whose recovery re-reads
+     * the disk.
      */
     void forceFailed(Segment s, IOException e) {
         forceFailed(String.valueOf(s), e);
@@ -422,6 +423,7 @@ public final class Journal implements AutoCloseable {
                 return;
             }
             stats.forceFailedReason = what + ": " + e;
+            stats.forceFailedAt = options.clock().millis();
             stats.forceFailed = true;
             stats.fullReason = "force_failed";
         } finally {
