@@ -92,6 +92,7 @@ public final class Agent implements AutoCloseable {
             highest = Math.max(highest, acked);
         }
         int maxRecord = maxRecordBytes(config);
+        MinFreeCheck.check(config.dataDir(), jc).ifPresent(warning -> log.warn("{}", warning));
         journal = Journal.open(new JournalOptions(dataDir.journal(), jc, bootId, maxRecord,
                 JournalOptions.blockSizeFor(maxRecord), clock), highest);
         for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {

@@ -6,9 +6,12 @@ import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -104,12 +107,24 @@ public final class Main {
                 GaplessConfig cfg = ConfigLoader.load(config);
                 System.out.println(config + ": ok (" + cfg.inputs().size() + " input(s), " + cfg.outputs().size()
                         + " output(s))");
-                return 0;
+                warnings(cfg).forEach(w -> System.err.println(config + ": warning: " + w));
+                return 0; // a warning is about this machine now, not the config: the config is valid
             } catch (ConfigException e) {
                 printErrors(e);
                 return EXIT_CONFIG;
             }
         }
+    }
+
+    /** What is valid but will not work on this machine as it is now (its data_dir, when that exists). */
+    static List<String> warnings(GaplessConfig cfg) {
+        List<String> warnings = new ArrayList<>();
+        try {
+            MinFreeCheck.check(cfg.dataDir(), cfg.journal()).ifPresent(warnings::add);
+        } catch (IOException e) {
+            warnings.add("cannot measure the free space of " + cfg.dataDir() + ": " + e.getMessage());
+        }
+        return warnings;
     }
 
     /** Reads {@code 30s}, {@code 500ms} and the like. */
