@@ -1,6 +1,7 @@
 package dev.gapless.watchdog.policy;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Why the watchdog decided something: one value per row of the decision table (docs/watchdog.md).
@@ -31,6 +32,14 @@ public enum Cause {
     INPUT_SILENT(Action.ALERT),
     /** The journal is full or nearly full. */
     JOURNAL_FULL(Action.ALERT),
+    /** /health degraded {@code force_failed}: a journal fsync failed; only a restart's recovery makes it durable again. */
+    FORCE_FAILED(Action.RESTART),
+    /** /health degraded {@code min_free}: the journal's file system is below min_free; a restart frees nothing. */
+    MIN_FREE(Action.ALERT),
+    /** /health degraded {@code cursor_commit_failing}: an output's cursor cannot be written; a restart resends only. */
+    CURSOR_COMMIT_FAILING(Action.ALERT),
+    /** /health degraded {@code ingest_blocked}: an input's senders have been paused by refused appends for long. */
+    INGEST_BLOCKED(Action.ALERT),
     /** A restart was due but restart_budget is spent: the agent is kept running, the watchdog backs off. */
     RESTART_BUDGET_SPENT(Action.ALERT),
     /** The agent restarted without the watchdog (systemd, an operator): counted in the budget. */
@@ -45,6 +54,24 @@ public enum Cause {
     /** What this cause calls for when it is confirmed. */
     public Action remedy() {
         return remedy;
+    }
+
+    /**
+     * The cause a /health {@code degraded} reason is (the agent's closed list, docs/architecture.md); empty for a
+     * reason this watchdog does not know, which it ignores.
+     */
+    public static Optional<Cause> ofDegraded(String reason) {
+        if (reason == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(switch (reason) {
+            case "force_failed" -> FORCE_FAILED;
+            case "journal_full" -> JOURNAL_FULL;
+            case "min_free" -> MIN_FREE;
+            case "cursor_commit_failing" -> CURSOR_COMMIT_FAILING;
+            case "ingest_blocked" -> INGEST_BLOCKED;
+            default -> null;
+        });
     }
 
     /** The name used in the incident journal, alerts and metrics: {@code uploader_wedged}. */

@@ -5,9 +5,11 @@ import dev.gapless.watchdog.probe.DestinationStatus;
 import dev.gapless.watchdog.probe.Observation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The decision table's conditions, read from one /health answer: pure functions, no state.
@@ -52,15 +54,65 @@ final class Findings {
             }
         }
         AgentHealth.Journal j = h.journal();
-        if (j.full() || (j.maxBytes() > 0 && j.diskBytes() >= PolicySettings.JOURNAL_FULL_RATIO * j.maxBytes())) {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("disk_bytes", j.diskBytes());
-            d.put("max_bytes", j.maxBytes());
-            d.put("full", j.full());
-            d.put("full_reason", j.fullReason());
-            found.add(new Finding(Cause.JOURNAL_FULL, null, null, d));
+        // Full for a reason of its own kind (min_free, force_failed) is that cause's finding, not journal_full.
+        boolean full = j.full() && !ownCause(j.fullReason());
+        if (full || (j.maxBytes() > 0 && j.diskBytes() >= PolicySettings.JOURNAL_FULL_RATIO * j.maxBytes())) {
+            found.add(new Finding(Cause.JOURNAL_FULL, null, null, journal(j)));
         }
+        degraded(h, found);
         return found;
+    }
+
+    /** A journal full_reason that is a degraded reason of the same name: that cause's finding, not journal_full. */
+    private static boolean ownCause(String fullReason) {
+        return "min_free".equals(fullReason) || "force_failed".equals(fullReason);
+    }
+
+    /**
+     * The agent's own {@code degraded} list, one finding per entry (a journal_full already found from the journal's
+     * figures is not found twice). An agent older than the list says force_failed and min_free only as the
+     * journal's {@code full_reason}: read that too. An output whose cursor cannot be written is stalled by it, and a
+     * restart cannot write it either: its stall findings give way to the alert.
+     */
+    private static void degraded(AgentHealth h, List<Finding> found) {
+        List<AgentHealth.Degraded> entries = new ArrayList<>(h.degraded());
+        String fullReason = h.journal().full() ? h.journal().fullReason() : null;
+        if (ownCause(fullReason)
+                && entries.stream().noneMatch(e -> fullReason.equals(e.reason()))) {
+            entries.add(new AgentHealth.Degraded(fullReason, null, "journal.full_reason " + fullReason, null, null));
+        }
+        Set<String> cursorFailing = new HashSet<>();
+        for (AgentHealth.Degraded e : entries) {
+            Cause cause = Cause.ofDegraded(e.reason()).orElse(null);
+            if (cause == null) {
+                continue; // a newer agent's reason: its status still says degraded, gapless status shows it
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("reason", e.reason());
+            d.put("since", e.since());
+            d.put("since_ms", e.since() == null ? null : h.now() - e.since());
+            d.put("detail", e.detail());
+            if (cause == Cause.JOURNAL_FULL || cause == Cause.MIN_FREE) {
+                d.putAll(journal(h.journal()));
+            }
+            Finding f = new Finding(cause, e.output(), e.input(), d);
+            if (found.stream().noneMatch(other -> other.key().equals(f.key()))) {
+                found.add(f);
+            }
+            if (cause == Cause.CURSOR_COMMIT_FAILING && e.output() != null) {
+                cursorFailing.add(e.output());
+            }
+        }
+        found.removeIf(f -> cursorFailing.contains(f.output()) && f.cause().remedy().restarts());
+    }
+
+    private static Map<String, Object> journal(AgentHealth.Journal j) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("disk_bytes", j.diskBytes());
+        d.put("max_bytes", j.maxBytes());
+        d.put("full", j.full());
+        d.put("full_reason", j.fullReason());
+        return d;
     }
 
     /**

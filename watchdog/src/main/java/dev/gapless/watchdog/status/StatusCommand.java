@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code gapless status}: the agent's outputs and inputs from its /health, and the watchdog's latest
- * decisions from the incident journal, as plain tables. Exit code 0 when /health answered, 1 when not.
+ * {@code gapless status}: the agent's status (and why it is degraded), outputs and inputs from its /health, and the
+ * watchdog's latest decisions from the incident journal, as plain tables. Exit code 0 when /health answered, 1 when
+ * not.
  */
 public final class StatusCommand {
 
@@ -53,6 +54,11 @@ public final class StatusCommand {
     void print(AgentHealth h, HostPort admin) {
         out.printf("agent  %s  status %s  pid %s  up %s  boot %s%n", admin, h.status(), h.pid(),
                 age(h.uptimeMs()), h.bootId());
+        for (AgentHealth.Degraded d : h.degraded()) {
+            String subject = d.output() != null ? " output " + d.output() : d.input() != null ? " input " + d.input() : "";
+            out.printf("DEGRADED  %s%s  since %s  %s%n", d.reason(), subject,
+                    d.since() == null ? "?" : age(h.now() - d.since()) + " ago", d.detail() == null ? "" : d.detail());
+        }
         AgentHealth.Journal j = h.journal();
         out.printf("journal  head_seq %d  durable_seq %d  disk %s of %s%s%n", j.headSeq(), j.durableSeq(),
                 bytes(j.diskBytes()), bytes(j.maxBytes()), j.full() ? "  FULL (" + j.fullReason() + ")" : "");
