@@ -6,6 +6,7 @@ import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalStats;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.config.JournalConfig.WhenFull;
+import dev.gapless.contract.DegradedReason;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class HealthWatch {
         this.clock = clock;
     }
 
-    /** The latest list, in the order of {@link Degradation.Reason}; empty when the agent is not degraded. */
+    /** The latest list, in the order of {@link DegradedReason}; empty when the agent is not degraded. */
     public List<Degradation> current() {
         return current;
     }
@@ -60,14 +61,14 @@ public final class HealthWatch {
         JournalStats s = j.stats();
         List<Degradation> found = new ArrayList<>();
         if (s.forceFailed) {
-            found.add(new Degradation(Degradation.Reason.FORCE_FAILED, s.forceFailedAt == 0 ? now : s.forceFailedAt,
+            found.add(new Degradation(DegradedReason.FORCE_FAILED, s.forceFailedAt == 0 ? now : s.forceFailedAt,
                     "a journal force failed, nothing more becomes durable until a restart: " + s.forceFailedReason,
                     null, null));
         }
         String full = s.fullReason;
         if ("max_size".equals(full)) {
             fullSince = fullSince == 0 ? now : fullSince;
-            found.add(new Degradation(Degradation.Reason.JOURNAL_FULL, fullSince, "appends refused: the journal holds "
+            found.add(new Degradation(DegradedReason.JOURNAL_FULL, fullSince, "appends refused: the journal holds "
                     + Sizes.of(j.diskBytes()) + " of max_size " + j.config().maxSize()
                     + " (an output is behind)", null, null));
         } else {
@@ -81,7 +82,7 @@ public final class HealthWatch {
             long since = o.cursorFailingSince;
             String error = o.cursorError;
             if (since != 0) {
-                found.add(new Degradation(Degradation.Reason.CURSOR_COMMIT_FAILING, since, (error == null ? "" : error)
+                found.add(new Degradation(DegradedReason.CURSOR_COMMIT_FAILING, since, (error == null ? "" : error)
                         + " (" + o.cursorCommitFailures.sum() + " failed writes; acked_seq stays " + o.ackedSeq + ")",
                         o.id, null));
             }
@@ -89,7 +90,7 @@ public final class HealthWatch {
         for (InputStats in : view.inputs()) {
             long since = in.paused.since();
             if (since != 0 && now - since >= INGEST_BLOCKED_AFTER.toMillis()) {
-                found.add(new Degradation(Degradation.Reason.INGEST_BLOCKED, since, in.paused.count()
+                found.add(new Degradation(DegradedReason.INGEST_BLOCKED, since, in.paused.count()
                         + " sender(s) paused for " + (now - since) / 1000 + " s: the journal refuses appends ("
                         + (full == null ? "no longer" : full) + ")", null, in.id));
             }
@@ -118,7 +119,7 @@ public final class HealthWatch {
         }
         lowSince = lowSince == 0 ? now : lowSince;
         String space = usable < 0 ? "free space unknown" : Sizes.of(usable) + " free of " + Sizes.of(total);
-        return new Degradation(Degradation.Reason.MIN_FREE, lowSince, "the journal's file system has " + space
+        return new Degradation(DegradedReason.MIN_FREE, lowSince, "the journal's file system has " + space
                 + ", min_free is " + j.minFree() + ": appends "
                 + (j.config().whenFull() == WhenFull.DROP_OLDEST
                         ? "drop the oldest segments" : "are refused") + " until space is freed or min_free lowered",

@@ -3,7 +3,6 @@ package dev.gapless.it.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.admin.AgentView;
-import dev.gapless.agent.admin.Degradation;
 import dev.gapless.agent.admin.HealthReport;
 import dev.gapless.agent.admin.HealthWatch;
 import dev.gapless.agent.input.InputStats;
@@ -12,6 +11,7 @@ import dev.gapless.agent.journal.JournalOptions;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
+import dev.gapless.contract.DegradedReason;
 import dev.gapless.watchdog.policy.Cause;
 import dev.gapless.watchdog.probe.AgentHealth;
 import dev.gapless.watchdog.probe.HealthParser;
@@ -72,10 +72,10 @@ class HealthContractTest {
 
     @Test
     void everyReasonTheAgentCanReportIsACauseTheWatchdogKnowsAndOnlyForceFailedRestarts() {
-        for (Degradation.Reason r : Degradation.Reason.values()) {
+        for (DegradedReason r : DegradedReason.values()) {
             Cause cause = Cause.ofDegraded(r.wireName()).orElse(null);
             assertThat(cause).as("the watchdog's cause for %s", r.wireName()).isNotNull();
-            assertThat(cause.remedy().restarts()).as(r.wireName()).isEqualTo(r == Degradation.Reason.FORCE_FAILED);
+            assertThat(cause.remedy().restarts()).as(r.wireName()).isEqualTo(r == DegradedReason.FORCE_FAILED);
         }
     }
 }

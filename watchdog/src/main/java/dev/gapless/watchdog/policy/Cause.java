@@ -1,5 +1,6 @@
 package dev.gapless.watchdog.policy;
 
+import dev.gapless.contract.DegradedReason;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -61,17 +62,18 @@ public enum Cause {
      * reason this watchdog does not know, which it ignores.
      */
     public static Optional<Cause> ofDegraded(String reason) {
-        if (reason == null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(switch (reason) {
-            case "force_failed" -> FORCE_FAILED;
-            case "journal_full" -> JOURNAL_FULL;
-            case "min_free" -> MIN_FREE;
-            case "cursor_commit_failing" -> CURSOR_COMMIT_FAILING;
-            case "ingest_blocked" -> INGEST_BLOCKED;
-            default -> null;
-        });
+        return DegradedReason.ofWireName(reason).map(Cause::of);
+    }
+
+    /** Exhaustive: a reason added to the contract does not compile until it has a cause here. */
+    static Cause of(DegradedReason reason) {
+        return switch (reason) {
+            case FORCE_FAILED -> FORCE_FAILED;
+            case JOURNAL_FULL -> JOURNAL_FULL;
+            case MIN_FREE -> MIN_FREE;
+            case CURSOR_COMMIT_FAILING -> CURSOR_COMMIT_FAILING;
+            case INGEST_BLOCKED -> INGEST_BLOCKED;
+        };
     }
 
     /** The name used in the incident journal, alerts and metrics: {@code uploader_wedged}. */
