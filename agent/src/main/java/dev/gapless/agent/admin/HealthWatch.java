@@ -91,8 +91,8 @@ public final class HealthWatch {
             long since = in.paused.since();
             if (since != 0 && now - since >= INGEST_BLOCKED_AFTER.toMillis()) {
                 found.add(new Degradation(DegradedReason.INGEST_BLOCKED, since, in.paused.count()
-                        + " sender(s) paused for " + (now - since) / 1000 + " s: the journal refuses appends ("
-                        + (full == null ? "no longer" : full) + ")", null, in.id));
+                        + " sender(s) paused for " + (now - since) / 1000 + " s: the journal refuses their appends"
+                        + (full == null ? "" : " (" + full + ")"), null, in.id));
             }
         }
         current = List.copyOf(found);
