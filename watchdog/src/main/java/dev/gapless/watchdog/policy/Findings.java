@@ -72,7 +72,7 @@ final class Findings {
      * The agent's own {@code degraded} list, one finding per entry (a journal_full already found from the journal's
      * figures is not found twice). An agent older than the list says force_failed and min_free only as the
      * journal's {@code full_reason}: read that too. An output whose cursor cannot be written is stalled by it, and a
-     * restart cannot write it either: its stall findings give way to the alert.
+     * restart cannot write it either: its stall findings (and destination_slow) give way to the alert.
      */
     private static void degraded(AgentHealth h, List<Finding> found) {
         List<AgentHealth.Degraded> entries = new ArrayList<>(h.degraded());
@@ -103,7 +103,9 @@ final class Findings {
                 cursorFailing.add(e.output());
             }
         }
-        found.removeIf(f -> cursorFailing.contains(f.output()) && f.cause().remedy().restarts());
+        // Its send "in flight" is the worker retrying the cursor write: not a wedge, and not a slow destination.
+        found.removeIf(f -> cursorFailing.contains(f.output())
+                && (f.cause().remedy().restarts() || f.cause() == Cause.DESTINATION_SLOW));
     }
 
     private static Map<String, Object> journal(AgentHealth.Journal j) {

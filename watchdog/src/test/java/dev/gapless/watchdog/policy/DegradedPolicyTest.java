@@ -125,6 +125,29 @@ class DegradedPolicyTest {
     }
 
     @Test
+    void cursorCommitFailingIsNotAlsoASlowDestination() {
+        // A long send deadline: the same stuck output reads as destination_slow without the entry.
+        AgentHealth.Output stuck = new AgentHealth.Output("http", "http://d", 0, 3, 3, 300, null, agentNow - 70_000,
+                agentNow - 70_000, 0, "cannot persist cursor 3: Read-only file system", "cursor_commit");
+        Map<String, AgentHealth.Output> outputs = Map.of("central", stuck);
+        PolicySettings longDeadline = new PolicySettings(Supervise.CHILD, 3, STALL, Duration.ofSeconds(5), 5,
+                Duration.ofMinutes(30), STALL, Map.of(), Map.of("central", Duration.ofMinutes(10)));
+        Policy with = new Policy(longDeadline, T0);
+        Policy without = new Policy(longDeadline, T0);
+        List<Decision> w = new ArrayList<>();
+        List<Decision> wo = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Instant at = T0.plusSeconds(5L * i);
+            w.addAll(with.decide(new Observation(at, ProcessStatus.RUNNING, Optional.of(HealthResult.answered(
+                    health(ROOMY, outputs, List.of(entry("cursor_commit_failing", "central", null))), 3)), Map.of())));
+            wo.addAll(without.decide(new Observation(at, ProcessStatus.RUNNING, Optional.of(HealthResult.answered(
+                    health(ROOMY, outputs, List.of()), 3)), Map.of())));
+        }
+        assertThat(wo).extracting(Decision::cause).containsExactly(Cause.DESTINATION_SLOW);
+        assertThat(w).extracting(Decision::cause).containsExactly(Cause.CURSOR_COMMIT_FAILING);
+    }
+
+    @Test
     void ingestBlockedAlertsForItsInputAndResolves() {
         List<Decision> d = repeat(5, () -> health(entry("ingest_blocked", null, "app")));
         assertThat(d).singleElement().satisfies(x -> {
