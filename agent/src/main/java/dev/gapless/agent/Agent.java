@@ -128,7 +128,7 @@ public final class Agent implements AutoCloseable {
         AgentView view = new AgentView(agentId, bootId, version(), startedAt, journal, inputStats, statuses);
         HealthWatch watch = new HealthWatch(view, clock);
         watch.runOnce(); // the first /health answer already says what is wrong (e.g. min_free above free space)
-        admin = new AdminServer(new HealthReport(view, watch, clock), new AgentMetrics(view, clock), failpoints);
+        admin = new AdminServer(new HealthReport(view, watch, clock), new AgentMetrics(view, watch, clock), failpoints);
 
         outputs.forEach(OutputWorker::start);
         admin.start(config.admin().listen(), boss, boss);

@@ -20,7 +20,7 @@ public final class AgentMetrics {
     private final MetricRegistry registry = new MetricRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
 
-    public AgentMetrics(AgentView view, Clock clock) {
+    public AgentMetrics(AgentView view, HealthWatch watch, Clock clock) {
         Journal j = view.journal();
         JournalStats s = j.stats();
         gauge(MetricNames.JOURNAL_HEAD_SEQ, j::headSeq);
@@ -40,6 +40,7 @@ public final class AgentMetrics {
         gauge(MetricNames.JOURNAL_SYNCER_ERRORS, s.syncerErrors::sum);
         registry.register(MetricNames.JOURNAL_LAST_FORCE_SECONDS, (Gauge<Double>) () -> s.lastForceNanos.get() / 1e9);
         registry.register(MetricNames.JOURNAL_FORCE_SECONDS, s.forceDurations);
+        gauge(MetricNames.DEGRADED, () -> watch.current().size());
         registry.register(MetricNames.UPTIME_SECONDS, (Gauge<Double>) () -> (clock.millis() - view.startedAt()) / 1e3);
         for (InputStats in : view.inputs()) {
             String id = in.id;

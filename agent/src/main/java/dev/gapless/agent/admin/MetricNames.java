@@ -25,6 +25,8 @@ public final class MetricNames {
     public static final String JOURNAL_FORCE_FAILED = "gapless.journal.force_failed";
     public static final String JOURNAL_SYNCER_ERRORS = "gapless.journal.syncer_errors";
     public static final String UPTIME_SECONDS = "gapless.agent.uptime_seconds";
+    /** The entries of /health's degraded list: 0 while the agent is ok. */
+    public static final String DEGRADED = "gapless.agent.degraded";
 
     /** Suffixes under {@code gapless.input.<id>.}. */
     public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "bytes", "blocked",

@@ -217,6 +217,22 @@ class HealthReportTest {
         assertThat(sampleAndRender().path("degraded")).isEmpty();
     }
 
+    @Test
+    void theDegradedGaugeCountsTheListedReasons() throws Exception {
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        AgentMetrics metrics = new AgentMetrics(new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test",
+                T0.toEpochMilli(), journal, List.of(app), List.of(central)), watch, clock);
+        com.codahale.metrics.Gauge<?> degraded = metrics.registry().getGauges().get(MetricNames.DEGRADED);
+        watch.runOnce();
+        assertThat(degraded.getValue()).isEqualTo(0L);
+        central.cursorFailingSince = T0.toEpochMilli();
+        central.cursorError = "e";
+        app.paused.pause(clock.millis());
+        clock.advance(HealthWatch.INGEST_BLOCKED_AFTER);
+        watch.runOnce();
+        assertThat(degraded.getValue()).isEqualTo(2L);
+    }
+
     static Event event(String text) {
         return Event.line("app", -1, 0, text.getBytes(StandardCharsets.UTF_8), 0);
     }
