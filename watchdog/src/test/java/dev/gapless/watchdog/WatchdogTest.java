@@ -96,8 +96,10 @@ class WatchdogTest {
                 return; // never answers
             }
             long pid = supervisor.pid().orElse(-1);
-            String body = "{\"status\":\"ok\",\"pid\":" + pid + ",\"boot_id\":\"boot-" + pid + "\",\"now\":"
-                    + now.toEpochMilli() + ",\"uptime_ms\":1000,\"journal\":{},\"inputs\":{},\"outputs\":{}}";
+            String body = "{\"contract\":1,\"status\":\"ok\",\"pid\":" + pid + ",\"agent_id\":\"agent-1\","
+                    + "\"boot_id\":\"boot-" + pid + "\",\"now\":" + now.toEpochMilli() + ",\"uptime_ms\":1000,"
+                    + "\"journal\":{\"head_seq\":0,\"durable_seq\":0,\"disk_bytes\":0,\"max_bytes\":1024,"
+                    + "\"full\":false,\"full_reason\":null},\"inputs\":{},\"outputs\":{}}";
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);

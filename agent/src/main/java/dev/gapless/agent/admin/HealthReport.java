@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.output.OutputStatus;
+import dev.gapless.contract.HealthFields;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,77 +41,79 @@ public final class HealthReport {
             g.writeStartObject();
             // "degraded": the agent cannot take or hand on events; the list says why (the contract's closed list)
             List<Degradation> degraded = watch.current();
-            g.writeStringField("status", degraded.isEmpty() ? "ok" : "degraded");
-            g.writeArrayFieldStart("degraded");
+            g.writeNumberField(HealthFields.CONTRACT, HealthFields.VERSION);
+            g.writeStringField(HealthFields.STATUS,
+                    degraded.isEmpty() ? HealthFields.STATUS_OK : HealthFields.STATUS_DEGRADED);
+            g.writeArrayFieldStart(HealthFields.DEGRADED);
             for (Degradation d : degraded) {
                 g.writeStartObject();
-                g.writeStringField("reason", d.reason().wireName());
-                g.writeNumberField("since", d.since());
-                g.writeStringField("detail", d.detail());
+                g.writeStringField(HealthFields.REASON, d.reason().wireName());
+                g.writeNumberField(HealthFields.SINCE, d.since());
+                g.writeStringField(HealthFields.DETAIL, d.detail());
                 if (d.output() != null) {
-                    g.writeStringField("output", d.output());
+                    g.writeStringField(HealthFields.OUTPUT, d.output());
                 }
                 if (d.input() != null) {
-                    g.writeStringField("input", d.input());
+                    g.writeStringField(HealthFields.INPUT, d.input());
                 }
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeStringField("version", view.version());
-            g.writeNumberField("pid", pid);
-            g.writeStringField("agent_id", view.agentId().toString());
-            g.writeStringField("boot_id", view.bootId().toString());
-            g.writeNumberField("now", now);
-            g.writeNumberField("uptime_ms", now - view.startedAt());
-            g.writeObjectFieldStart("journal");
-            g.writeNumberField("head_seq", head);
-            g.writeNumberField("durable_seq", j.durableSeq());
+            g.writeStringField(HealthFields.VERSION_FIELD, view.version());
+            g.writeNumberField(HealthFields.PID, pid);
+            g.writeStringField(HealthFields.AGENT_ID, view.agentId().toString());
+            g.writeStringField(HealthFields.BOOT_ID, view.bootId().toString());
+            g.writeNumberField(HealthFields.NOW, now);
+            g.writeNumberField(HealthFields.UPTIME_MS, now - view.startedAt());
+            g.writeObjectFieldStart(HealthFields.JOURNAL);
+            g.writeNumberField(HealthFields.HEAD_SEQ, head);
+            g.writeNumberField(HealthFields.DURABLE_SEQ, j.durableSeq());
             g.writeNumberField("first_seq", j.firstSeq());
             long disk = j.diskBytes();
-            g.writeNumberField("disk_bytes", disk);
-            g.writeNumberField("max_bytes", j.config().maxSize().bytes());
+            g.writeNumberField(HealthFields.DISK_BYTES, disk);
+            g.writeNumberField(HealthFields.MAX_BYTES, j.config().maxSize().bytes());
             String full = j.stats().fullReason;
-            g.writeBooleanField("full", full != null);
-            g.writeStringField("full_reason", full);
+            g.writeBooleanField(HealthFields.FULL, full != null);
+            g.writeStringField(HealthFields.FULL_REASON, full);
             g.writeNumberField("corrupt_records", j.stats().corruptRecords.sum());
             g.writeNumberField("lost_records", j.stats().lostRecords.sum());
             g.writeBooleanField("force_failed", j.stats().forceFailed);
             g.writeStringField("force_failed_reason", j.stats().forceFailedReason);
             g.writeNumberField("syncer_errors", j.stats().syncerErrors.sum());
             g.writeEndObject();
-            g.writeObjectFieldStart("inputs");
+            g.writeObjectFieldStart(HealthFields.INPUTS);
             for (InputStats in : view.inputs()) {
                 g.writeObjectFieldStart(in.id);
-                g.writeStringField("type", in.type);
-                g.writeNumberField("accepted", in.accepted.sum());
-                g.writeNumberField("rejected", in.rejected.sum());
+                g.writeStringField(HealthFields.TYPE, in.type);
+                g.writeNumberField(HealthFields.ACCEPTED, in.accepted.sum());
+                g.writeNumberField(HealthFields.REJECTED, in.rejected.sum());
                 g.writeNumberField("truncated", in.truncated.sum());
                 g.writeNumberField("invalid_utf8", in.invalidUtf8.sum());
                 g.writeNumberField("skipped_tails", in.skippedTails.sum());
-                time(g, "last_event_at", in.lastEventAt);
+                time(g, HealthFields.LAST_EVENT_AT, in.lastEventAt);
                 g.writeEndObject();
             }
             g.writeEndObject();
-            g.writeObjectFieldStart("outputs");
+            g.writeObjectFieldStart(HealthFields.OUTPUTS);
             long first = j.firstSeq();
             for (OutputStatus o : view.outputs()) {
                 g.writeObjectFieldStart(o.id);
-                g.writeStringField("type", o.type);
-                g.writeStringField("destination", o.destination);
+                g.writeStringField(HealthFields.TYPE, o.type);
+                g.writeStringField(HealthFields.DESTINATION, o.destination);
                 long acked = o.ackedSeq;
                 long backlog = Math.max(0, head - acked);
-                g.writeNumberField("acked_seq", acked);
-                g.writeNumberField("head_seq", head);
-                g.writeNumberField("backlog_events", backlog);
-                g.writeNumberField("backlog_bytes", backlogBytes(disk, first, head, acked));
+                g.writeNumberField(HealthFields.ACKED_SEQ, acked);
+                g.writeNumberField(HealthFields.HEAD_SEQ, head);
+                g.writeNumberField(HealthFields.BACKLOG_EVENTS, backlog);
+                g.writeNumberField(HealthFields.BACKLOG_BYTES, backlogBytes(disk, first, head, acked));
                 long oldest = o.oldestUnackedReceivedAt;
                 g.writeNumberField("oldest_unacked_age_ms", backlog == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest));
-                time(g, "last_ack_at", o.lastAckAt);
-                time(g, "last_attempt_at", o.lastAttemptAt);
-                time(g, "in_flight_since", o.inFlightSince);
-                g.writeNumberField("consecutive_failures", o.consecutiveFailures);
-                g.writeStringField("last_error", o.lastError);
-                g.writeStringField("last_error_kind", o.lastErrorKind == null ? null : o.lastErrorKind.wireName());
+                time(g, HealthFields.LAST_ACK_AT, o.lastAckAt);
+                time(g, HealthFields.LAST_ATTEMPT_AT, o.lastAttemptAt);
+                time(g, HealthFields.IN_FLIGHT_SINCE, o.inFlightSince);
+                g.writeNumberField(HealthFields.CONSECUTIVE_FAILURES, o.consecutiveFailures);
+                g.writeStringField(HealthFields.LAST_ERROR, o.lastError);
+                g.writeStringField(HealthFields.LAST_ERROR_KIND, o.lastErrorKind == null ? null : o.lastErrorKind.wireName());
                 g.writeNumberField("delivered_records", o.deliveredRecords.sum());
                 g.writeNumberField("rejected_records", o.rejectedRecords.sum());
                 g.writeNumberField("cursor_commit_failures", o.cursorCommitFailures.sum());

@@ -71,6 +71,51 @@ class HealthContractTest {
     }
 
     @Test
+    void everyVersionOneFieldTheAgentRendersIsReadBackByTheWatchdog() throws Exception {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        JournalConfig config = new JournalConfig(JournalConfig.Durability.BATCH, Duration.ofMillis(5),
+                ByteSize.ofMebibytes(64), ByteSize.ofBytes(0), JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1));
+        int maxRecord = 64 * 1024;
+        try (Journal journal = Journal.open(new JournalOptions(dir.resolve("journal"), config, UUID.randomUUID(),
+                maxRecord, JournalOptions.blockSizeFor(maxRecord), clock), 0)) {
+            InputStats app = new InputStats("app", "tcp");
+            app.accepted.add(1100);
+            app.rejected.add(2);
+            app.lastEventAt = NOW.toEpochMilli() - 1000;
+            OutputStatus central = new OutputStatus("central", "http", "http://127.0.0.1:1/ingest");
+            central.ackedSeq = 0;
+            central.lastAttemptAt = NOW.toEpochMilli() - 100;
+            central.inFlightSince = NOW.toEpochMilli() - 50;
+            central.consecutiveFailures = 3;
+            central.lastError = "connection refused";
+            UUID agentId = UUID.randomUUID();
+            UUID bootId = UUID.randomUUID();
+            AgentView view = new AgentView(agentId, bootId, "test", NOW.toEpochMilli() - 60_000, journal, List.of(app),
+                    List.of(central));
+            HealthWatch watch = new HealthWatch(view, clock);
+            watch.runOnce();
+            byte[] rendered = new HealthReport(view, watch, clock).render();
+
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(rendered).path("contract").asInt())
+                    .isEqualTo(dev.gapless.contract.HealthFields.VERSION);
+            AgentHealth read = HealthParser.parse(rendered);
+            assertThat(read.status()).isEqualTo("ok");
+            assertThat(read.agentId()).isEqualTo(agentId.toString());
+            assertThat(read.bootId()).isEqualTo(bootId.toString());
+            assertThat(read.now()).isEqualTo(NOW.toEpochMilli());
+            assertThat(read.uptimeMs()).isEqualTo(60_000);
+            assertThat(read.pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(read.journal()).isEqualTo(new AgentHealth.Journal(journal.headSeq(), journal.durableSeq(),
+                    journal.diskBytes(), ByteSize.ofMebibytes(64).bytes(), false, null));
+            assertThat(read.inputs().get("app")).isEqualTo(new AgentHealth.Input("tcp", 1100, 2,
+                    NOW.toEpochMilli() - 1000));
+            assertThat(read.outputs().get("central")).isEqualTo(new AgentHealth.Output("http",
+                    "http://127.0.0.1:1/ingest", 0, journal.headSeq(), journal.headSeq(), 0, null,
+                    NOW.toEpochMilli() - 100, NOW.toEpochMilli() - 50, 3, "connection refused", null));
+        }
+    }
+
+    @Test
     void everyReasonTheAgentCanReportIsACauseTheWatchdogKnowsAndOnlyForceFailedRestarts() {
         for (DegradedReason r : DegradedReason.values()) {
             Cause cause = Cause.ofDegraded(r.wireName()).orElse(null);

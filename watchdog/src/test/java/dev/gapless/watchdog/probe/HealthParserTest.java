@@ -49,11 +49,36 @@ public class HealthParserTest {
     }
 
     @Test
-    void missingSectionsReadAsEmpty() throws IOException {
-        AgentHealth h = HealthParser.parse("{\"status\":\"ok\",\"now\":5}".getBytes(StandardCharsets.UTF_8));
-        assertThat(h.outputs()).isEmpty();
-        assertThat(h.inputs()).isEmpty();
-        assertThat(h.pid()).isNull();
+    void aMissingVersionOneFieldIsAnErrorNamingItNeverAZero() {
+        String noAckedSeq = SAMPLE.replace("\"acked_seq\": 1150, ", "");
+        assertThatThrownBy(() -> HealthParser.parse(noAckedSeq.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("outputs.central.acked_seq")
+                .hasMessageContaining("missing");
+        String noJournal = "{\"status\":\"ok\",\"now\":5}";
+        assertThatThrownBy(() -> HealthParser.parse(noJournal.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("journal");
+        String badTime = SAMPLE.replace("\"last_event_at\": 1763891999000", "\"last_event_at\": \"soon\"");
+        assertThatThrownBy(() -> HealthParser.parse(badTime.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("inputs.app.last_event_at");
+        String droppedTime = SAMPLE.replace("\"in_flight_since\": null, ", "");
+        assertThatThrownBy(() -> HealthParser.parse(droppedTime.getBytes(StandardCharsets.UTF_8)))
+                .as("a time may be null, not absent").isInstanceOf(IOException.class)
+                .hasMessageContaining("outputs.central.in_flight_since");
+    }
+
+    @Test
+    void fieldsItDoesNotKnowAndANewerContractAreIgnored() throws IOException {
+        String newer = SAMPLE
+                .replace("\"status\": \"ok\",", "\"contract\": 2, \"status\": \"ok\", \"zone\": {\"a\": [1]},")
+                .replace("\"acked_seq\": 1150,", "\"acked_seq\": 1150, \"ack_latency_ms\": 3.5,");
+        AgentHealth h = HealthParser.parse(newer.getBytes(StandardCharsets.UTF_8));
+        assertThat(h.outputs().get("central").ackedSeq()).isEqualTo(1150);
+        String older = SAMPLE.replace("\"degraded\": [],", "");
+        assertThat(HealthParser.parse(older.getBytes(StandardCharsets.UTF_8)).degraded())
+                .as("an agent from before the degraded list").isEmpty();
+        assertThatThrownBy(() -> HealthParser.parse(SAMPLE.replace("\"status\": \"ok\",", "\"contract\": \"one\", "
+                + "\"status\": \"ok\",").getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class)
+                .hasMessageContaining("contract");
     }
 
     @Test
