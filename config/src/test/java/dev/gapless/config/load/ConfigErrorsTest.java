@@ -278,6 +278,53 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void refusesIdsThatStartWithADotOrADash() {
+        List<ConfigError> errors = errors("""
+                outputs:
+                  - {type: file, id: "..", path: x}
+                  - {type: file, id: "-rf", path: y}
+                  - {type: file, id: ".hidden", path: z}
+                  - {type: file, id: "_ok.1-2", path: w}
+                """);
+
+        assertThat(errors).extracting(ConfigError::path)
+                .containsExactly("outputs[0].id", "outputs[1].id", "outputs[2].id");
+    }
+
+    @Test
+    void refusesIdsOverSixtyFourCharactersWhereTheyAreWritten() {
+        String output = "o".repeat(300);
+        String input = "i".repeat(1_000_000);
+        List<ConfigError> errors = errors("outputs:\n  - {type: file, id: " + output + ", path: x}\n"
+                + "inputs:\n  - {type: tcp, id: " + input + ", listen: \"127.0.0.1:0\"}\n");
+
+        assertThat(errors).extracting(ConfigError::line, ConfigError::column, ConfigError::path)
+                .containsExactly(tuple(2, 22, "outputs[0].id"), tuple(4, 21, "inputs[0].id"));
+        assertThat(errors.get(0).message())
+                .startsWith("expected an id of at most 64 characters (it names files), got 300 characters");
+        assertThat(errors.get(1).message()).contains("got 1000000 characters").hasSizeLessThan(200);
+    }
+
+    @Test
+    void acceptsAnIdOfSixtyFourCharacters() throws Exception {
+        String id = "a".repeat(64);
+        assertThat(ConfigLoader.parse("outputs:\n  - {type: file, id: " + id + ", path: x}\n", "gapless.yaml",
+                Path.of("/etc/gapless"), Map.of()).outputs().get(0).id()).isEqualTo(id);
+    }
+
+    @Test
+    void refusesPathsTheFileSystemCannotCreate() {
+        List<ConfigError> errors = errors("data_dir: /var/lib/" + "d/".repeat(2000) + "\n"
+                + "outputs:\n  - {type: file, id: o, path: /srv/" + "n".repeat(256) + "}\n");
+
+        assertThat(errors).extracting(ConfigError::path).containsExactly("data_dir", "outputs[0].path");
+        assertThat(errors.get(0).message()).startsWith("the path is 4008 bytes long once absolute, over the limit"
+                + " of 3967 (the file system's 4095 less room for the files made under it)");
+        assertThat(errors.get(1).message())
+                .startsWith("a name in this path is 256 bytes long, over the file system's limit of 255");
+    }
+
+    @Test
     void refusesTheReservedAgentSourceAsAnInputId() {
         ConfigError e = onlyError("inputs:\n  - {type: file, id: _agent, path: x}\n");
 
