@@ -325,6 +325,22 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void locatesANestingTooDeepAtTheTokenThatWentTooDeep() {
+        StringBuilder yaml = new StringBuilder("journal:\n");
+        for (int level = 1; level <= 1000; level++) {
+            yaml.append("  ".repeat(level)).append("k").append(level).append(":\n");
+        }
+        ConfigError e = onlyError(yaml.toString());
+
+        // the root mapping is level 1, journal's 2, k1's 3: the one under k999 (line 1001) is level 1001
+        assertThat(e).extracting(ConfigError::line, ConfigError::column).containsExactly(1001, 2001);
+        assertThat(e.message()).isEqualTo("the YAML nests deeper than 1000 levels of mappings and lists;"
+                + " a config needs a few");
+        assertThat(onlyError("a: " + "[".repeat(1000) + "]".repeat(1000) + "\n"))
+                .extracting(ConfigError::line, ConfigError::column).containsExactly(1, 1003);
+    }
+
+    @Test
     void refusesTheReservedAgentSourceAsAnInputId() {
         ConfigError e = onlyError("inputs:\n  - {type: file, id: _agent, path: x}\n");
 
