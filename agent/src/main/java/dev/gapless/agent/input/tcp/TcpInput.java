@@ -18,14 +18,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Newline-delimited lines over TCP. Binds 127.0.0.1 unless configured otherwise. Each connection gets its own
- * {@link LineFramer} and {@link IngestHandler}; connections past {@code max_connections} are closed on accept
- * and counted as rejected.
+ * {@link LineFramer} and {@link IngestHandler}; at {@code max_connections} a new connection evicts an idle one or
+ * is refused, as {@link ConnectionSlots} decides.
  */
 public final class TcpInput implements Input {
 
@@ -40,8 +39,7 @@ public final class TcpInput implements Input {
     private final Clock clock;
     private final InputStats stats;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    /** Connections accepted and not yet closed; past max_connections a new one is closed at once. */
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionSlots slots;
     private Channel server;
 
     public TcpInput(TcpInputConfig config, Journal journal, EventLoopGroup boss, EventLoopGroup workers, Clock clock) {
@@ -51,6 +49,7 @@ public final class TcpInput implements Input {
         this.workers = workers;
         this.clock = clock;
         this.stats = new InputStats(config.id(), config.type());
+        this.slots = new ConnectionSlots(config.id(), config.maxConnections(), config.idleTimeout(), stats, clock);
     }
 
     @Override
@@ -69,19 +68,11 @@ public final class TcpInput implements Input {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        // Counted here, not by connections.size(): accepts run on several event loops at once.
-                        if (open.incrementAndGet() > config.maxConnections()) {
-                            open.decrementAndGet();
-                            stats.rejected.increment();
-                            log.warn("input {}: refusing {}: {} connections already open", config.id(),
-                                    ch.remoteAddress(), config.maxConnections());
-                            ch.close();
-                            return;
-                        }
-                        ch.closeFuture().addListener(f -> open.decrementAndGet());
-                        connections.add(ch);
-                        ch.pipeline().addLast(new LineFramer(maxLine),
-                                new IngestHandler(config.id(), journal, stats, clock));
+                        slots.admit(ch).ifPresent(readStamp -> {
+                            connections.add(ch);
+                            ch.pipeline().addLast(readStamp, new LineFramer(maxLine),
+                                    new IngestHandler(config.id(), journal, stats, clock));
+                        });
                     }
                 });
         server = b.bind(config.listen().host(), config.listen().port()).sync().channel();
