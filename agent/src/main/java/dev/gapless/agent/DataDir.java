@@ -10,15 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's data directory: its identity, its exclusive lock, and the run files other processes read
  * (pid, bound listeners). Created owner-only (0700); files in it 0600.
  */
 final class DataDir implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DataDir.class);
 
     private final Path root;
     private FileChannel lockChannel;
@@ -58,12 +65,13 @@ final class DataDir implements AutoCloseable {
      * @throws IllegalStateException if another agent holds the data directory
      */
     void open() throws IOException {
+        warnIfWritableByOthers();
         for (Path p : new Path[] {root, journal(), root.resolve("cursors"), root.resolve("inputs"), run()}) {
             DurableFiles.ownerOnlyDirectory(p);
         }
         Path lockFile = root.resolve("agent.lock");
-        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+        lockChannel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), DurableFiles.ownerOnlyFile());
         DurableFiles.restrict(lockFile);
         try {
             lock = lockChannel.tryLock();
@@ -75,6 +83,26 @@ final class DataDir implements AutoCloseable {
             String pid = readPid();
             throw new IllegalStateException("another agent is running on data_dir " + root
                     + (pid == null ? "" : " (pid " + pid + ")") + "; one agent per data_dir");
+        }
+    }
+
+    /**
+     * A data_dir made by the agent is 0700; one that existed is kept as it is, but if every user may write in
+     * it another user could replace the journal, a cursor or {@code agent_id}: say so, every start.
+     */
+    private void warnIfWritableByOthers() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(root);
+            if (perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                log.warn("data_dir {} is writable by every user (mode {}): another user could replace the journal,"
+                        + " cursors or agent_id; make it owner-only: chmod 700 {}", root,
+                        PosixFilePermissions.toString(perms), root);
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // no modes to check
         }
     }
 
