@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * Wires a config into a running agent and owns its lifecycle. Start order: data dir lock, cursors, journal
  * (its head never below the highest cursor), outputs, admin, inputs — so nothing is accepted before it can
  * be journaled and reported. Stop order is the reverse: inputs first, so nothing new is accepted while the
- * journal closes.
+ * journal closes. A stop asked for while the agent starts (SIGTERM right after launch) waits for the start to
+ * finish, then stops it: the two never run at once, so a stop never meets half-built parts.
  */
 public final class Agent implements AutoCloseable {
 
@@ -59,6 +60,8 @@ public final class Agent implements AutoCloseable {
     private final DataDir dataDir;
     private final UUID bootId = UUID.randomUUID();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Held by {@link #start()} and {@link #close()} for their whole run: one at a time. */
+    private final Object lifecycle = new Object();
     private final List<Input> inputs = new ArrayList<>();
     private final List<OutputWorker> outputs = new ArrayList<>();
     private EventLoopGroup boss;
@@ -77,6 +80,15 @@ public final class Agent implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        synchronized (lifecycle) {
+            if (stopped.get()) {
+                return; // stopped before it began: nothing to start
+            }
+            startParts();
+        }
+    }
+
+    private void startParts() throws Exception {
         startedAt = clock.millis();
         dataDir.open();
         UUID agentId = dataDir.agentId();
@@ -232,6 +244,12 @@ public final class Agent implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        synchronized (lifecycle) {
+            stopParts();
+        }
+    }
+
+    private void stopParts() {
         log.info("gapless agent stopping");
         inputs.forEach(Input::close);
         if (scheduler != null) {

@@ -140,6 +140,39 @@ class AgentTest {
     }
 
     @Test
+    void aDeletedAgentIdIsWrittenAgainFromTheLockFilesCopyWithAWarning() throws Exception {
+        String first = startAndStop();
+        Files.delete(dir.resolve("data/agent_id"));
+        ListAppender<ILoggingEvent> logs = captureLogs(DataDir.class);
+
+        assertThat(startAndStop()).as("the identity is kept").isEqualTo(first);
+        assertThat(lines(logs, Level.WARN)).singleElement().asString().contains("agent_id was deleted")
+                .contains("old id " + first + ", new id " + first);
+    }
+
+    @Test
+    void anUnreadableAgentIdWithoutACopyIsReplacedWithAWarningNamingBothIds() throws Exception {
+        startAndStop();
+        Files.write(dir.resolve("data/agent_id"), new byte[] {'x', (byte) 0xFF, (byte) 0xFE, '\n'});
+        Files.write(dir.resolve("data/agent.lock"), new byte[0]); // as left by a version that kept no copy
+        ListAppender<ILoggingEvent> logs = captureLogs(DataDir.class);
+
+        String replaced = startAndStop();
+
+        assertThat(lines(logs, Level.WARN)).singleElement().asString().contains("does not hold a UUID")
+                .contains("old id 'x??' (unreadable), new id " + replaced);
+    }
+
+    @Test
+    void aFirstStartMakesItsAgentIdWithoutAWarning() throws Exception {
+        ListAppender<ILoggingEvent> logs = captureLogs(DataDir.class);
+        String id = startAndStop();
+
+        assertThat(lines(logs, Level.WARN)).isEmpty();
+        assertThat(lines(logs, Level.INFO)).singleElement().asString().startsWith("new agent_id " + id);
+    }
+
+    @Test
     void warnsOfADataDirEveryUserMayWriteIn() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -186,5 +219,31 @@ class AgentTest {
             }
         }
         assertThat(loose).isEmpty();
+    }
+
+    @Test
+    void aStopDuringTheStartWaitsForItAndLogsNoError() throws Exception {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            Agent agent = new Agent(config(), Clock.systemUTC(), Failpoints.none());
+            java.util.concurrent.CompletableFuture<Void> started = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            agent.start();
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            agent.close(); // as the shutdown hook does on a SIGTERM right after launch: before, during or after start
+            started.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            agent.close();
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(lines(logs, Level.ERROR)).isEmpty();
+        assertThat(dir.resolve("data/run/agent.pid")).as("nothing left running").doesNotExist();
     }
 }

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad config files: each error located, explained, and all of them reported in one run. */
 class ConfigErrorsTest {
@@ -338,6 +342,34 @@ class ConfigErrorsTest {
                 + " a config needs a few");
         assertThat(onlyError("a: " + "[".repeat(1000) + "]".repeat(1000) + "\n"))
                 .extracting(ConfigError::line, ConfigError::column).containsExactly(1, 1003);
+    }
+
+    @Test
+    void locatesTheFirstByteThatIsNotUtf8(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gapless.yaml");
+        byte[] text = "data_dir: ./data\njournal: {max_size: 1GiB} # é \n".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Arrays.copyOf(text, text.length + 1);
+        bytes[text.length - 1] = (byte) 0xFF; // no UTF-8 character holds this byte: "Input length = 1" before
+        bytes[text.length] = '\n';
+        Files.write(file, bytes);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        // column in characters: 'é' is two bytes and one column
+        assertThat(e.errors()).singleElement().asString().isEqualTo(file + ":2:31: the config is not valid UTF-8:"
+                + " byte 0xFF cannot start or continue a character");
+    }
+
+    @Test
+    void saysInOneLineWhyAConfigCannotBeRead(@TempDir Path dir) {
+        ConfigException directory = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir));
+        ConfigException missing = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("missing.yaml")));
+
+        assertThat(directory.errors()).singleElement().asString()
+                .isEqualTo(dir + ": cannot read the config: is a directory");
+        assertThat(missing.errors()).singleElement().asString()
+                .isEqualTo(dir.resolve("missing.yaml") + ": cannot read the config: does not exist");
     }
 
     @Test

@@ -221,7 +221,7 @@ class ConfigLoaderTest {
 
         assertThat(e.errors()).singleElement().satisfies(err -> {
             assertThat(err.file()).isEqualTo(missing.toString());
-            assertThat(err.message()).startsWith("cannot read the file");
+            assertThat(err.message()).isEqualTo("cannot read the config: does not exist");
         });
     }
 

@@ -7,6 +7,7 @@ import dev.gapless.config.TcpInputConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,6 +16,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +55,7 @@ public final class TcpInput implements Input {
     }
 
     @Override
-    public void start() throws InterruptedException {
+    public void start() throws InterruptedException, IOException {
         int maxLine = (int) Math.min(Integer.MAX_VALUE - 16, config.maxLineBytes().bytes());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
@@ -75,7 +77,13 @@ public final class TcpInput implements Input {
                         });
                     }
                 });
-        server = b.bind(config.listen().host(), config.listen().port()).sync().channel();
+        ChannelFuture bound = b.bind(config.listen().host(), config.listen().port()).await();
+        if (!bound.isSuccess()) {
+            // Netty's BindException says "Address already in use" without the address
+            throw new IOException("input " + config.id() + ": cannot listen on " + config.listen() + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
         log.info("input {} listening on {}", config.id(), boundAddress());
     }
 
