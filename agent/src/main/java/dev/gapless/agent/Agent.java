@@ -54,6 +54,21 @@ public final class Agent implements AutoCloseable {
     /** How long a stop waits, in all, for the outputs' in-flight attempts. */
     private static final long OUTPUT_STOP_MS = 5_000;
 
+    static {
+        // Chronicle registers shutdown hooks of its own from static initializers, first run when the first
+        // segment opens, on the housekeeping thread. After a SIGTERM that came right after launch the JVM refuses
+        // new hooks ("Shutdown in progress"), so that class could never initialize, an ExceptionInInitializerError
+        // in the middle of a graceful stop. Run them now, before the agent's own hook exists.
+        try {
+            Class.forName("net.openhft.chronicle.core.io.BackgroundResourceReleaser", true,
+                    Agent.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Chronicle Queue is not on the class path", e);
+        } catch (ExceptionInInitializerError shuttingDown) {
+            // SIGTERM even before this: the JVM exits with no hook of ours to run, nothing was started
+        }
+    }
+
     private final GaplessConfig config;
     private final Clock clock;
     private final Failpoints failpoints;
@@ -253,9 +268,13 @@ public final class Agent implements AutoCloseable {
         log.info("gapless agent stopping");
         inputs.forEach(Input::close);
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // Not shutdownNow: an interrupt in the middle of a heartbeat's append (which may be opening a segment)
+            // would fail it, an ERROR in a graceful stop. A heartbeat or retention pass takes milliseconds.
+            scheduler.shutdown();
             try {
-                scheduler.awaitTermination(2, TimeUnit.SECONDS);
+                if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
