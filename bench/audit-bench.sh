@@ -10,7 +10,7 @@
 # AUDIT_BENCH_JVM_OPTS adds JVM flags (e.g. -XX:TieredStopAtLevel=1, as the launcher's default);
 # AUDIT_BENCH_HEAP sets -Xmx (128m); AUDIT_BENCH_DIR keeps the generated data between runs.
 #
-# Uses the agent module's test classpath (built offline with Maven; nothing is installed).
+# Uses the audit module's test classpath (built offline with Maven; nothing is installed).
 set -euo pipefail
 N="${1:-5000000}"
 ROUNDS="${2:-3}"
@@ -21,14 +21,14 @@ cd "$(dirname "$0")/.."
 WORK="${AUDIT_BENCH_DIR:-$(mktemp -d)}"
 mkdir -p "$WORK"
 
-mvn -B -o -q -pl agent -am test-compile dependency:build-classpath \
+mvn -B -o -q -pl audit -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="agent/target/test-classes:agent/target/classes:$(cat "$WORK/cp.txt")"
+CP="audit/target/test-classes:audit/target/classes:$(cat "$WORK/cp.txt")"
 
 DATA="$WORK/events-$SHAPE-$N.ndjson"
 if [[ ! -s "$DATA" ]]; then
     echo "generating $N lines into $DATA"
-    java -cp "$CP" dev.gapless.agent.audit.AuditBench generate "$DATA" "$N" "$SHAPE"
+    java -cp "$CP" dev.gapless.audit.AuditBench generate "$DATA" "$N" "$SHAPE"
 fi
 echo "input: $(du -h "$DATA" | cut -f1), $(wc -l < "$DATA") lines, $(( $(stat -c %s "$DATA") / N )) bytes a line"
 echo "load: $(uptime)"
@@ -41,8 +41,8 @@ TIMEV=()
 if [[ -x /usr/bin/time ]]; then
     TIMEV=(/usr/bin/time -v)
 fi
-echo "running: ${TIMEV[*]} ${PIN[*]} java -Xmx$HEAP -XX:+UseSerialGC ${JVM_OPTS[*]} -cp <agent test classpath>" \
-    "dev.gapless.agent.audit.AuditBench run $DATA $ROUNDS"
+echo "running: ${TIMEV[*]} ${PIN[*]} java -Xmx$HEAP -XX:+UseSerialGC ${JVM_OPTS[*]} -cp <audit test classpath>" \
+    "dev.gapless.audit.AuditBench run $DATA $ROUNDS"
 "${TIMEV[@]}" "${PIN[@]}" java -Xmx"$HEAP" -XX:+UseSerialGC "${JVM_OPTS[@]}" -cp "$CP" \
-    dev.gapless.agent.audit.AuditBench run "$DATA" "$ROUNDS" 2> "$WORK/time.txt"
+    dev.gapless.audit.AuditBench run "$DATA" "$ROUNDS" 2> "$WORK/time.txt"
 grep -E "Maximum resident set size|Elapsed \(wall" "$WORK/time.txt" || cat "$WORK/time.txt"

@@ -4,6 +4,7 @@ import dev.gapless.agent.admin.AdminServer;
 import dev.gapless.agent.admin.AgentMetrics;
 import dev.gapless.agent.admin.AgentView;
 import dev.gapless.agent.admin.HealthReport;
+import dev.gapless.agent.admin.HealthWatch;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.agent.input.Input;
@@ -118,6 +119,7 @@ public final class Agent implements AutoCloseable {
             highest = Math.max(highest, acked);
         }
         int maxRecord = maxRecordBytes(config);
+        MinFreeCheck.check(config.dataDir(), jc).ifPresent(warning -> log.warn("{}", warning));
         journal = Journal.open(new JournalOptions(dataDir.journal(), jc, bootId, maxRecord,
                 JournalOptions.blockSizeFor(maxRecord), clock), highest);
         for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {
@@ -151,7 +153,9 @@ public final class Agent implements AutoCloseable {
         }
         List<InputStats> inputStats = inputs.stream().map(Input::stats).toList();
         AgentView view = new AgentView(agentId, bootId, version(), startedAt, journal, inputStats, statuses);
-        admin = new AdminServer(new HealthReport(view, clock), new AgentMetrics(view, clock), failpoints);
+        HealthWatch watch = new HealthWatch(view, clock);
+        watch.runOnce(); // the first /health answer already says what is wrong (e.g. min_free above free space)
+        admin = new AdminServer(new HealthReport(view, watch, clock), new AgentMetrics(view, watch, clock), failpoints);
 
         outputs.forEach(OutputWorker::start);
         admin.start(config.admin().listen(), boss, boss);
@@ -166,6 +170,8 @@ public final class Agent implements AutoCloseable {
         long hb = config.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::heartbeat, 0, hb, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::retain, 1, 1, TimeUnit.SECONDS);
+        long sample = HealthWatch.SAMPLE_INTERVAL.toMillis();
+        scheduler.scheduleWithFixedDelay(() -> watchHealth(watch), sample, sample, TimeUnit.MILLISECONDS);
         Map<String, String> bound = new LinkedHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             String addr = inputs.get(i).boundAddress();
@@ -200,6 +206,15 @@ public final class Agent implements AutoCloseable {
                     .getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             log.warn("heartbeat failed: {}", e.toString());
+        }
+    }
+
+    private static void watchHealth(HealthWatch watch) {
+        try {
+            watch.runOnce();
+        } catch (RuntimeException e) {
+            // a task that throws is never run again: /health would keep its last list for good
+            log.warn("health sampling failed: {}", e.toString());
         }
     }
 

@@ -1,15 +1,18 @@
 package dev.gapless.agent;
 
-import dev.gapless.agent.audit.AuditCommand;
+import dev.gapless.audit.AuditCommand;
 import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.load.FileProblems;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -62,6 +65,7 @@ public final class Main {
 
         @Override
         public Integer call() {
+            ignoreHangup(log);
             GaplessConfig cfg;
             try {
                 cfg = ConfigLoader.load(config);
@@ -113,7 +117,8 @@ public final class Main {
                 GaplessConfig cfg = ConfigLoader.load(config);
                 System.out.println(config + ": ok (" + cfg.inputs().size() + " input(s), " + cfg.outputs().size()
                         + " output(s))");
-                return 0;
+                warnings(cfg).forEach(w -> System.err.println(config + ": warning: " + w));
+                return 0; // a warning is about this machine now, not the config: the config is valid
             } catch (ConfigException e) {
                 printErrors(e);
                 return EXIT_CONFIG;
@@ -121,11 +126,37 @@ public final class Main {
         }
     }
 
+    /** What is valid but will not work on this machine as it is now (its data_dir, when that exists). */
+    static List<String> warnings(GaplessConfig cfg) {
+        List<String> warnings = new ArrayList<>();
+        try {
+            MinFreeCheck.check(cfg.dataDir(), cfg.journal()).ifPresent(warnings::add);
+        } catch (IOException e) {
+            warnings.add("cannot measure the free space of " + cfg.dataDir() + ": " + e.getMessage());
+        }
+        return warnings;
+    }
+
     /** Reads {@code 30s}, {@code 500ms} and the like. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             return dev.gapless.config.Durations.parse(value);
+        }
+    }
+
+    /**
+     * Service managers and logrotate scripts send SIGHUP expecting a reload or nothing; the JVM's default is to
+     * shut down. Until reload exists, SIGHUP is logged at INFO and ignored (docs/operations.md, "Signals"). The
+     * watchdog's main does the same: the two processes share no code but the config module.
+     */
+    static void ignoreHangup(Logger log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> log.info("SIGHUP received: ignored (reload is"
+                    + " not supported yet: restart the agent to apply a new config)"));
+        } catch (IllegalArgumentException e) {
+            // No SIGHUP here, or the JVM keeps it (-Xrs): the JVM's own behaviour stays.
+            log.warn("SIGHUP cannot be ignored: {}", e.getMessage());
         }
     }
 

@@ -4,7 +4,7 @@ import dev.gapless.agent.codec.ByteSink;
 import dev.gapless.agent.codec.EnvelopeEncoder;
 import dev.gapless.agent.codec.LineEncoder;
 import dev.gapless.agent.event.RecordKind;
-import dev.gapless.agent.internal.Utf8;
+import dev.gapless.contract.Utf8;
 import dev.gapless.agent.journal.CorruptRecordException;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.agent.journal.RecordCodec;

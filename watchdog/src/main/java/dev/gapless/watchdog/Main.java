@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code gapless watchdog|run|status --config FILE}: the watchdog's JVM. It loads config classes only,
@@ -28,6 +30,8 @@ import java.util.concurrent.CountDownLatch;
  * Exit codes: 0 done, 1 failed, 2 bad usage or config.
  */
 public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     static final String USAGE = """
             usage: gapless watchdog --config FILE   supervise the agent as the config says
@@ -114,6 +118,7 @@ public final class Main {
      */
     public static void supervise(GaplessConfig config, Path configFile, boolean forceChild, Map<String, String> env)
             throws Exception {
+        ignoreHangup();
         Watchdog w = new Watchdog(forceChild ? asChild(config) : config,
                 supervisor(config, configFile, forceChild, env), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -128,6 +133,21 @@ public final class Main {
             throw e;
         }
         stopped.await();
+    }
+
+    /**
+     * Service managers and logrotate scripts send SIGHUP expecting a reload or nothing; the JVM's default is to
+     * shut down (and, in child mode, stop the agent). Until reload exists, SIGHUP is logged at INFO and ignored
+     * (docs/operations.md, "Signals"). The agent's main does the same: the two processes share no code but config.
+     */
+    static void ignoreHangup() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> LOG.info("SIGHUP received: ignored (reload is"
+                    + " not supported yet: restart the watchdog to apply a new config)"));
+        } catch (IllegalArgumentException e) {
+            // No SIGHUP here, or the JVM keeps it (-Xrs): the JVM's own behaviour stays.
+            LOG.warn("SIGHUP cannot be ignored: {}", e.getMessage());
+        }
     }
 
     static GaplessConfig asChild(GaplessConfig c) {

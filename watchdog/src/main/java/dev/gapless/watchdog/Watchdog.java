@@ -24,6 +24,8 @@ import dev.gapless.watchdog.probe.DestinationStatus;
 import dev.gapless.watchdog.probe.HealthProbe;
 import dev.gapless.watchdog.probe.HealthResult;
 import dev.gapless.watchdog.probe.Observation;
+import dev.gapless.watchdog.probe.ProcessStatus;
+import dev.gapless.watchdog.supervisor.Stop;
 import dev.gapless.watchdog.supervisor.Supervisor;
 import dev.gapless.watchdog.supervisor.ThreadDumper;
 import java.io.IOException;
@@ -161,11 +163,13 @@ public final class Watchdog implements AutoCloseable {
     Observation observe() {
         // The probe's time is when it looked: its own latency must not age what it saw.
         Instant at = clock.instant();
-        boolean alive = supervisor.alive();
+        OptionalLong pid = supervisor.pid();
+        ProcessStatus process = ProcessStatus.of(supervisor.alive(), pid.orElse(-1));
         metrics.probes.inc();
         Optional<HealthResult> health = Optional.empty();
         Map<String, DestinationStatus> dests = new LinkedHashMap<>();
-        if (alive) {
+        // A stopped process cannot answer: asking would only spend health_timeout.
+        if (process == ProcessStatus.RUNNING) {
             HealthResult r = healthProbe.probe(run.agentAdmin(config));
             health = Optional.of(r);
             r.health().ifPresent(h -> h.outputs().forEach((id, out) -> {
@@ -177,19 +181,34 @@ public final class Watchdog implements AutoCloseable {
                 }
             }));
         }
-        if (!alive || health.map(r -> !r.ok()).orElse(true)) {
+        if (process != ProcessStatus.RUNNING || health.map(r -> !r.ok()).orElse(true)) {
             metrics.probeFailures.inc();
         }
-        return new Observation(at, alive, health, dests);
+        return new Observation(at, process, health, dests);
     }
 
-    /** @param decidedAt the probe's time: the incident's time, whatever the action then takes (dump, stop) */
+    /**
+     * Carries out one decision. The alert (log, webhooks) goes out at once; a restart's thread dump and stop may
+     * take seconds, and the incident journal records what was done once it is done.
+     *
+     * @param decidedAt the probe's time: the incident's time, whatever the action then takes (dump, stop)
+     */
     private void execute(Decision d, Instant decidedAt) {
         metrics.decisions(d.cause()).inc();
         OptionalLong pidNow = supervisor.pid();
         Long pid = pidNow.isPresent() ? pidNow.getAsLong() : null;
+        if (!d.action().restarts()) {
+            if (d.action() == Action.ALERT) {
+                metrics.alerts.inc();
+            }
+            Incident incident = new Incident(decidedAt, d, d.action() == Action.ALERT ? "alerted"
+                    : d.action() == Action.RESOLVED ? "resolved" : "recorded", pid, null);
+            alert(incident);
+            record(incident);
+            return;
+        }
+        alert(new Incident(decidedAt, d, "restart under way", pid, null));
         String dump = null;
-        String taken;
         if (d.action() == Action.THREAD_DUMP_AND_RESTART && pid != null && supervisor.alive()) {
             try {
                 dump = dumper.dump(pid, clock.instant()).toString();
@@ -198,30 +217,33 @@ public final class Watchdog implements AutoCloseable {
                 LOG.warn("thread dump of pid {} failed: {}", pid, e.toString());
             }
         }
-        if (d.action().restarts()) {
-            try {
-                taken = "restart: " + supervisor.restart();
-                policy.agentStarted(clock.instant());
-                metrics.restarts.inc();
-            } catch (IOException | RuntimeException e) {
-                taken = "restart failed: " + e.getMessage();
-                metrics.restartFailures.inc();
-            }
-        } else if (d.action() == Action.ALERT) {
-            taken = "alerted";
-            metrics.alerts.inc();
-        } else {
-            taken = d.action() == Action.RESOLVED ? "resolved" : "recorded";
+        String taken;
+        try {
+            taken = "restart: " + supervisor.restart(d.action() == Action.KILL_AND_RESTART ? Stop.KILL : Stop.GRACEFUL);
+            policy.agentStarted(clock.instant());
+            metrics.restarts.inc();
+            LOG.warn("{} ({}) done: {}", d.action().wireName(), d.cause().wireName(), taken);
+        } catch (IOException | RuntimeException e) {
+            taken = "restart failed: " + e.getMessage();
+            metrics.restartFailures.inc();
+            LOG.error("{} ({}) failed: {}", d.action().wireName(), d.cause().wireName(), taken);
         }
-        Incident incident = new Incident(decidedAt, d, taken, pid, dump);
+        record(new Incident(decidedAt, d, taken, pid, dump));
+    }
+
+    private void alert(Incident incident) {
+        for (AlertSink s : sinks) {
+            s.send(incident);
+        }
+    }
+
+    /** The incident journal and the admin /health's recent decisions. */
+    private void record(Incident incident) {
         try {
             journal.append(incident);
         } catch (IOException e) {
             metrics.incidentWriteFailures.inc();
             LOG.error("could not write incident to {}: {}", journal.file(), e.toString());
-        }
-        for (AlertSink s : sinks) {
-            s.send(incident);
         }
         synchronized (recent) {
             recent.addLast(incident.toJson());
@@ -235,6 +257,7 @@ public final class Watchdog implements AutoCloseable {
         ObjectNode n = JSON.createObjectNode();
         n.put("at", o.at().toString());
         n.put("agent_alive", o.processAlive());
+        n.put("agent_process", o.process().name().toLowerCase(java.util.Locale.ROOT));
         o.health().ifPresent(r -> {
             n.put("health_ok", r.ok());
             n.put("health_error", r.error());

@@ -14,7 +14,10 @@ import dev.gapless.config.WebhookAlertConfig;
 import dev.gapless.watchdog.policy.Action;
 import dev.gapless.watchdog.policy.Cause;
 import dev.gapless.watchdog.policy.Decision;
+import dev.gapless.watchdog.probe.ProcessStatus;
 import dev.gapless.watchdog.supervisor.ChildSupervisor;
+import dev.gapless.watchdog.supervisor.Stop;
+import dev.gapless.watchdog.supervisor.Supervisor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,10 +137,15 @@ class WatchdogTest {
     }
 
     void open() throws Exception {
+        open(s -> s);
+    }
+
+    /** @param wrap what the watchdog gets in place of the child supervisor (a test's spy around it) */
+    void open(java.util.function.UnaryOperator<Supervisor> wrap) throws Exception {
         startFakes();
         GaplessConfig c = config();
         supervisor = (ChildSupervisor) Main.supervisor(c, dataDir.resolve("gapless.yaml"), false, Map.of());
-        watchdog = new Watchdog(c, supervisor, clock);
+        watchdog = new Watchdog(c, wrap.apply(supervisor), clock);
         watchdog.open();
         agentWritesListeners();
     }
@@ -206,6 +214,58 @@ class WatchdogTest {
         assertThat(dump.getParent()).isEqualTo(dataDir.resolve("watchdog"));
         assertThat(dump).exists(); // jcmd on `sleep` fails, and the file says so
         assertThat(n.path("observations").path("health_timed_out").asBoolean()).isTrue();
+    }
+
+    @Test
+    void frozenAgentIsKilledAtOnceWithoutADumpAndTheAlertGoesOutBeforeTheRestart() throws Exception {
+        // The restart waits until the webhook has the alert: were the alert sent after the restart, this would fail.
+        open(s -> new Supervisor() {
+            @Override
+            public void start() throws java.io.IOException {
+                s.start();
+            }
+
+            @Override
+            public boolean alive() {
+                return s.alive();
+            }
+
+            @Override
+            public java.util.OptionalLong pid() {
+                return s.pid();
+            }
+
+            @Override
+            public String restart(Stop how) throws java.io.IOException {
+                Await.until(WAIT, "the webhook got the alert before the restart", () -> !alerts.isEmpty());
+                return s.restart(how);
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        });
+        long first = supervisor.pid().getAsLong();
+        assertThat(step()).isEmpty();
+        new ProcessBuilder("kill", "-STOP", Long.toString(first)).start().waitFor();
+        Await.until(WAIT, "the agent is stopped",
+                () -> ProcessStatus.of(true, first) == ProcessStatus.STOPPED);
+        assertThat(step()).isEmpty();
+        List<Decision> d = step(); // unhealthy_probes = 2
+        assertThat(d).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.KILL_AND_RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.FROZEN);
+        });
+        assertThat(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(supervisor.pid().getAsLong()).isNotEqualTo(first);
+        JsonNode n = new ObjectMapper().readTree(Files.readAllLines(dataDir.resolve("watchdog/incidents.jsonl")).get(0));
+        assertThat(n.path("action_taken").asText()).startsWith("restart: killed by SIGKILL at once");
+        assertThat(n.path("thread_dump").isNull()).isTrue();
+        assertThat(alerts.get(0)).contains("\"cause\":\"frozen\"").contains("restart under way");
+        String metrics = get("/metrics/prometheus");
+        assertThat(metrics).contains("gapless_watchdog_thread_dumps_total 0.0")
+                .contains("gapless_watchdog_decisions_frozen_total 1.0");
     }
 
     @Test

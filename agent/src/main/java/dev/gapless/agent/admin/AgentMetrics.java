@@ -20,7 +20,7 @@ public final class AgentMetrics {
     private final MetricRegistry registry = new MetricRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
 
-    public AgentMetrics(AgentView view, Clock clock) {
+    public AgentMetrics(AgentView view, HealthWatch watch, Clock clock) {
         Journal j = view.journal();
         JournalStats s = j.stats();
         gauge(MetricNames.JOURNAL_HEAD_SEQ, j::headSeq);
@@ -40,6 +40,7 @@ public final class AgentMetrics {
         gauge(MetricNames.JOURNAL_SYNCER_ERRORS, s.syncerErrors::sum);
         registry.register(MetricNames.JOURNAL_LAST_FORCE_SECONDS, (Gauge<Double>) () -> s.lastForceNanos.get() / 1e9);
         registry.register(MetricNames.JOURNAL_FORCE_SECONDS, s.forceDurations);
+        gauge(MetricNames.DEGRADED, () -> watch.current().size());
         registry.register(MetricNames.UPTIME_SECONDS, (Gauge<Double>) () -> (clock.millis() - view.startedAt()) / 1e3);
         for (InputStats in : view.inputs()) {
             String id = in.id;
@@ -63,6 +64,7 @@ public final class AgentMetrics {
             gauge(MetricNames.output(id, "failed_attempts"), o.failedAttempts::sum);
             gauge(MetricNames.output(id, "rejected_records"), o.rejectedRecords::sum);
             gauge(MetricNames.output(id, "consecutive_failures"), () -> o.consecutiveFailures);
+            gauge(MetricNames.output(id, "cursor_commit_failures"), o.cursorCommitFailures::sum);
             registry.register(MetricNames.output(id, "last_ack_at_seconds"), (Gauge<Double>) () -> o.lastAckAt / 1e3);
             registry.register(MetricNames.output(id, "in_flight_seconds"),
                     (Gauge<Double>) () -> o.inFlightSince == 0 ? 0 : (clock.millis() - o.inFlightSince) / 1e3);

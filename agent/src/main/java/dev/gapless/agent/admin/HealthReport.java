@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Renders /health: the watchdog's contract (docs/architecture.md). Built from volatile fields and counters
@@ -19,11 +20,13 @@ public final class HealthReport {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final AgentView view;
+    private final HealthWatch watch;
     private final Clock clock;
     private final long pid = ProcessHandle.current().pid();
 
-    public HealthReport(AgentView view, Clock clock) {
+    public HealthReport(AgentView view, HealthWatch watch, Clock clock) {
         this.view = view;
+        this.watch = watch;
         this.clock = clock;
     }
 
@@ -35,8 +38,24 @@ public final class HealthReport {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
-            // "degraded": the journal cannot make data durable; acknowledgements stop until a restart
-            g.writeStringField("status", j.stats().forceFailed ? "degraded" : "ok");
+            // "degraded": the agent cannot take or hand on events; the list says why (the contract's closed list)
+            List<Degradation> degraded = watch.current();
+            g.writeStringField("status", degraded.isEmpty() ? "ok" : "degraded");
+            g.writeArrayFieldStart("degraded");
+            for (Degradation d : degraded) {
+                g.writeStartObject();
+                g.writeStringField("reason", d.reason().wireName());
+                g.writeNumberField("since", d.since());
+                g.writeStringField("detail", d.detail());
+                if (d.output() != null) {
+                    g.writeStringField("output", d.output());
+                }
+                if (d.input() != null) {
+                    g.writeStringField("input", d.input());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeStringField("version", view.version());
             g.writeNumberField("pid", pid);
             g.writeStringField("agent_id", view.agentId().toString());
@@ -96,6 +115,7 @@ public final class HealthReport {
                 g.writeStringField("last_error_kind", o.lastErrorKind == null ? null : o.lastErrorKind.wireName());
                 g.writeNumberField("delivered_records", o.deliveredRecords.sum());
                 g.writeNumberField("rejected_records", o.rejectedRecords.sum());
+                g.writeNumberField("cursor_commit_failures", o.cursorCommitFailures.sum());
                 g.writeEndObject();
             }
             g.writeEndObject();

@@ -25,6 +25,8 @@ public final class MetricNames {
     public static final String JOURNAL_FORCE_FAILED = "gapless.journal.force_failed";
     public static final String JOURNAL_SYNCER_ERRORS = "gapless.journal.syncer_errors";
     public static final String UPTIME_SECONDS = "gapless.agent.uptime_seconds";
+    /** The entries of /health's degraded list: 0 while the agent is ok. */
+    public static final String DEGRADED = "gapless.agent.degraded";
 
     /** Suffixes under {@code gapless.input.<id>.}. */
     public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "bytes", "blocked",
@@ -32,7 +34,7 @@ public final class MetricNames {
     /** Suffixes under {@code gapless.output.<id>.}. */
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
         "failed_attempts", "rejected_records", "consecutive_failures", "last_ack_at_seconds", "in_flight_seconds",
-        "oldest_unacked_age_seconds"};
+        "oldest_unacked_age_seconds", "cursor_commit_failures"};
 
     private MetricNames() {
     }

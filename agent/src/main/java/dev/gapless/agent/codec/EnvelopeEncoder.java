@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.contract.EnvelopeFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
 public final class EnvelopeEncoder implements Encoder {
 
     /** The envelope version written in {@code v}. */
-    public static final int VERSION = 1;
+    public static final int VERSION = EnvelopeFields.VERSION;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -50,18 +51,18 @@ public final class EnvelopeEncoder implements Encoder {
         JsonGenerator g = generator(out);
         try {
             g.writeStartObject();
-            g.writeNumberField("v", VERSION);
-            g.writeStringField("kind", r.kind().wireName());
-            g.writeStringField("agent_id", agentId);
-            g.writeStringField("boot_id", boot(r));
-            g.writeNumberField("seq", r.seq());
-            g.writeStringField("host", host);
-            g.writeStringField("source", r.source());
+            g.writeNumberField(EnvelopeFields.V, VERSION);
+            g.writeStringField(EnvelopeFields.KIND, r.kind().wireName());
+            g.writeStringField(EnvelopeFields.AGENT_ID, agentId);
+            g.writeStringField(EnvelopeFields.BOOT_ID, boot(r));
+            g.writeNumberField(EnvelopeFields.SEQ, r.seq());
+            g.writeStringField(EnvelopeFields.HOST, host);
+            g.writeStringField(EnvelopeFields.SOURCE, r.source());
             String received = Rfc3339.format(r.receivedAtNanos());
-            g.writeStringField("received_at", received);
-            g.writeStringField("event_time", r.eventTimeNanos() == r.receivedAtNanos() ? received
+            g.writeStringField(EnvelopeFields.RECEIVED_AT, received);
+            g.writeStringField(EnvelopeFields.EVENT_TIME, r.eventTimeNanos() == r.receivedAtNanos() ? received
                     : Rfc3339.format(r.eventTimeNanos()));
-            g.writeFieldName("message");
+            g.writeFieldName(EnvelopeFields.MESSAGE);
             if ((r.tags() & Tags.INVALID_UTF8) == 0) {
                 // checked by the input: no decoding needed
                 g.writeUTF8String(r.data(), r.messageOffset(), r.messageLength());
@@ -69,20 +70,20 @@ public final class EnvelopeEncoder implements Encoder {
                 g.writeString(new String(r.data(), r.messageOffset(), r.messageLength(), StandardCharsets.UTF_8));
             }
             if (r.kind() == RecordKind.EVENT) {
-                g.writeFieldName("fields");
+                g.writeFieldName(EnvelopeFields.FIELDS);
                 rawObject(g, r);
             } else if (r.kind() == RecordKind.HEARTBEAT) {
-                g.writeFieldName("fields");
+                g.writeFieldName(EnvelopeFields.FIELDS);
                 g.writeRawValue("{}");
-                g.writeFieldName("heartbeat");
+                g.writeFieldName(EnvelopeFields.HEARTBEAT);
                 heartbeat(g, r);
             } else {
-                g.writeFieldName("fields");
+                g.writeFieldName(EnvelopeFields.FIELDS);
                 g.writeRawValue("{}");
                 g.writeFieldName(r.kind().wireName());
                 rawObject(g, r);
             }
-            g.writeArrayFieldStart("tags");
+            g.writeArrayFieldStart(EnvelopeFields.TAGS);
             if (r.tags() != 0) { // most events have none: no list made for them
                 for (String t : Tags.names(r.tags())) {
                     g.writeString(t);
@@ -129,7 +130,7 @@ public final class EnvelopeEncoder implements Encoder {
         String body = new String(r.data(), r.extraOffset(), r.extraLength(), StandardCharsets.UTF_8).trim();
         long head = Math.max(r.seq(), durableHead.getAsLong());
         String rest = body.length() > 2 && body.startsWith("{") ? "," + body.substring(1) : "}";
-        g.writeRawValue("{\"head_seq\":" + head + rest);
+        g.writeRawValue("{\"" + EnvelopeFields.HEAD_SEQ + "\":" + head + rest);
     }
 
     private static void rawObject(JsonGenerator g, JournalRecord r) throws IOException {

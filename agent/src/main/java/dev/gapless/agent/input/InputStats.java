@@ -22,6 +22,8 @@ public final class InputStats {
     public final LongAdder connectionsEvicted = new LongAdder();
     /** Times the input had to wait because the journal was full. */
     public final LongAdder blocked = new LongAdder();
+    /** The senders waiting now because the journal refused their appends, and since when. */
+    public final PausedSenders paused = new PausedSenders();
     /**
      * Unread tails skipped: a file rotated while the agent was stopped whose rotated file could not be found by its
      * inode next to the path (each logged at ERROR with the byte range).

@@ -4,10 +4,14 @@ import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.internal.DurableFiles;
 import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
+import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.JournalConfig.Durability;
+import dev.gapless.contract.EnvelopeFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Journal implements AutoCloseable {
 
     /** The source of records the agent itself writes (heartbeats, loss markers). */
-    public static final String AGENT_SOURCE = "_agent";
+    public static final String AGENT_SOURCE = EnvelopeFields.AGENT_SOURCE;
     static final byte[] AGENT_SOURCE_BYTES = AGENT_SOURCE.getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -48,12 +52,12 @@ public final class Journal implements AutoCloseable {
 
     // Appends, rolls, drops and the ledger of declared losses: guarded by writeLock.
     private final ReentrantLock writeLock = new ReentrantLock();
-    // Guarded by writeLock: the adapter append(MessageBatch) hands the writer (no object per append).
-    private final MessageRecords messageRecords = new MessageRecords();
     private final JournalWriter writer;
     private final LossLedger declared = new LossLedger();
 
     private volatile long headSeq;
+    // Moved before durableSeq passes it: by the syncer, or under durability none by published() under writeLock.
+    private final HighWaterMark highWater;
     private final AtomicLong durableSeq = new AtomicLong();
     // Readers waiting for durableSeq to move: signalled by the syncer, or by append under durability none.
     private final ReentrantLock dataLock = new ReentrantLock();
@@ -72,6 +76,8 @@ public final class Journal implements AutoCloseable {
         }
         this.headSeq = recovered.headSeq();
         this.durableSeq.set(recovered.headSeq());
+        this.highWater = HighWaterMark.open(options.dir(), recovered.headSeq(),
+                config.durability() != Durability.NONE);
         this.prefaulter = Prefaulter.ENABLED ? new Prefaulter() : null;
         this.writer = new JournalWriter(options, stats, segments, recovered.headSeq() + 1, prefaulter);
         this.syncer = config.durability() == Durability.NONE ? null : new Syncer(this, config);
@@ -123,6 +129,16 @@ public final class Journal implements AutoCloseable {
         return first == null ? headSeq + 1 : first.getKey();
     }
 
+    /** min_free as set, or as the default rule gave for the journal's file system when it opened. */
+    public ByteSize minFree() {
+        return ByteSize.ofBytes(writer.minFreeBytes());
+    }
+
+    /** The file system the journal is on, for a look at its free space. */
+    public FileStore fileStore() {
+        return writer.fileStore();
+    }
+
     /** Bytes the journal's segments take on disk (closed segments: their files' sizes). */
     public long diskBytes() {
         return writer.diskBytes();
@@ -136,10 +152,6 @@ public final class Journal implements AutoCloseable {
      *                                  must bound what it accepts; nothing of the batch was written
      */
     public AppendResult append(List<Event> events) {
-        if (events.isEmpty()) {
-            return new AppendResult(AppendResult.Status.APPENDED, -1, headSeq);
-        }
-        long bytes = 0;
         byte[][] sources = new byte[events.size()][];
         String lastSource = null;
         byte[] lastSourceBytes = null;
@@ -147,13 +159,41 @@ public final class Journal implements AutoCloseable {
             Event e = events.get(i);
             if (!e.source().equals(lastSource)) { // one input's events share their source: encode it once
                 lastSource = e.source();
-                lastSourceBytes = lastSource.getBytes(StandardCharsets.UTF_8);
+                lastSourceBytes = checkedSource(lastSource.getBytes(StandardCharsets.UTF_8));
             }
             sources[i] = lastSourceBytes;
-            int length = RecordCodec.encodedLength(sources[i].length, e.message().length, e.fields().length);
-            if (length > writer.maxRecordBytes() || sources[i].length > 0xFFFF) {
-                throw new IllegalArgumentException("an event of " + length + " bytes exceeds the journal's record cap of "
-                        + writer.maxRecordBytes());
+        }
+        return appendRecords(new EventRecords(events, sources));
+    }
+
+    /**
+     * Appends a batch of messages of one source, all or none, straight from the batch's array (no object per
+     * message). Every message becomes an event record with the batch's receive time as both its times.
+     *
+     * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
+     * @throws IllegalArgumentException if one message cannot fit in a record of {@code maxRecordBytes}; nothing of
+     *                                  the batch was written
+     */
+    public AppendResult append(MessageBatch batch) {
+        checkedSource(batch.sourceBytes());
+        return appendRecords(new MessageRecords(batch));
+    }
+
+    /**
+     * The one append path: every input's events come through here, under one rule for what is refused (closed,
+     * a failed force, full) and what is written.
+     */
+    private AppendResult appendRecords(JournalWriter.Batch records) {
+        int n = records.size();
+        if (n == 0) {
+            return new AppendResult(AppendResult.Status.APPENDED, -1, headSeq);
+        }
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            int length = records.encodedLength(i);
+            if (length > writer.maxRecordBytes()) {
+                throw new IllegalArgumentException("an event of " + length
+                        + " bytes exceeds the journal's record cap of " + writer.maxRecordBytes());
             }
             bytes += length + 4;
         }
@@ -172,7 +212,7 @@ public final class Journal implements AutoCloseable {
                 return full;
             }
             long first = writer.nextSeq();
-            writer.writeBatch(new EventRecords(events, sources));
+            writer.writeBatch(records);
             return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
         } catch (WriteFailedException | RuntimeException | Error e) {
             log.error("journal append refused: {}", e.toString());
@@ -184,58 +224,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /**
-     * Appends a batch of messages of one source, all or none, straight from the batch's array (no object per
-     * message). Every message becomes an event record with the batch's receive time as both its times.
-     *
-     * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
-     * @throws IllegalArgumentException if one message cannot fit in a record of {@code maxRecordBytes}; nothing of
-     *                                  the batch was written
-     */
-    public AppendResult append(MessageBatch batch) {
-        int n = batch.size();
-        if (n == 0) {
-            return new AppendResult(AppendResult.Status.APPENDED, -1, headSeq);
-        }
-        byte[] source = batch.sourceBytes();
+    private static byte[] checkedSource(byte[] source) {
         if (source.length > 0xFFFF) {
             throw new IllegalArgumentException("a source id of " + source.length + " bytes is too long");
         }
-        long bytes = 0;
-        for (int i = 0; i < n; i++) {
-            int length = RecordCodec.encodedLength(source.length, batch.length(i), 0);
-            if (length > writer.maxRecordBytes()) {
-                throw new IllegalArgumentException("an event of " + length
-                        + " bytes exceeds the journal's record cap of " + writer.maxRecordBytes());
-            }
-            bytes += length + 4;
-        }
-        writeLock.lock();
-        try {
-            if (closed) {
-                return AppendResult.IS_CLOSED;
-            }
-            AppendResult full = writer.makeRoom(bytes, this::minConsumerSeq, declared);
-            if (full != null) {
-                stats.fullRefusals.increment();
-                return full;
-            }
-            long first = writer.nextSeq();
-            messageRecords.batch = batch;
-            try {
-                writer.writeBatch(messageRecords);
-            } finally {
-                messageRecords.batch = null;
-            }
-            return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
-        } catch (WriteFailedException | RuntimeException | Error e) {
-            log.error("journal append refused: {}", e.toString());
-            stats.fullRefusals.increment();
-            return AppendResult.WRITE_FAILED;
-        } finally {
-            published();
-            writeLock.unlock();
-        }
+        return source;
     }
 
     /**
@@ -416,22 +409,29 @@ public final class Journal implements AutoCloseable {
      * Called by the syncer when a force failed. Permanent for this run: after an fdatasync error Linux marks the
      * pages clean and reports the error once, so a later force that succeeds does not mean the data reached the
      * disk. The durable point freezes (nothing more is acknowledged or delivered), appends are refused, and the
-     * full reason says so; the watchdog sees the stall and restarts the agent, whose recovery re-reads the disk.
+     * full reason and /health (degraded force_failed) say so; the watchdog restarts the agent, whose recovery re-reads
+     * the disk.
      */
-    void forceFailed(Segment s, java.io.IOException e) {
+    void forceFailed(Segment s, IOException e) {
+        forceFailed(String.valueOf(s), e);
+    }
+
+    /** As {@link #forceFailed(Segment, IOException)}, for a file that is not a segment's (the high-water mark). */
+    void forceFailed(String what, IOException e) {
         writeLock.lock();
         try {
             if (stats.forceFailed) {
                 return;
             }
-            stats.forceFailedReason = s + ": " + e;
+            stats.forceFailedReason = what + ": " + e;
+            stats.forceFailedAt = options.clock().millis();
             stats.forceFailed = true;
             stats.fullReason = "force_failed";
         } finally {
             writeLock.unlock();
         }
         log.error("journal force failed on {}: {}; the data written since the last force may not be on disk: "
-                + "nothing more is acknowledged and appends are refused until restart", s, e.toString());
+                + "nothing more is acknowledged and appends are refused until restart", what, e.toString());
     }
 
     /** For the syncer, before it forces: see {@link PageReleaser}. */
@@ -443,6 +443,22 @@ public final class Journal implements AutoCloseable {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Called by the syncer once a force covering {@code seq} completed, before {@link #durableThrough}: the
+     * high-water mark is durable past {@code seq} first.
+     *
+     * @return false if the mark could not be written (the force is failed, as a segment's would be)
+     */
+    boolean markHighWater(long seq) {
+        try {
+            highWater.advance(seq);
+            return true;
+        } catch (IOException e) {
+            forceFailed(highWater.toString(), e);
+            return false;
         }
     }
 
@@ -475,6 +491,7 @@ public final class Journal implements AutoCloseable {
             for (Segment s : segments.values()) {
                 s.shutDown();
             }
+            highWater.close();
         } finally {
             writeLock.unlock();
         }
@@ -516,9 +533,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** A message batch as event records: both times the batch's receive time, no source position, no fields. */
-    private static final class MessageRecords implements JournalWriter.Batch {
-        MessageBatch batch;
-
+    private record MessageRecords(MessageBatch batch) implements JournalWriter.Batch {
         @Override
         public int size() {
             return batch.size();
@@ -567,7 +582,13 @@ public final class Journal implements AutoCloseable {
         }
         writer.notePosition();
         headSeq = head;
-        if (syncer == null) {
+        if (syncer == null && !stats.forceFailed) {
+            try {
+                highWater.advance(head); // before a reader may deliver it: see HighWaterMark
+            } catch (IOException e) {
+                forceFailed(highWater.toString(), e);
+                return;
+            }
             durableSeq.set(head);
             signalReaders();
         }

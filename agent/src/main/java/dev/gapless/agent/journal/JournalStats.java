@@ -32,6 +32,8 @@ public final class JournalStats {
      * point stays frozen until a restart re-reads what is on disk.
      */
     public volatile boolean forceFailed;
+    /** Epoch ms of that failed force, 0 when none; set before {@link #forceFailed}. */
+    public volatile long forceFailedAt;
     /** The segment and error of that failed force, or null. */
     public volatile String forceFailedReason;
     /** Why the journal is full right now, or null. */

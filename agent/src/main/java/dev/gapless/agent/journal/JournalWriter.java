@@ -50,6 +50,8 @@ final class JournalWriter {
     private final JournalConfig config;
     private final JournalStats stats;
     private final FileStore fileStore;
+    /** min_free resolved for this file system once, at open (the default depends on its size). */
+    private final long minFreeBytes;
     private final ConcurrentSkipListMap<Long, Segment> segments;
     private final RecordCodec codec;
     private final long bootMsb;
@@ -79,6 +81,7 @@ final class JournalWriter {
         this.config = options.config();
         this.stats = stats;
         this.fileStore = Files.getFileStore(options.dir());
+        this.minFreeBytes = config.minFreeFor(fileStore.getTotalSpace()).bytes();
         this.segments = segments;
         this.codec = new RecordCodec(options.maxRecordBytes());
         this.bootMsb = options.bootId().getMostSignificantBits();
@@ -88,6 +91,16 @@ final class JournalWriter {
 
     long nextSeq() {
         return nextSeq;
+    }
+
+    /** min_free in bytes, as set or as the default rule gave for this file system. */
+    long minFreeBytes() {
+        return minFreeBytes;
+    }
+
+    /** The file system the journal is on. */
+    FileStore fileStore() {
+        return fileStore;
     }
 
     int maxRecordBytes() {
@@ -119,7 +132,7 @@ final class JournalWriter {
         }
         if (lowOnSpace || bytesSinceSpaceCheck >= SPACE_CHECK_BYTES || appender == null) {
             bytesSinceSpaceCheck = 0;
-            long need = config.minFree().bytes() + bytes;
+            long need = minFreeBytes + bytes;
             lowOnSpace = usableSpace() < need;
             while (lowOnSpace && config.whenFull() == WhenFull.DROP_OLDEST
                     && dropOldest("min_free", minConsumerSeq, declared)) {

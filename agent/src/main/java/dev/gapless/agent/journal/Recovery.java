@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Finds what a previous run left in the journal directory: the segments, and the head seq. The head is the
  * highest of (a) the last valid record's seq plus the records met after it (records whose bytes were damaged
  * still count; the rest of a document that cannot be split into records counts as many as its bytes could hold),
- * and (b) the caller's floor
- * (the highest cursor), so no seq that may already exist downstream is issued twice. Every old segment is
+ * (b) the caller's floor (the highest cursor), and (c) the {@link HighWaterMark}, which bounds what a data file cut
+ * short no longer shows, so no seq that may already exist downstream is issued twice. Every old segment is
  * forced once, so the recovered head is durable.
  */
 final class Recovery {
@@ -51,6 +51,9 @@ final class Recovery {
         List<Segment> found = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(options.dir())) {
             for (Path d : dirs) {
+                if (d.getFileName().toString().equals(HighWaterMark.FILE_NAME)) {
+                    continue;
+                }
                 long first = Segment.parseDirName(d.getFileName().toString());
                 if (first > 0 && Files.isDirectory(d)) {
                     found.add(new Segment(d, first, options.blockSize()));
@@ -69,6 +72,14 @@ final class Recovery {
                 break; // an earlier segment ends before this one begins
             }
             head = Math.max(head, s.firstSeq() - 1);
+        }
+        long mark = HighWaterMark.read(options.dir());
+        if (mark > head) {
+            // The segments end before seqs a reader may have delivered: a data file was cut short. Readers declare
+            // the gap (damaged_tail) where the segments end; no seq up to the mark is issued again.
+            log.error("journal: the segments end at seq {}, but seqs up to {} were issued (high-water mark): {}..{} "
+                    + "will be declared lost", head, mark, head + 1, mark);
+            head = mark;
         }
         // A trailing segment that holds nothing (a run that stopped before its first append) goes: the fresh
         // segment of this run may need its name.

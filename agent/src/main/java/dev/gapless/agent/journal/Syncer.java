@@ -178,6 +178,9 @@ final class Syncer {
                 return false;
             }
         }
+        if (!journal.markHighWater(target)) {
+            return false;
+        }
         JournalStats stats = journal.stats();
         stats.forces.increment();
         long took = System.nanoTime() - start;

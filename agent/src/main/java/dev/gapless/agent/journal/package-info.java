@@ -43,6 +43,13 @@
  * {@code rejected}); R is one of the envelope's reasons ({@code drop_oldest}, {@code min_free},
  * {@code corrupt_record}, {@code damaged_tail}, {@code rejected}).
  *
+ * <p><b>High-water mark v1</b> ({@link dev.gapless.agent.journal.HighWaterMark}), {@code <data_dir>/journal/highwater},
+ * 1024 bytes, pinned by {@code golden/highwater-v1.hex}: two slots of 512 bytes, written in turn and in place, each
+ * magic {@code "GLHW"} (4), version u8 = 1, three zero bytes, seq i64, four reserved zero bytes, CRC32C u32 of the
+ * slot's first 20 bytes, then zeros. The mark is the higher seq of the slots that pass their checks; a torn write
+ * spoils only the slot it went to, whose partner holds the mark before it. A file with no whole slot is logged at
+ * ERROR and read as no mark.
+ *
  * <p><b>Cursor file v1</b> ({@link dev.gapless.agent.journal.CursorStore}), {@code <data_dir>/cursors/<output>.cursor},
  * 24 bytes little-endian, pinned by {@code golden/cursor-v1.hex}: magic {@code "GLCR"} (4), version u8 = 1, three
  * zero bytes, seq i64 (the last seq the destination acknowledged), four reserved zero bytes, CRC32C u32 of bytes
@@ -60,7 +67,12 @@
  * record's seq plus one for every record met after it (a record that fails its checks still counts; the rest of a
  * document whose next length field is implausible counts as many records as its bytes could hold, one per 70),
  * plus an upper bound of what bytes Chronicle could not read may hold (one record per 74 bytes, see "damaged
- * tail"); and the caller's floor (the highest cursor). A seq given to a write that failed is burnt, never reused.</li>
+ * tail"); the caller's floor (the highest cursor); and the high-water mark. The mark is moved before the durable
+ * point passes it (after the segments' force and forced itself under {@code batch} and {@code fsync}; written to the
+ * page cache only under {@code none}, where a power loss may take it back), so it is never below a seq a reader may
+ * have delivered. It is what bounds a data file cut short, often the newest, which nothing after it vouches for:
+ * readers then declare {@code damaged_tail} from the last readable record to the mark. A seq given to a write that
+ * failed is burnt, never reused.</li>
  * <li><b>Durable point.</b> {@code durableSeq <= headSeq}. It moves only after an fdatasync completed of every data
  * file of every segment holding seqs up to it that was written since that file's last force (the file being written,
  * and an older cycle file once more after the writer left it), and, whenever a data file is new to a segment, of
@@ -101,7 +113,8 @@
  * append once it was found low, and before a segment is opened. Below {@code min_free} plus the batch, the append
  * returns {@code FULL_MIN_FREE} ({@code block}) or the oldest segments are dropped with reason {@code min_free}.
  * Set it above 1 MiB plus a block so the file system never fills between two checks.</li>
- * <li><b>Force failure</b> (fdatasync reports an error, or a file of a segment not deleted by the journal vanished):
+ * <li><b>Force failure</b> (fdatasync reports an error, a file of a segment not deleted by the journal vanished, or
+ * the high-water mark cannot be written):
  * permanent until restart, since Linux reports a write-back error once and marks the pages clean, so a retry that
  * succeeds would acknowledge data that never reached the disk. Logged at ERROR; {@code JournalStats.forceFailed} and
  * {@code forceFailedReason} are set and the full reason is {@code force_failed}; the durable point freezes (no

@@ -50,7 +50,12 @@ public sealed interface Outcome {
         /** Connected, but no answer in time. */
         TIMEOUT("timeout"),
         /** A permanent refusal; the batch was dead-lettered. */
-        REJECTED("rejected");
+        REJECTED("rejected"),
+        /**
+         * Not a send: the batch was delivered but the output's cursor cannot be written (the agent's own disk, e.g.
+         * a read-only or full file system); the cursor write is retried and nothing moves on until it succeeds.
+         */
+        CURSOR_COMMIT("cursor_commit");
 
         private final String wireName;
 

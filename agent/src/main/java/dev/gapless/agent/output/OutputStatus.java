@@ -23,6 +23,12 @@ public final class OutputStatus {
     public final LongAdder deliveredBytes = new LongAdder();
     public final LongAdder failedAttempts = new LongAdder();
     public final LongAdder rejectedRecords = new LongAdder();
+    /** Cursor writes that failed (each retried; the delivered batch is kept until one succeeds). */
+    public final LongAdder cursorCommitFailures = new LongAdder();
+    /** Since when the cursor cannot be written (the first failure of the current run of them); 0 when it can. */
+    public volatile long cursorFailingSince;
+    /** The latest cursor write's error while {@link #cursorFailingSince} is set, else null. */
+    public volatile String cursorError;
 
     public OutputStatus(String id, String type, String destination) {
         this.id = id;

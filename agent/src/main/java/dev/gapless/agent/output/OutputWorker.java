@@ -469,17 +469,39 @@ public final class OutputWorker implements AutoCloseable {
                     return;
                 }
                 // Delivered but not recorded: keep the batch (a crash now resends it) and retry the commit,
-                // with backoff, for as long as the worker runs.
-                log.error("output {}: cannot persist cursor {} (attempt {}): {}", id, seq, attempt, e.toString());
+                // with backoff, for as long as the worker runs. /health says so (cursor_commit_failing).
+                cursorCommitFailed(seq, attempt, e);
                 TimeUnit.NANOSECONDS.sleep(backoff.delayNanos(attempt, null));
                 if (!running) {
                     return;
                 }
             }
         }
+        if (status.cursorFailingSince != 0) {
+            log.warn("output {}: cursor {} recorded again", id, seq);
+            status.cursorFailingSince = 0;
+            status.cursorError = null;
+            if (status.lastErrorKind == Outcome.ErrorKind.CURSOR_COMMIT) {
+                status.lastError = null;
+                status.lastErrorKind = null;
+            }
+        }
         committedSeq = seq;
         deliveredSeq = Math.max(deliveredSeq, seq);
         status.ackedSeq = seq;
+    }
+
+    /** One failed cursor write: counted, logged, and published with the counter (/health, metrics). */
+    private void cursorCommitFailed(long seq, int attempt, IOException e) {
+        String error = "cannot persist cursor " + seq + " to " + cursor.file() + ": " + e;
+        status.cursorCommitFailures.increment();
+        status.cursorError = error;
+        status.lastError = error;
+        status.lastErrorKind = Outcome.ErrorKind.CURSOR_COMMIT;
+        if (status.cursorFailingSince == 0) {
+            status.cursorFailingSince = clock.millis();
+        }
+        log.error("output {}: {} (attempt {})", id, error, attempt);
     }
 
     /**

@@ -109,6 +109,33 @@ class DebPackageIT {
     }
 
     @Test
+    void carriesItsCopyrightInDebiansFormatAChangelogAndTheNotice() throws Exception {
+        for (String doc : List.of("copyright", "changelog.gz", "NOTICE")) {
+            assertThat(entry("/usr/share/doc/gapless/" + doc)[0]).as(doc).isEqualTo("-rw-r--r--");
+        }
+        Path root = dir.resolve("root");
+        Command.Result x = Command.run(QUICK, "dpkg-deb", "-x", deb.toString(), root.toString());
+        assertThat(x.exitCode()).as(x.output()).isZero();
+        String copyright = Files.readString(root.resolve("usr/share/doc/gapless/copyright"));
+        assertThat(copyright).startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/")
+                .contains("License: Apache-2.0", "/usr/share/common-licenses/Apache-2.0");
+        byte[] changelog = Files.readAllBytes(root.resolve("usr/share/doc/gapless/changelog.gz"));
+        assertThat(changelog[0] & 0xFF).as("gzip magic").isEqualTo(0x1F);
+        assertThat(changelog[8]).as("gzip -9: maximum compression flag").isEqualTo((byte) 2);
+        assertThat(field("Maintainer")).matches(".+ <[^@\\s]+@[a-z0-9-]+(\\.[a-z0-9-]+)+>")
+                .doesNotContain("localhost");
+    }
+
+    @Test
+    void lintianFindsNoErrors() throws Exception {
+        assumeTrue(Command.onPath("lintian"), "lintian is not installed");
+        Command.Result l = Command.run(Duration.ofMinutes(3), "lintian", "--fail-on", "error", deb.toString());
+        System.out.println(l.output());
+        assertThat(l.exitCode()).as(l.output()).isZero();
+        assertThat(l.output()).doesNotContainPattern("(?m)^E: ");
+    }
+
+    @Test
     void everythingIsRootOwnedNotWritableByOthersAndHoldsNoTestJars() {
         contents.forEach((path, e) -> {
             assertThat(e[1] + "/" + e[2]).as("owner of %s", path).isEqualTo("root/root");

@@ -72,6 +72,31 @@ class TarballIT {
         }
     }
 
+    @Test
+    void holdsTheLicenceAndANoticeNamingEveryBundledLibrary() throws Exception {
+        assertThat(entries).containsKeys(top + "LICENSE", top + "NOTICE");
+        assertThat(entries.get(top + "LICENSE").mode() & 0777).isEqualTo(0644);
+        String license = java.nio.file.Files.readString(Artifacts.home().resolve("LICENSE"));
+        assertThat(license).contains("Apache License", "Version 2.0, January 2004");
+        // The library column of NOTICE: jar names, a trailing * standing for any suffix.
+        List<String> named = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(Artifacts.home().resolve("NOTICE"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\S.*?)\\s{2,}\\S.*\\s{2,}\\S.*$")
+                    .matcher(line);
+            if (m.matches()) {
+                for (String name : m.group(1).split(",\\s*")) {
+                    named.add(name.strip());
+                }
+            }
+        }
+        List<String> libraries = java.util.stream.Stream.concat(jars("lib/agent/").stream(), jars("lib/watchdog/").stream())
+                .filter(j -> !j.startsWith("gapless-")).map(j -> j.replaceFirst("-\\d[^-]*(-native)?\\.jar$", ""))
+                .distinct().toList();
+        assertThat(libraries).isNotEmpty().allSatisfy(lib -> assertThat(named)
+                .as("NOTICE names the bundled %s", lib)
+                .anyMatch(n -> n.endsWith("*") ? lib.startsWith(n.substring(0, n.length() - 1)) : lib.equals(n)));
+    }
+
     private static List<String> jars(String folder) {
         return entries.keySet().stream().filter(n -> n.startsWith(top + folder) && n.endsWith(".jar"))
                 .map(n -> n.substring((top + folder).length())).sorted().collect(Collectors.toList());

@@ -22,6 +22,8 @@ public final class HttpReceiver implements AutoCloseable {
     /** Epoch ms of every accepted (200) POST to /ingest, in order; guarded by {@code lines}. */
     private final List<Long> acceptedAt = new ArrayList<>();
     private volatile int status = 200;
+    /** How long each request waits before it is answered: a slow destination. */
+    private volatile long answerAfterMs;
     private int port;
     private HttpServer server;
     private ExecutorService executor;
@@ -44,6 +46,14 @@ public final class HttpReceiver implements AutoCloseable {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            long delay = answerAfterMs;
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay); // the destination under test is slow: that is the point, not a wait
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             int answer = status;
             if (answer == 200 && exchange.getRequestURI().getPath().equals("/ingest")) {
@@ -75,6 +85,11 @@ public final class HttpReceiver implements AutoCloseable {
     /** Answer this status to every request from now on (200 = accept and keep). */
     public void answer(int status) {
         this.status = status;
+    }
+
+    /** Answer every request from now on only after {@code delay} (a slow destination); zero = at once. */
+    public void answerAfter(java.time.Duration delay) {
+        this.answerAfterMs = delay.toMillis();
     }
 
     public String url() {

@@ -47,18 +47,21 @@ final class Scenarios {
     }
 
     /**
-     * Scenario 1: a steady stream; the upload wedges after {@code wedgeAfter} events (first agent only); the
-     * watchdog restarts the agent and the backlog drains.
+     * Scenario 1: a steady stream; the upload wedges after {@code wedgeAfter} events (first agent only): a request
+     * the agent never times out. The watchdog restarts the agent and the backlog drains.
+     *
+     * @param command {@code watchdog} or {@code run}
      */
-    static Figures wedgedUpload(WatchdogRig rig, long wedgeAfter) throws Exception {
+    static Figures wedgedUpload(WatchdogRig rig, String command, long wedgeAfter) throws Exception {
         Duration stall = rig.settings.stall();
-        rig.startWatchdog("output.wedge=" + WatchdogRig.OUTPUT + ":" + wedgeAfter + rig.once("wedge"), "watchdog.log");
+        rig.start(command, "output.wedge=" + WatchdogRig.OUTPUT + ":" + wedgeAfter + rig.once("wedge"),
+                "watchdog.log");
         long first = rig.awaitAgent(Duration.ofSeconds(30));
         SteadySender sender = rig.send(RATE);
         Await.until("the upload wedged", Duration.ofSeconds(30).plusMillis(wedgeAfter * 1000 / RATE),
                 () -> rig.wedgedAt().isPresent());
         Instant wedged = rig.wedgedAt().orElseThrow();
-        JsonNode decision = rig.awaitIncident("restart after the wedge", stall.plusSeconds(30), restarts());
+        JsonNode decision = rig.awaitIncident("restart after the wedge", stall.plusSeconds(60), restarts());
         long second = rig.awaitNewAgent(first, stall.plusSeconds(60));
         Instant decided = time(decision);
         Await.until("the destination acked the restarted agent", Duration.ofSeconds(30),

@@ -44,7 +44,7 @@ public final class WatchdogBench {
         Path dir = Files.createTempDirectory("gapless-watchdog-bench");
         try (WatchdogRig rig = new WatchdogRig(dir, s)) {
             Scenarios.Figures f = scenario.equals("wedge")
-                    ? Scenarios.wedgedUpload(rig, 3000)
+                    ? Scenarios.wedgedUpload(rig, "watchdog", 3000)
                     : Scenarios.destinationOutage(rig, Scenarios.Outage.DOWN);
             System.out.println(f);
             return f;

@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gapless.it.support.Await;
 import dev.gapless.it.support.SeqLedger;
+import dev.gapless.it.support.Signals;
 import dev.gapless.it.support.SteadySender;
+import dev.gapless.watchdog.policy.PolicySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WatchdogRepairIT {
 
+    /** How long after a wedged send began its log line may be written (the agent logs right after). */
+    static final long WEDGE_LOG_LAG_MS = 100;
+
     @TempDir
     Path dir;
     private WatchdogRig rig;
@@ -36,16 +41,24 @@ class WatchdogRepairIT {
     }
 
     @Test
-    void wedgedUploadIsDetectedWithinStallTimeoutRestartedOnceAndTheBacklogDrains() throws Exception {
+    void requestTheAgentNeverTimesOutIsRestartedOnceItOutlivesTheOutputTimeoutPlusGraceAndTheBacklogDrains()
+            throws Exception {
         rig = new WatchdogRig(dir, WatchdogRig.Settings.tight());
-        Scenarios.Figures f = Scenarios.wedgedUpload(rig, 3000);
+        Scenarios.Figures f = Scenarios.wedgedUpload(rig, "run", 3000);
         System.out.println("scenario 1: " + f);
 
         assertThat(f.decision().path("decision").asText()).isEqualTo("thread_dump_and_restart");
         assertThat(f.decision().path("cause").asText()).isEqualTo("agent_side_fault");
-        long bound = rig.settings.stall().plus(rig.settings.probe().multipliedBy(2)).toMillis();
-        assertThat(f.detectMs()).as("wedge → restart decision ≤ stall_timeout + 2 × probe_interval")
-                .isBetween(rig.settings.stall().toMillis(), bound);
+        // Until the request outlives the output's own timeout plus a grace, the agent may be waiting on a slow
+        // destination: no restart before that, and at most 2 probes after it.
+        long deadline = Math.max(rig.settings.stall().toMillis(),
+                WatchdogRig.Settings.parse(WatchdogRig.OUTPUT_TIMEOUT).plus(PolicySettings.SEND_TIMEOUT_GRACE).toMillis());
+        long bound = deadline + rig.settings.probe().multipliedBy(2).toMillis();
+        assertThat(f.decision().path("observations").path("in_flight_ms").asLong())
+                .as("no restart before the send deadline, on the agent's own clock").isGreaterThanOrEqualTo(deadline);
+        // detectMs starts at the wedge's log line, written a moment after the send began: up to that moment short.
+        assertThat(f.detectMs()).as("wedge → restart decision between max(stall_timeout, timeout + grace) and 2"
+                + " probes later").isBetween(deadline - WEDGE_LOG_LAG_MS, bound);
         assertThat(f.restarts()).as("one restart: the restarted agent is not wedged again; incidents %s",
                 rig.incidents()).isEqualTo(1);
         assertThat(rig.agentOutText()).contains("FAILPOINT NOT ARMED");
@@ -54,6 +67,48 @@ class WatchdogRepairIT {
         assertThat(f.ledger().duplicates()).as("duplicates at most the batches in flight").isLessThanOrEqualTo(
                 WatchdogRig.MAX_DUPLICATES);
         assertThat(Files.exists(Path.of(f.decision().path("thread_dump").asText()))).isTrue();
+    }
+
+    @Test
+    void frozenAgentIsKilledAtOnceWithoutADumpAndItsReplacementAnswersWithin15Seconds() throws Exception {
+        // The settings; stop_timeout at its default (20 s): SIGTERM would wait all of it.
+        rig = new WatchdogRig(dir, new WatchdogRig.Settings("1s", "1s", 3, "60s", "20s", 2, "10m"));
+        rig.startRun(null, "watchdog.log");
+        long first = rig.awaitAgent(Duration.ofSeconds(30));
+        SteadySender sender = rig.send(Scenarios.RATE);
+        Await.until("the agent accepted a second of the stream", Duration.ofSeconds(30),
+                () -> accepted(rig) >= Scenarios.RATE);
+
+        Instant frozen = Instant.now();
+        Signals.send("STOP", first);
+        JsonNode alert = rig.webhook.await("the restart decision", Duration.ofSeconds(60), restarts());
+        Instant alerted = Instant.now();
+        long second = rig.awaitNewAgent(first, Duration.ofSeconds(60));
+        long upMs = Duration.between(frozen, Instant.now()).toMillis();
+        JsonNode restart = rig.awaitIncident("the restart in the journal", Duration.ofSeconds(10), restarts());
+        Await.until("the new agent accepted a second of the stream", Duration.ofSeconds(30),
+                () -> accepted(rig) >= Scenarios.RATE);
+        sender.close();
+        long head = rig.awaitDrained(Duration.ofSeconds(60));
+        SeqLedger ledger = Scenarios.awaitLedger(rig, head);
+        long decidedMs = Duration.between(frozen, time(restart)).toMillis();
+        long alertMs = Duration.between(time(restart), alerted).toMillis();
+        System.out.printf("scenario 6: SIGSTOP of pid %d → %s/%s decided after %d ms, webhook %d ms after the"
+                        + " decision, pid %d answering 200 after %d ms; %s; action: %s%n", first,
+                restart.path("decision").asText(), restart.path("cause").asText(), decidedMs, alertMs, second, upMs,
+                ledger, restart.path("action_taken").asText());
+
+        assertThat(upMs).as("SIGSTOP → the new agent's /health answers 200").isLessThanOrEqualTo(15_000);
+        assertThat(restart.path("decision").asText()).isEqualTo("kill_and_restart");
+        assertThat(restart.path("cause").asText()).isEqualTo("frozen");
+        assertThat(restart.path("thread_dump").isNull()).as("no dump of a stopped JVM").isTrue();
+        assertThat(restart.path("action_taken").asText()).contains("SIGKILL");
+        assertThat(alert.path("cause").asText()).isEqualTo("frozen");
+        assertThat(alertMs).as("the alert goes out at the decision, not after the repair").isLessThan(5_000);
+        assertThat(Scenarios.restartIncidents(rig)).hasSize(1);
+        assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
+        assertThat(ledger.declared()).isZero();
+        assertThat(ledger.duplicates()).isLessThanOrEqualTo(WatchdogRig.MAX_DUPLICATES);
     }
 
     @Test
@@ -129,7 +184,8 @@ class WatchdogRepairIT {
         rig.awaitAgent(Duration.ofSeconds(30));
         SteadySender sender = rig.send(200);
 
-        JsonNode spent = rig.webhook.await("restart_budget_spent alert", Duration.ofSeconds(60),
+        // Each wedged send is judged only past the output's timeout plus the grace: three of them, two restarts.
+        JsonNode spent = rig.webhook.await("restart_budget_spent alert", Duration.ofSeconds(90),
                 n -> "restart_budget_spent".equals(n.path("cause").asText()));
         long pid = spent.path("agent_pid").asLong();
         // The agent is left running: for a few probes more, no restart and the same live process.

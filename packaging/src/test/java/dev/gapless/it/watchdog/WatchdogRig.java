@@ -77,6 +77,9 @@ final class WatchdogRig implements AutoCloseable {
      */
     static final int MAX_DUPLICATES = 2 * BATCH;
 
+    /** The output's {@code timeout} unless a scenario gives its own. */
+    static final String OUTPUT_TIMEOUT = "2s";
+
     final Path dir;
     final Path dataDir;
     final Path config;
@@ -87,6 +90,11 @@ final class WatchdogRig implements AutoCloseable {
     private final List<SteadySender> senders = new ArrayList<>();
 
     WatchdogRig(Path dir, Settings settings) throws IOException {
+        this(dir, settings, OUTPUT_TIMEOUT);
+    }
+
+    /** @param outputTimeout the HTTP output's {@code timeout} (a YAML duration) */
+    WatchdogRig(Path dir, Settings settings, String outputTimeout) throws IOException {
         this.dir = dir;
         this.dataDir = dir.resolve("data");
         this.config = dir.resolve("gapless.yaml");
@@ -110,7 +118,7 @@ final class WatchdogRig implements AutoCloseable {
                   - id: %s
                     type: http
                     url: %s
-                    timeout: 2s
+                    timeout: %s
                     batch: { max_events: %d }
                     retry: { initial_backoff: 50ms, max_backoff: 500ms }
                 watchdog:
@@ -128,7 +136,7 @@ final class WatchdogRig implements AutoCloseable {
                       url: %s
                       timeout: 1s
                       max_attempts: 3
-                """.formatted(OUTPUT, receiver.url(), BATCH, settings.probeInterval(), settings.healthTimeout(),
+                """.formatted(OUTPUT, receiver.url(), outputTimeout, BATCH, settings.probeInterval(), settings.healthTimeout(),
                 settings.unhealthyProbes(), settings.stallTimeout(), settings.stopTimeout(), settings.budgetMax(),
                 settings.budgetPer(), webhook.url()));
     }
@@ -140,8 +148,18 @@ final class WatchdogRig implements AutoCloseable {
 
     /** Starts {@code bin/gapless watchdog}; its child agent inherits {@code GAPLESS_FAILPOINTS} when given. */
     GaplessProcess startWatchdog(String failpoints, String logName) throws IOException {
+        return start("watchdog", failpoints, logName);
+    }
+
+    /** Starts {@code bin/gapless run} (the quick start: the agent always the watchdog's child). */
+    GaplessProcess startRun(String failpoints, String logName) throws IOException {
+        return start("run", failpoints, logName);
+    }
+
+    /** Starts {@code bin/gapless <command>} ({@code watchdog} or {@code run}) with this rig's config. */
+    GaplessProcess start(String command, String failpoints, String logName) throws IOException {
         Map<String, String> env = failpoints == null ? Map.of() : Map.of("GAPLESS_FAILPOINTS", failpoints);
-        GaplessProcess w = GaplessProcess.start(dataDir, dir.resolve(logName), env, "watchdog", "--config",
+        GaplessProcess w = GaplessProcess.start(dataDir, dir.resolve(logName), env, command, "--config",
                 config.toString());
         watchdogs.add(w);
         return w;
@@ -183,6 +201,26 @@ final class WatchdogRig implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** An input's bound address from {@code run/listeners.json}, or null while not written. */
+    String inputAddress(String id) {
+        try {
+            return JSON.readTree(dataDir.resolve("run/listeners.json").toFile()).path("inputs").path(id).asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** What {@code gapless status} prints now (its exit code is not asserted: the agent may be restarting). */
+    String status() throws IOException, InterruptedException {
+        Path log = dir.resolve("status-" + System.nanoTime() + ".log");
+        GaplessProcess p = GaplessProcess.start(dataDir, log, Map.of(), "status", "--config", config.toString());
+        if (!p.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.close();
+            throw new AssertionError("gapless status did not finish within 30 s: " + p.logText());
+        }
+        return p.logText();
     }
 
     OptionalLong agentPid() {

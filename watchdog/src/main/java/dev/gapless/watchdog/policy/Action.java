@@ -6,6 +6,11 @@ public enum Action {
     RESTART,
     /** Save a thread dump of the agent, then restart it. */
     THREAD_DUMP_AND_RESTART,
+    /**
+     * SIGKILL at once, then start: the process is stopped, so it could neither give a thread dump nor act on
+     * SIGTERM (waiting for either would only add their timeouts to the outage).
+     */
+    KILL_AND_RESTART,
     /** Raise an alert; the agent is left alone. */
     ALERT,
     /** A condition that was alerted has ended. */
@@ -19,6 +24,6 @@ public enum Action {
     }
 
     public boolean restarts() {
-        return this == RESTART || this == THREAD_DUMP_AND_RESTART;
+        return this == RESTART || this == THREAD_DUMP_AND_RESTART || this == KILL_AND_RESTART;
     }
 }

@@ -4,6 +4,7 @@ import dev.gapless.config.WatchdogConfig;
 import dev.gapless.watchdog.probe.AgentHealth;
 import dev.gapless.watchdog.probe.HealthResult;
 import dev.gapless.watchdog.probe.Observation;
+import dev.gapless.watchdog.probe.ProcessStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +44,8 @@ public final class Policy {
      */
     private final Map<String, Long> reachableSince = new HashMap<>();
     private String lastBoot;
+    /** The agent's clock at its first /health answer of the current boot: when it was up. */
+    private long bootUpAt;
     private boolean expectBootChange;
     private Instant startedAt;
     private boolean answeredSinceStart;
@@ -65,6 +68,9 @@ public final class Policy {
 
         if (!o.processAlive()) {
             agentLevel.add(new Finding(Cause.CRASH, null, null, Map.of("process_alive", false)));
+        } else if (o.process() == ProcessStatus.STOPPED) {
+            // No start grace: a stopped process is not starting. Nor is /health asked: it cannot answer.
+            agentLevel.add(new Finding(Cause.FROZEN, null, null, Map.of("process_state", "stopped")));
         } else if (o.agent().isEmpty()) {
             if (!inStartGrace(now)) {
                 agentLevel.add(new Finding(Cause.WEDGED, null, null, healthFailure(o)));
@@ -92,7 +98,8 @@ public final class Policy {
                     reachableSince.remove(id);
                 }
             });
-            healthLevel = Findings.fromHealth(o, h, settings, advanced, reachableSince);
+            healthLevel = Findings.fromHealth(o, h, settings, advanced, reachableSince,
+                    Math.max(h.startedAt(), bootUpAt));
         }
 
         Set<String> present = new HashSet<>();
@@ -105,11 +112,12 @@ public final class Policy {
             Streak st = streaks.computeIfAbsent(f.key(), k -> new Streak());
             st.count++;
             st.finding = f;
+            st.lastSeen = now;
         }
         for (Iterator<Streak> it = streaks.values().iterator(); it.hasNext(); ) {
             Streak st = it.next();
             boolean evaluated = isAgentLevel(st.finding.cause()) || healthLevel != null;
-            if (evaluated && !present.contains(st.finding.key())) {
+            if (evaluated && !present.contains(st.finding.key()) && !lingers(st, now)) {
                 it.remove();
                 if (st.active) {
                     out.add(decision(Action.RESOLVED, st.finding, Map.of("probes", st.count), now));
@@ -188,9 +196,12 @@ public final class Policy {
 
     private void noticeBoot(AgentHealth h, Instant now, List<Decision> out) {
         String boot = h.bootId() != null ? h.bootId() : "pid:" + h.pid();
+        if (!boot.equals(lastBoot)) {
+            bootUpAt = h.now();
+        }
         if (lastBoot != null && !lastBoot.equals(boot)) {
             lastAcked.clear();
-        reachableSince.clear();
+            reachableSince.clear();
             if (expectBootChange) {
                 expectBootChange = false;
             } else {
@@ -211,17 +222,29 @@ public final class Policy {
         lastBoot = boot;
     }
 
+    /**
+     * Whether an alerted condition absent from this probe is kept: a destination slow on every request shows as
+     * slow only once each request has been in flight stall_timeout, so it is absent from the probes in between
+     * and resolved only after {@link PolicySettings#slowClearsAfter()} without a sighting.
+     */
+    private boolean lingers(Streak st, Instant now) {
+        return st.active && st.finding.cause() == Cause.DESTINATION_SLOW
+                && now.isBefore(st.lastSeen.plus(settings.slowClearsAfter()));
+    }
+
     private boolean inStartGrace(Instant now) {
         return !answeredSinceStart && now.isBefore(startedAt.plus(settings.startGrace()));
     }
 
     private int threshold(Finding finding) {
         Cause cause = finding.cause();
-        if ((cause == Cause.UPLOADER_WEDGED || cause == Cause.AGENT_SIDE_FAULT)
+        if ((cause == Cause.UPLOADER_WEDGED || cause == Cause.AGENT_SIDE_FAULT || cause == Cause.DESTINATION_SLOW)
                 && comparable.contains(finding.output())) {
             // The finding already spans stall_timeout of the agent's own timestamps (no progress, or one send in
             // flight, that long) and this probe saw no progress since the one before: more probes would only add
-            // unhealthy_probes × probe_interval of delay to the repair.
+            // unhealthy_probes × probe_interval of delay to the repair (or, for a slow destination, to the alert,
+            // which a destination slow on every request would otherwise never reach: each request is seen slow
+            // only in its last moments).
             return 1;
         }
         if (cause == Cause.CRASH && settings.supervise() == WatchdogConfig.Supervise.CHILD) {
@@ -232,7 +255,7 @@ public final class Policy {
     }
 
     private static boolean isAgentLevel(Cause c) {
-        return c == Cause.CRASH || c == Cause.WEDGED;
+        return c == Cause.CRASH || c == Cause.WEDGED || c == Cause.FROZEN;
     }
 
     /** probe_interval doubled per restart in the window, capped at {@link PolicySettings#MAX_RESTART_BACKOFF}. */
@@ -276,5 +299,7 @@ public final class Policy {
         int count;
         boolean active;
         Finding finding;
+        /** The probe that last saw it. */
+        Instant lastSeen;
     }
 }

@@ -3,7 +3,9 @@ package dev.gapless.watchdog.probe;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,8 +45,15 @@ public final class HealthParser {
                     time(n, "in_flight_since"), n.path("consecutive_failures").asLong(), text(n, "last_error"),
                     text(n, "last_error_kind")));
         });
+        List<AgentHealth.Degraded> degraded = new ArrayList<>();
+        for (JsonNode d : root.path("degraded")) { // absent (an older agent) or not an array: none
+            if (d.isObject() && text(d, "reason") != null) {
+                degraded.add(new AgentHealth.Degraded(text(d, "reason"), time(d, "since"), text(d, "detail"),
+                        text(d, "output"), text(d, "input")));
+            }
+        }
         return new AgentHealth(text(root, "status"), time(root, "pid"), text(root, "agent_id"), text(root, "boot_id"),
-                root.path("now").asLong(), root.path("uptime_ms").asLong(), journal, inputs, outputs);
+                root.path("now").asLong(), root.path("uptime_ms").asLong(), journal, inputs, outputs, degraded);
     }
 
     private static String text(JsonNode n, String field) {

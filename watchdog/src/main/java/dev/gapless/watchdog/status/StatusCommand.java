@@ -13,17 +13,21 @@ import dev.gapless.watchdog.probe.HealthResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code gapless status}: the agent's outputs and inputs from its /health, and the watchdog's latest
- * decisions from the incident journal, as plain tables. Exit code 0 when /health answered, 1 when not.
+ * {@code gapless status}: the agent's status (and why it is degraded), outputs and inputs from its /health, and the
+ * watchdog's latest decisions from the incident journal, as plain tables. Exit code 0 when /health answered, 1 when
+ * not.
  */
 public final class StatusCommand {
 
     /** Incidents shown. */
     static final int RECENT = 10;
+    /** Incidents read to find the alerts still open (bounded again by IncidentJournal's tail window). */
+    static final int OPEN_ALERT_WINDOW = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GaplessConfig config;
@@ -50,6 +54,11 @@ public final class StatusCommand {
     void print(AgentHealth h, HostPort admin) {
         out.printf("agent  %s  status %s  pid %s  up %s  boot %s%n", admin, h.status(), h.pid(),
                 age(h.uptimeMs()), h.bootId());
+        for (AgentHealth.Degraded d : h.degraded()) {
+            String subject = d.output() != null ? " output " + d.output() : d.input() != null ? " input " + d.input() : "";
+            out.printf("DEGRADED  %s%s  since %s  %s%n", d.reason(), subject,
+                    d.since() == null ? "?" : age(h.now() - d.since()) + " ago", d.detail() == null ? "" : d.detail());
+        }
         AgentHealth.Journal j = h.journal();
         out.printf("journal  head_seq %d  durable_seq %d  disk %s of %s%s%n", j.headSeq(), j.durableSeq(),
                 bytes(j.diskBytes()), bytes(j.maxBytes()), j.full() ? "  FULL (" + j.fullReason() + ")" : "");
@@ -76,31 +85,63 @@ public final class StatusCommand {
     }
 
     private void printIncidents(IncidentJournal journal) {
-        List<String> lines;
+        List<String> window;
         try {
-            lines = journal.tail(RECENT);
+            window = journal.tail(OPEN_ALERT_WINDOW);
         } catch (IOException e) {
             out.println("watchdog decisions: cannot read " + journal.file() + ": " + e.getMessage());
             return;
         }
-        if (lines.isEmpty()) {
+        if (window.isEmpty()) {
             out.println("watchdog decisions: none (" + journal.file() + ")");
             return;
         }
+        printOpenAlerts(window);
+        List<String> lines = window.subList(Math.max(0, window.size() - RECENT), window.size());
         out.println("watchdog decisions (latest " + lines.size() + ", " + journal.file() + "):");
         String f = "%-24s %-24s %-20s %-14s %s%n";
         out.printf(f, "TIME", "DECISION", "CAUSE", "SUBJECT", "ACTION TAKEN");
         for (String line : lines) {
             try {
                 JsonNode n = JSON.readTree(line);
-                String subject = !n.path("output").isNull() && n.has("output") ? "output " + n.path("output").asText()
-                        : !n.path("input").isNull() && n.has("input") ? "input " + n.path("input").asText() : "-";
-                out.printf(f, n.path("time").asText(), n.path("decision").asText(), n.path("cause").asText(), subject,
-                        n.path("action_taken").asText());
+                out.printf(f, n.path("time").asText(), n.path("decision").asText(), n.path("cause").asText(),
+                        subject(n), n.path("action_taken").asText());
             } catch (IOException e) {
                 out.println("(unreadable line) " + line);
             }
         }
+    }
+
+    /**
+     * Alerts raised and not yet resolved (e.g. {@code destination_slow}: the agent waits on its destination), so an
+     * operator sees them however many decisions followed.
+     */
+    private void printOpenAlerts(List<String> lines) {
+        Map<String, JsonNode> open = new LinkedHashMap<>();
+        for (String line : lines) {
+            try {
+                JsonNode n = JSON.readTree(line);
+                String key = n.path("cause").asText() + " " + subject(n);
+                if ("alert".equals(n.path("decision").asText())) {
+                    open.put(key, n);
+                } else if ("resolved".equals(n.path("decision").asText())) {
+                    open.remove(key);
+                }
+            } catch (IOException e) {
+                // shown as unreadable in the decisions below, if recent
+            }
+        }
+        if (open.isEmpty()) {
+            return;
+        }
+        out.println("open alerts:");
+        open.forEach((key, n) -> out.printf("  %-40s since %s%n", key, n.path("time").asText()));
+        out.println();
+    }
+
+    private static String subject(JsonNode n) {
+        return !n.path("output").isNull() && n.has("output") ? "output " + n.path("output").asText()
+                : !n.path("input").isNull() && n.has("input") ? "input " + n.path("input").asText() : "-";
     }
 
     private static String ago(AgentHealth h, Long at) {

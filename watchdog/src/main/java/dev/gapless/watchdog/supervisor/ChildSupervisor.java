@@ -141,14 +141,14 @@ public final class ChildSupervisor implements Supervisor {
     }
 
     @Override
-    public synchronized String restart() throws IOException {
-        String stopped = stopAgent();
+    public synchronized String restart(Stop how) throws IOException {
+        String stopped = stopAgent(how);
         launch();
         return stopped + "; started pid " + agent.pid();
     }
 
-    private String stopAgent() {
-        String result = agent == null ? "no agent" : ProcessStopper.stop(agent, stopTimeout);
+    private String stopAgent(Stop how) {
+        String result = agent == null ? "no agent" : ProcessStopper.stop(agent, how, stopTimeout);
         closeStdin();
         return result;
     }
@@ -167,7 +167,7 @@ public final class ChildSupervisor implements Supervisor {
     @Override
     public synchronized void close() {
         if (agent != null && agent.isAlive()) {
-            LOG.info("stopping the agent pid {}: {}", agent.pid(), stopAgent());
+            LOG.info("stopping the agent pid {}: {}", agent.pid(), stopAgent(Stop.GRACEFUL));
         } else {
             closeStdin();
         }

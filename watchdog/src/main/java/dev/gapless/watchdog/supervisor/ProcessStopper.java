@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** SIGTERM, wait stop_timeout, SIGKILL: the one way the watchdog stops a process. */
+/** SIGTERM, wait stop_timeout, SIGKILL (or SIGKILL at once): the one way the watchdog stops a process. */
 final class ProcessStopper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessStopper.class);
@@ -19,16 +19,20 @@ final class ProcessStopper {
     }
 
     /** @return what happened, e.g. {@code "stopped by SIGTERM in 120ms"} */
-    static String stop(ProcessHandle h, Duration stopTimeout) {
+    static String stop(ProcessHandle h, Stop how, Duration stopTimeout) {
         if (!h.isAlive()) {
             return "process " + h.pid() + " already gone";
         }
         // Snapshot the tree first: a wrapper killed by SIGKILL leaves its children to init.
         List<ProcessHandle> tree = new java.util.ArrayList<>(h.descendants().toList());
         long start = System.nanoTime();
-        h.destroy();
         String result;
-        if (await(h, stopTimeout)) {
+        if (how == Stop.KILL) {
+            h.destroyForcibly();
+            result = await(h, KILL_WAIT)
+                    ? "killed by SIGKILL at once in " + elapsedMs(start) + "ms"
+                    : "still alive " + KILL_WAIT.toSeconds() + "s after SIGKILL";
+        } else if (terminate(h, stopTimeout)) {
             result = "stopped by SIGTERM in " + elapsedMs(start) + "ms";
         } else {
             LOG.warn("agent pid {} still running {}ms after SIGTERM: sending SIGKILL", h.pid(), stopTimeout.toMillis());
@@ -44,6 +48,12 @@ final class ProcessStopper {
             }
         }
         return result;
+    }
+
+    /** SIGTERM; whether the process exited within {@code stopTimeout}. */
+    private static boolean terminate(ProcessHandle h, Duration stopTimeout) {
+        h.destroy();
+        return await(h, stopTimeout);
     }
 
     private static boolean await(ProcessHandle h, Duration timeout) {

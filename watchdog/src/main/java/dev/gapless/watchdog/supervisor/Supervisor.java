@@ -19,11 +19,12 @@ public interface Supervisor extends AutoCloseable {
     OptionalLong pid();
 
     /**
-     * Stops the agent (SIGTERM, stop_timeout, SIGKILL) and starts it again.
+     * Stops the agent ({@link Stop#GRACEFUL}: SIGTERM, stop_timeout, SIGKILL; {@link Stop#KILL}: SIGKILL at once)
+     * and starts it again.
      *
      * @return what was done, for the incident journal
      */
-    String restart() throws IOException;
+    String restart(Stop how) throws IOException;
 
     /** At watchdog shutdown: stops an agent the watchdog owns; leaves a systemd unit alone. */
     @Override

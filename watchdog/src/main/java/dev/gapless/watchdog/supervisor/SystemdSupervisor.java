@@ -52,11 +52,26 @@ public final class SystemdSupervisor implements Supervisor {
         return run.agentPid();
     }
 
+    /**
+     * {@code systemctl restart <unit>}; for {@link Stop#KILL}, first SIGKILL to the pid in {@code run/agent.pid}
+     * (systemd's own stop would send SIGTERM and wait its stop timeout). The watchdog sends it itself: it runs as
+     * the agent's user, and the polkit rule grants it the verb {@code restart} only, not {@code kill}.
+     */
     @Override
-    public String restart() throws IOException {
+    public String restart(Stop how) throws IOException {
+        String killed = "";
+        if (how == Stop.KILL) {
+            OptionalLong pid = pid();
+            killed = pid.isEmpty() ? "no agent pid to kill; "
+                    : ProcessHandle.of(pid.getAsLong()).map(h -> ProcessStopper.stop(h, Stop.KILL, stopTimeout))
+                            .orElse("process " + pid.getAsLong() + " already gone") + "; ";
+        }
+        return killed + systemctl("restart", unit);
+    }
+
+    private String systemctl(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(systemctl);
-        cmd.add("restart");
-        cmd.add(unit);
+        cmd.addAll(List.of(args));
         Path log = Files.createTempFile("gapless-systemctl", ".out");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

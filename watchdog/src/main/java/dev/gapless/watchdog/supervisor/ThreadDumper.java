@@ -21,8 +21,17 @@ import org.slf4j.LoggerFactory;
 public final class ThreadDumper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ThreadDumper.class);
-    /** A JVM in a GC death spiral may never answer jcmd; past this the dump is abandoned and the restart goes on. */
-    public static final Duration JCMD_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A live JVM answers jcmd within a second or two (most of it jcmd's own start); one in a GC death spiral or
+     * frozen never does (jcmd's own attach gives up after about 10 s). Past this the dump is abandoned, the file
+     * says so, and the restart goes on: the dump must not hold the repair up.
+     */
+    public static final Duration JCMD_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * jcmd's own attach wait is the timeout less this (jcmd's start): jcmd then gives up by itself and removes the
+     * {@code .attach_pid<pid>} file it made in the target's folder, which it leaves behind when killed.
+     */
+    static final Duration ATTACH_MARGIN = Duration.ofSeconds(2);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -39,8 +48,10 @@ public final class ThreadDumper {
         OwnerOnly.directories(dir);
         Path file = OwnerOnly.file(dir.resolve("threaddump-" + STAMP.format(at) + ".txt"));
         Path jcmd = jcmd();
+        long attachMs = Math.max(1000, timeout.minus(ATTACH_MARGIN).toMillis());
         List<String> cmd = jcmd != null
-                ? List.of(jcmd.toString(), Long.toString(pid), "Thread.print")
+                ? List.of(jcmd.toString(), "-J-Dsun.tools.attach.attachTimeout=" + attachMs, Long.toString(pid),
+                        "Thread.print")
                 : List.of("kill", "-3", Long.toString(pid));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -49,6 +60,9 @@ public final class ThreadDumper {
                 p.destroyForcibly();
                 Files.writeString(file, "\n[gapless-watchdog] " + cmd.get(0) + " gave no full dump within "
                         + timeout.toMillis() + "ms\n", java.nio.file.StandardOpenOption.APPEND);
+            } else if (p.exitValue() != 0) {
+                Files.writeString(file, "\n[gapless-watchdog] " + cmd.get(0) + " gave no full dump within "
+                        + timeout.toMillis() + "ms (exit " + p.exitValue() + ")\n", java.nio.file.StandardOpenOption.APPEND);
             } else if (jcmd == null) {
                 Files.writeString(file, "[gapless-watchdog] jcmd not found: sent SIGQUIT to " + pid
                         + "; the dump is in run/agent.out\n", java.nio.file.StandardOpenOption.APPEND);

@@ -7,6 +7,7 @@ import dev.gapless.watchdog.probe.AgentHealth;
 import dev.gapless.watchdog.probe.DestinationStatus;
 import dev.gapless.watchdog.probe.HealthResult;
 import dev.gapless.watchdog.probe.Observation;
+import dev.gapless.watchdog.probe.ProcessStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,13 +20,15 @@ class PolicyTest {
 
     static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     static final Duration STALL = Duration.ofSeconds(60);
+    /** The http output's own timeout: a send in flight longer than this plus the grace is the agent's fault. */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(90);
 
     Instant now = T0;
     long agentNow = T0.toEpochMilli();
 
     static PolicySettings settings(Supervise mode, int budgetMax) {
         return new PolicySettings(mode, 3, STALL, Duration.ofSeconds(5), budgetMax, Duration.ofMinutes(30),
-                STALL, Map.of("app", Duration.ofMinutes(10)));
+                STALL, Map.of("app", Duration.ofMinutes(10)), Map.of("central", SEND_TIMEOUT));
     }
 
     Policy policy = new Policy(settings(Supervise.CHILD, 5), T0);
@@ -54,7 +57,7 @@ class PolicyTest {
     }
 
     Observation answered(AgentHealth h, Map<String, DestinationStatus> dests) {
-        return new Observation(now, true, Optional.of(HealthResult.answered(h, 3)), dests);
+        return new Observation(now, ProcessStatus.RUNNING, Optional.of(HealthResult.answered(h, 3)), dests);
     }
 
     Observation answered(AgentHealth h) {
@@ -62,11 +65,16 @@ class PolicyTest {
     }
 
     Observation timedOut() {
-        return new Observation(now, true, Optional.of(HealthResult.timedOut("timeout", 2000)), Map.of());
+        return new Observation(now, ProcessStatus.RUNNING, Optional.of(HealthResult.timedOut("timeout", 2000)), Map.of());
     }
 
     Observation gone() {
-        return new Observation(now, false, Optional.empty(), Map.of());
+        return new Observation(now, ProcessStatus.GONE, Optional.empty(), Map.of());
+    }
+
+    /** The process exists but is stopped (state T): /health is not asked. */
+    Observation stopped() {
+        return new Observation(now, ProcessStatus.STOPPED, Optional.empty(), Map.of());
     }
 
     static final DestinationStatus UP = new DestinationStatus(true, "tcp d:1 connected");
@@ -205,6 +213,19 @@ class PolicyTest {
     }
 
     @Test
+    void agentThatTookLongerThanStallTimeoutToStartHasNotStalledItsOutputs() {
+        // First answer 70 s after the JVM started (a loaded machine), nothing attempted yet: "never" counts from
+        // when the agent was up, not from its start.
+        long upAt = agentNow;
+        var starting = (java.util.function.Supplier<Observation>) () -> answered(new AgentHealth("ok", 4242L, "a", "b1",
+                agentNow, 70_000 + (agentNow - upAt), new AgentHealth.Journal(1, 1, 1L << 20, 100L << 20, false, null),
+                Map.of(), Map.of("central", new AgentHealth.Output("http", "http://d", 0, 1, 1, 100, null, null, null, 0,
+                        null, null))));
+        assertThat(repeat(12, starting)).as("within stall_timeout of being up").isEmpty();
+        assertThat(step(starting.get())).singleElement().extracting(Decision::cause).isEqualTo(Cause.UPLOADER_WEDGED);
+    }
+
+    @Test
     void ackingOutputIsNeverStalledEvenWithOldTimes() {
         long[] acked = {100};
         assertThat(repeat(10, () -> answered(health("b1",
@@ -316,14 +337,133 @@ class PolicyTest {
     }
 
     @Test
-    void sendHangingPastStallTimeoutWithReachableDestinationIsAgentSideFault() {
+    void sendHangingPastItsTimeoutPlusGraceWithReachableDestinationIsAgentSideFault() {
+        long pastDeadline = SEND_TIMEOUT.plus(PolicySettings.SEND_TIMEOUT_GRACE).toMillis() + 1000;
+        var o = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("central", out(100, 50, 100_000L, 100_000L, pastDeadline, 0, null))),
+                Map.of("central", UP));
+        assertThat(repeat(3, o)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
+            assertThat(x.details()).containsEntry("in_flight_ms", pastDeadline)
+                    .containsEntry("send_deadline_ms", SEND_TIMEOUT.plus(PolicySettings.SEND_TIMEOUT_GRACE).toMillis());
+        });
+    }
+
+    @Test
+    void sendInFlightPastStallTimeoutButWithinItsOwnTimeoutIsDestinationSlowAlertNoRestart() {
         var o = (java.util.function.Supplier<Observation>) () -> answered(
                 health("b1", Map.of("central", out(100, 50, 70_000L, 70_000L, 65_000L, 0, null))),
                 Map.of("central", UP));
-        assertThat(repeat(3, o)).singleElement().satisfies(x -> {
-            assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
-            assertThat(x.details()).containsEntry("in_flight_ms", 65_000L);
+        assertThat(repeat(10, o)).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_SLOW);
+            assertThat(x.output()).isEqualTo("central");
+            assertThat(x.details()).containsEntry("in_flight_ms", 65_000L).containsEntry("destination_reachable", true);
         });
+    }
+
+    @Test
+    void outputWithoutItsOwnSendTimeoutIsJudgedByStallTimeoutAlone() {
+        // "other" is a tcp or file output: no timeout in its config, so a send past stall_timeout is the agent's.
+        var o = (java.util.function.Supplier<Observation>) () -> answered(
+                health("b1", Map.of("other", out(100, 50, 70_000L, 70_000L, 65_000L, 0, null))),
+                Map.of("other", UP));
+        assertThat(repeat(3, o)).singleElement().extracting(Decision::cause).isEqualTo(Cause.AGENT_SIDE_FAULT);
+    }
+
+    @Test
+    void sendDeadlineIsTheOutputTimeoutPlusGraceNeverBelowStallTimeout() {
+        PolicySettings s = settings(Supervise.CHILD, 5);
+        assertThat(s.sendDeadline("central")).isEqualTo(SEND_TIMEOUT.plus(PolicySettings.SEND_TIMEOUT_GRACE));
+        assertThat(s.sendDeadline("other")).isEqualTo(STALL);
+        PolicySettings shortTimeout = new PolicySettings(Supervise.CHILD, 3, STALL, Duration.ofSeconds(5), 5,
+                Duration.ofMinutes(30), STALL, Map.of(), Map.of("central", Duration.ofSeconds(2)));
+        assertThat(shortTimeout.sendDeadline("central")).isEqualTo(STALL);
+    }
+
+    @Test
+    void destinationSlowOnEveryRequestIsAlertedOnceNeverRestartedAndResolvedOnceRequestsAreQuickAgain() {
+        // Every request takes 70 s (timeout 90 s, stall_timeout 60 s), probes every 5 s: each request is seen slow
+        // in its last two probes only, and acked_seq moves at every new request.
+        long request = 70_000;
+        int probesPerRequest = (int) (request / 5000);
+        List<Decision> slow = new java.util.ArrayList<>();
+        for (int i = 0; i < 6 * probesPerRequest; i++) {
+            long inFlight = (i % probesPerRequest) * 5000L;
+            long acked = 100 + (i / probesPerRequest) * 500L;
+            slow.addAll(step(answered(health("b1", Map.of("central", out(acked, 2000, inFlight + 10, inFlight + 10,
+                    inFlight, 0, null))), Map.of("central", UP))));
+        }
+        assertThat(slow).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.ALERT);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_SLOW);
+        });
+        // Quick again (caught up): resolved once no probe saw a slow send for slowClearsAfter, not before.
+        Instant lastSlow = now.minusSeconds(5 * (probesPerRequest - 13));
+        List<Decision> later = new java.util.ArrayList<>();
+        Instant resolvedAt = null;
+        for (int i = 0; i < 40 && resolvedAt == null; i++) {
+            Instant at = now;
+            List<Decision> d = step(answered(health("b1", Map.of("central", idle()))));
+            later.addAll(d);
+            if (!d.isEmpty()) {
+                resolvedAt = at;
+            }
+        }
+        assertThat(later).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.RESOLVED);
+            assertThat(x.cause()).isEqualTo(Cause.DESTINATION_SLOW);
+        });
+        assertThat(resolvedAt).isAfterOrEqualTo(lastSlow.plus(settings(Supervise.CHILD, 5).slowClearsAfter()));
+    }
+
+    @Test
+    void slowSendThatOutlivesItsTimeoutPlusGraceIsThenAgentSideFault() {
+        List<Decision> all = new java.util.ArrayList<>();
+        for (long inFlight = 0; inFlight <= 100_000; inFlight += 5000) {
+            long f = inFlight;
+            all.addAll(step(answered(health("b1", Map.of("central", out(100, 50, f + 10, f + 10, f, 0, null))),
+                    Map.of("central", UP))));
+        }
+        assertThat(all).extracting(Decision::action, Decision::cause).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Action.ALERT, Cause.DESTINATION_SLOW),
+                org.assertj.core.groups.Tuple.tuple(Action.THREAD_DUMP_AND_RESTART, Cause.AGENT_SIDE_FAULT));
+        assertThat(all.get(1).details().get("in_flight_ms")).isEqualTo(
+                SEND_TIMEOUT.plus(PolicySettings.SEND_TIMEOUT_GRACE).toMillis());
+    }
+
+    @Test
+    void stoppedProcessSeenUnhealthyProbesTimesInARowIsKilledAndRestartedWithoutADump() {
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::stopped)).isEmpty();
+        assertThat(step(stopped())).singleElement().satisfies(x -> {
+            assertThat(x.action()).isEqualTo(Action.KILL_AND_RESTART);
+            assertThat(x.cause()).isEqualTo(Cause.FROZEN);
+            assertThat(x.details()).containsEntry("process_state", "stopped").containsEntry("probes", 3);
+        });
+    }
+
+    @Test
+    void stoppedProcessGetsNoStartGrace() {
+        // Never answered since T0: a /health failure would wait out the 60 s grace; a stopped process is not starting.
+        assertThat(repeat(3, this::stopped)).singleElement().extracting(Decision::cause).isEqualTo(Cause.FROZEN);
+    }
+
+    @Test
+    void processContinuedBeforeUnhealthyProbesIsLeftAlone() {
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::stopped)).isEmpty();
+        assertThat(step(answered(health("b1", Map.of())))).isEmpty(); // SIGCONT, e.g. after a Ctrl-Z
+        assertThat(repeat(2, this::stopped)).isEmpty();
+    }
+
+    @Test
+    void frozenAfterHealthTimeoutsStartsItsOwnCount() {
+        step(answered(health("b1", Map.of())));
+        assertThat(repeat(2, this::timedOut)).isEmpty();
+        assertThat(repeat(2, this::stopped)).as("a different condition: its own unhealthy_probes").isEmpty();
+        assertThat(step(stopped())).singleElement().extracting(Decision::cause).isEqualTo(Cause.FROZEN);
     }
 
     @Test

@@ -13,6 +13,7 @@ public class HealthParserTest {
     public static final String SAMPLE = """
             {
               "status": "ok",
+              "degraded": [],
               "version": "0.1.0",
               "pid": 4242,
               "agent_id": "a-1", "boot_id": "b-1",

@@ -9,7 +9,11 @@ import dev.gapless.config.HostPort;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.WatchdogConfig;
 import dev.gapless.watchdog.incident.IncidentJournalTest;
+import dev.gapless.watchdog.incident.Incident;
 import dev.gapless.watchdog.incident.IncidentJournal;
+import dev.gapless.watchdog.policy.Action;
+import dev.gapless.watchdog.policy.Cause;
+import dev.gapless.watchdog.policy.Decision;
 import dev.gapless.watchdog.probe.HealthParserTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,7 +21,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +68,35 @@ class StatusCommandTest {
         assertThat(out).contains("pid 4242").contains("central").contains("1150").contains("50")
                 .contains("app").contains("1100")
                 .contains("uploader_wedged").contains("output central");
+    }
+
+    @Test
+    void showsAlertsStillOpenSuchAsASlowDestination() throws Exception {
+        IncidentJournal journal = new IncidentJournal(dataDir.resolve("watchdog/incidents.jsonl"));
+        journal.append(alert(Action.ALERT, Cause.DESTINATION_SLOW, "central", 0));
+        journal.append(alert(Action.ALERT, Cause.DESTINATION_DOWN, "backup", 1));
+        journal.append(alert(Action.RESOLVED, Cause.DESTINATION_DOWN, "backup", 2));
+        for (int i = 0; i < StatusCommand.RECENT; i++) {
+            journal.append(IncidentJournalTest.incident(10 + i)); // pushes the alert out of the latest decisions
+        }
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new StatusCommand(config(closedPort()), new PrintStream(buf, true)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+        String open = out.substring(out.indexOf("open alerts:"), out.indexOf("watchdog decisions"));
+        assertThat(open).contains("destination_slow output central").contains("2026-11-23T10:00:00Z")
+                .doesNotContain("destination_down");
+    }
+
+    static Incident alert(Action action, Cause cause, String output, int second) {
+        return new Incident(Instant.parse("2026-11-23T10:00:00Z").plusSeconds(second),
+                new Decision(action, cause, output, null, Map.of("in_flight_ms", 4000L), 0),
+                action == Action.ALERT ? "alerted" : "resolved", 4242L, null);
+    }
+
+    static int closedPort() throws java.io.IOException {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @Test

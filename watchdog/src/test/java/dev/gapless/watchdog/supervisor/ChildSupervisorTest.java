@@ -99,7 +99,7 @@ class ChildSupervisorTest {
         ProcessHandle first = handle(s);
         new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
         Await.until(WAIT, "the child is dead", () -> !s.alive());
-        String done = s.restart();
+        String done = s.restart(Stop.GRACEFUL);
         ProcessHandle second = handle(s);
         assertThat(second.pid()).isNotEqualTo(first.pid());
         assertThat(s.alive()).isTrue();
@@ -116,12 +116,28 @@ class ChildSupervisorTest {
         Await.until(WAIT, "the trap is set", () -> Files.exists(ready));
         List<ProcessHandle> children = first.descendants().toList();
         long t0 = System.nanoTime();
-        String done = s.restart();
+        String done = s.restart(Stop.GRACEFUL);
         handle(s);
         assertThat(done).contains("killed by SIGKILL after stop_timeout 500ms");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(first.isAlive()).isFalse();
         Await.until(WAIT, "the agent's children are gone too", () -> children.stream().noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
+    void stoppedAgentIsKilledAtOnceNotAfterStopTimeout() throws Exception {
+        ChildSupervisor s = supervisor(List.of("sleep", "60"), Duration.ofSeconds(20));
+        s.start();
+        ProcessHandle first = handle(s);
+        new ProcessBuilder("kill", "-STOP", Long.toString(first.pid())).start().waitFor();
+        long t0 = System.nanoTime();
+        String done = s.restart(Stop.KILL);
+        long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+        handle(s);
+        assertThat(done).contains("killed by SIGKILL at once");
+        assertThat(ms).as("no wait for a SIGTERM the stopped process cannot act on").isLessThan(5_000);
+        assertThat(first.isAlive()).isFalse();
+        assertThat(s.alive()).isTrue();
     }
 
     @Test
@@ -159,7 +175,7 @@ class ChildSupervisorTest {
         assertThat(s.adopted()).isTrue();
         assertThat(s.pid().getAsLong()).isEqualTo(orphan.pid());
         // Supervised by pid: a restart stops it and starts our own child.
-        s.restart();
+        s.restart(Stop.GRACEFUL);
         handle(s);
         Await.until(WAIT, "the adopted agent is stopped", () -> !orphan.isAlive());
         assertThat(s.adopted()).isFalse();

@@ -4,7 +4,7 @@ import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.internal.Utf8;
+import dev.gapless.contract.Utf8;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.config.FileInputConfig;
@@ -272,16 +272,23 @@ public final class FileInput implements Input {
     private void append(List<Event> events) throws InterruptedException {
         AppendResult r;
         boolean warned = false;
-        while (!(r = journal.append(events)).appended()) {
-            if (r.status() == AppendResult.Status.CLOSED || !running) {
-                throw new InterruptedException("journal closed");
+        try {
+            while (!(r = journal.append(events)).appended()) {
+                if (r.status() == AppendResult.Status.CLOSED || !running) {
+                    throw new InterruptedException("journal closed");
+                }
+                if (!warned) {
+                    warned = true;
+                    stats.blocked.increment();
+                    stats.paused.pause(clock.millis());
+                    log.warn("input {}: journal full ({}), pausing", config.id(), r.status());
+                }
+                TimeUnit.MILLISECONDS.sleep(FULL_RETRY_MS);
             }
-            if (!warned) {
-                warned = true;
-                stats.blocked.increment();
-                log.warn("input {}: journal full ({}), pausing", config.id(), r.status());
+        } finally {
+            if (warned) {
+                stats.paused.resume();
             }
-            TimeUnit.MILLISECONDS.sleep(FULL_RETRY_MS);
         }
         if (warned) {
             log.warn("input {}: journal has room again, resuming", config.id());

@@ -2,7 +2,7 @@ package dev.gapless.agent.input.tcp;
 
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.internal.Utf8;
+import dev.gapless.contract.Utf8;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.MessageBatch;
@@ -87,6 +87,10 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         appendHeld(ctx); // appended if there is room now, else dropped (nobody left to back-pressure)
+        if (blockedByFull) {
+            blockedByFull = false; // this sender is gone: it no longer waits
+            stats.paused.resume();
+        }
         ctx.fireChannelInactive();
     }
 
@@ -135,6 +139,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
             if (!blockedByFull) {
                 blockedByFull = true;
                 stats.blocked.increment();
+                stats.paused.pause(clock.millis());
                 log.warn("input {}: journal full ({}), pausing {}", source, r.status(), ctx.channel().remoteAddress());
             }
             ctx.channel().config().setAutoRead(false);
@@ -143,6 +148,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
         }
         if (blockedByFull) {
             blockedByFull = false;
+            stats.paused.resume();
             log.warn("input {}: journal has room again, resuming {}", source, ctx.channel().remoteAddress());
         }
         int n = batch.size();

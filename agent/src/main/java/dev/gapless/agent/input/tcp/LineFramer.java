@@ -1,7 +1,7 @@
 package dev.gapless.agent.input.tcp;
 
 import dev.gapless.agent.event.Tags;
-import dev.gapless.agent.internal.Utf8;
+import dev.gapless.contract.Utf8;
 import dev.gapless.agent.journal.MessageBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

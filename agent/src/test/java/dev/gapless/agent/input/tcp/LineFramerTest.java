@@ -156,7 +156,7 @@ class LineFramerTest {
         Line l = lines().get(0);
         assertThat(l.truncated()).isTrue();
         assertThat(text(l)).isEqualTo("012345678901234");
-        assertThat(dev.gapless.agent.internal.Utf8.isValid(l.bytes(), 0, l.bytes().length)).isTrue();
+        assertThat(dev.gapless.contract.Utf8.isValid(l.bytes(), 0, l.bytes().length)).isTrue();
     }
 
     @Test
@@ -231,7 +231,7 @@ class LineFramerTest {
             }
             int n = end - start;
             if (n > MAX) {
-                int cut = dev.gapless.agent.internal.Utf8.safeCut(b, start, start + MAX, b[start + MAX]);
+                int cut = dev.gapless.contract.Utf8.safeCut(b, start, start + MAX, b[start + MAX]);
                 out.add("!" + new String(b, start, cut - start, StandardCharsets.UTF_8));
             } else if (n > 0) {
                 out.add(new String(b, start, n, StandardCharsets.UTF_8));

@@ -80,7 +80,7 @@ public final class ConfigReader {
                 s.get("durability", values.oneOf(JournalConfig.Durability.class), d.durability()),
                 s.get("sync_interval", values::positiveDuration, d.syncInterval()),
                 s.get("max_size", values::positiveSize, d.maxSize()),
-                s.get("min_free", values::size, d.minFree()),
+                s.optional("min_free", values::size),
                 s.get("when_full", values.oneOf(JournalConfig.WhenFull.class), d.whenFull()),
                 s.get("segment_size", values::positiveSize, d.segmentSize()));
         s.done();
