@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * Wires a config into a running agent and owns its lifecycle. Start order: data dir lock, cursors, journal
  * (its head never below the highest cursor), outputs, admin, inputs — so nothing is accepted before it can
  * be journaled and reported. Stop order is the reverse: inputs first, so nothing new is accepted while the
- * journal closes.
+ * journal closes. A stop asked for while the agent starts (SIGTERM right after launch) waits for the start to
+ * finish, then stops it: the two never run at once, so a stop never meets half-built parts.
  */
 public final class Agent implements AutoCloseable {
 
@@ -54,12 +55,29 @@ public final class Agent implements AutoCloseable {
     /** How long a stop waits, in all, for the outputs' in-flight attempts. */
     private static final long OUTPUT_STOP_MS = 5_000;
 
+    static {
+        // Chronicle registers shutdown hooks of its own from static initializers, first run when the first
+        // segment opens, on the housekeeping thread. After a SIGTERM that came right after launch the JVM refuses
+        // new hooks ("Shutdown in progress"), so that class could never initialize, an ExceptionInInitializerError
+        // in the middle of a graceful stop. Run them now, before the agent's own hook exists.
+        try {
+            Class.forName("net.openhft.chronicle.core.io.BackgroundResourceReleaser", true,
+                    Agent.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Chronicle Queue is not on the class path", e);
+        } catch (ExceptionInInitializerError shuttingDown) {
+            // SIGTERM even before this: the JVM exits with no hook of ours to run, nothing was started
+        }
+    }
+
     private final GaplessConfig config;
     private final Clock clock;
     private final Failpoints failpoints;
     private final DataDir dataDir;
     private final UUID bootId = UUID.randomUUID();
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Held by {@link #start()} and {@link #close()} for their whole run: one at a time. */
+    private final Object lifecycle = new Object();
     private final List<Input> inputs = new ArrayList<>();
     private final List<OutputWorker> outputs = new ArrayList<>();
     private EventLoopGroup boss;
@@ -78,6 +96,15 @@ public final class Agent implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        synchronized (lifecycle) {
+            if (stopped.get()) {
+                return; // stopped before it began: nothing to start
+            }
+            startParts();
+        }
+    }
+
+    private void startParts() throws Exception {
         startedAt = clock.millis();
         dataDir.open();
         UUID agentId = dataDir.agentId();
@@ -247,12 +274,22 @@ public final class Agent implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        synchronized (lifecycle) {
+            stopParts();
+        }
+    }
+
+    private void stopParts() {
         log.info("gapless agent stopping");
         inputs.forEach(Input::close);
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // Not shutdownNow: an interrupt in the middle of a heartbeat's append (which may be opening a segment)
+            // would fail it, an ERROR in a graceful stop. A heartbeat or retention pass takes milliseconds.
+            scheduler.shutdown();
             try {
-                scheduler.awaitTermination(2, TimeUnit.SECONDS);
+                if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
+                    scheduler.shutdownNow();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -6,6 +6,7 @@ import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
+import dev.gapless.config.load.FileProblems;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +60,9 @@ public final class Main {
                 description = "with --exit-with-parent: how long to wait to be adopted (default ${DEFAULT-VALUE})")
         Duration parentGrace;
 
+        @Option(names = "--debug", description = "print the stack trace of a start-up failure")
+        boolean debug;
+
         @Override
         public Integer call() {
             ignoreHangup(log);
@@ -78,7 +82,13 @@ public final class Main {
             try {
                 agent.start();
             } catch (Exception e) {
-                log.error("agent failed to start: {}", e.getMessage(), e);
+                // One line naming the file and the problem; the stack trace only when asked for.
+                String failure = "agent failed to start: " + FileProblems.oneLine(e);
+                if (debug) {
+                    log.error(failure, e);
+                } else {
+                    log.error("{} (--debug shows the stack trace)", failure);
+                }
                 agent.close();
                 return EXIT_FAILED;
             }

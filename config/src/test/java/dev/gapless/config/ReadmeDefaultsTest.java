@@ -33,6 +33,7 @@ class ReadmeDefaultsTest {
         TcpInputConfig tcpIn = (TcpInputConfig) c.inputs().get(0);
         assertThat(tcpIn.maxLineBytes()).isEqualTo(TcpInputConfig.DEFAULT_MAX_LINE_BYTES);
         assertThat(tcpIn.maxConnections()).isEqualTo(TcpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(tcpIn.idleTimeout()).isEqualTo(TcpInputConfig.DEFAULT_IDLE_TIMEOUT);
         FileInputConfig fileIn = (FileInputConfig) c.inputs().get(1);
         assertThat(fileIn.startAt()).isEqualTo(FileInputConfig.DEFAULT_START_AT);
         assertThat(fileIn.maxLineBytes()).isEqualTo(FileInputConfig.DEFAULT_MAX_LINE_BYTES);

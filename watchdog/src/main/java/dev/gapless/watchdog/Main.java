@@ -4,6 +4,7 @@ import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.WatchdogConfig;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
+import dev.gapless.config.load.FileProblems;
 import dev.gapless.watchdog.status.StatusCommand;
 import dev.gapless.watchdog.supervisor.ChildSupervisor;
 import dev.gapless.watchdog.supervisor.Supervisor;
@@ -104,7 +105,7 @@ public final class Main {
             supervise(config, args.config(), args.command().equals("run"), env);
             return 0;
         } catch (Exception e) {
-            err.println("gapless watchdog: " + e.getMessage());
+            err.println("gapless watchdog: " + FileProblems.oneLine(e)); // one line naming the file, no stack
             return 1;
         }
     }

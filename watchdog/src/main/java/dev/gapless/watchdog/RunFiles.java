@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.HostPort;
+import dev.gapless.watchdog.internal.OwnerOnly;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -103,13 +103,11 @@ public final class RunFiles {
         return config.admin().listen();
     }
 
-    /** Writes {@code watchdog-listeners.json} atomically (temp file, rename). */
+    /** Writes {@code watchdog-listeners.json} atomically (temp file, rename), 0600. */
     public void writeWatchdogListeners(HostPort admin) throws IOException {
-        Files.createDirectories(runDir);
-        Path tmp = runDir.resolve("watchdog-listeners.json.tmp");
-        Files.writeString(tmp, JSON.writeValueAsString(Map.of("admin", admin.toString())) + "\n");
-        Files.move(tmp, runDir.resolve("watchdog-listeners.json"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnly.directories(runDir);
+        OwnerOnly.replace(runDir.resolve("watchdog-listeners.json"),
+                JSON.writeValueAsString(Map.of("admin", admin.toString())) + "\n");
     }
 
     /** {@code watchdog.pid}: names the watchdog supervising the agent now, so an agent whose parent died knows it
@@ -118,12 +116,10 @@ public final class RunFiles {
         return runDir.resolve("watchdog.pid");
     }
 
-    /** Writes this process's pid to {@code watchdog.pid} atomically. */
+    /** Writes this process's pid to {@code watchdog.pid} atomically, 0600 (data_dir and run/ 0700 if made here). */
     public void writeWatchdogPid() throws IOException {
-        Files.createDirectories(runDir);
-        Path tmp = runDir.resolve("watchdog.pid.tmp");
-        Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
-        Files.move(tmp, watchdogPidFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnly.directories(runDir);
+        OwnerOnly.replace(watchdogPidFile(), ProcessHandle.current().pid() + "\n");
     }
 
     /** Removes {@code watchdog.pid} if it still names this process. */

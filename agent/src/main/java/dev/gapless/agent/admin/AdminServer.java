@@ -7,6 +7,7 @@ import dev.gapless.config.HostPort;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -62,8 +63,9 @@ public final class AdminServer implements AutoCloseable {
         this.failpoints = failpoints;
     }
 
-    public void start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
-        server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+    public void start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers)
+            throws InterruptedException, IOException {
+        ChannelFuture bound = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -71,7 +73,13 @@ public final class AdminServer implements AutoCloseable {
                                 new HttpObjectAggregator(MAX_REQUEST_BYTES), new Router());
                     }
                 })
-                .bind(listen.host(), listen.port()).sync().channel();
+                .bind(listen.host(), listen.port()).await();
+        if (!bound.isSuccess()) {
+            // Netty's BindException says "Address already in use" without the address
+            throw new IOException("admin.listen " + listen + ": cannot listen: " + bound.cause().getMessage(),
+                    bound.cause());
+        }
+        server = bound.channel();
         log.info("admin listening on http://{}/health", boundAddress());
     }
 

@@ -90,6 +90,8 @@ public final class HealthReport {
                 g.writeNumberField("truncated", in.truncated.sum());
                 g.writeNumberField("invalid_utf8", in.invalidUtf8.sum());
                 g.writeNumberField("skipped_tails", in.skippedTails.sum());
+                g.writeNumberField("connections_refused", in.connectionsRefused.sum());
+                g.writeNumberField("connections_evicted", in.connectionsEvicted.sum());
                 time(g, HealthFields.LAST_EVENT_AT, in.lastEventAt);
                 g.writeEndObject();
             }

@@ -16,6 +16,10 @@ public final class InputStats {
     public final LongAdder invalidUtf8 = new LongAdder();
     /** Bytes of accepted messages. */
     public final LongAdder bytes = new LongAdder();
+    /** TCP: new connections closed on accept at max_connections, none idle long enough to make room. */
+    public final LongAdder connectionsRefused = new LongAdder();
+    /** TCP: connections idle at least idle_timeout closed at max_connections to admit a new one. */
+    public final LongAdder connectionsEvicted = new LongAdder();
     /** Times the input had to wait because the journal was full. */
     public final LongAdder blocked = new LongAdder();
     /** The senders waiting now because the journal refused their appends, and since when. */

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -17,6 +19,7 @@ public final class DurableFiles {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private DurableFiles() {
     }
@@ -28,8 +31,8 @@ public final class DurableFiles {
      */
     public static void replace(Path target, ByteBuffer content, boolean sync) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), ownerOnlyFile())) {
             while (content.hasRemaining()) {
                 ch.write(content);
             }
@@ -37,7 +40,7 @@ public final class DurableFiles {
                 ch.force(true);
             }
         }
-        restrict(tmp);
+        restrict(tmp); // one a crash left keeps its old mode through TRUNCATE_EXISTING
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -74,6 +77,14 @@ public final class DurableFiles {
             }
         }
         return dir;
+    }
+
+    /**
+     * The attribute that creates a file 0600 whatever the umask ({@code FileChannel.open(path, options,
+     * ownerOnlyFile())}): set at creation, so no other user can open it before a {@link #restrict}.
+     */
+    public static FileAttribute<?>[] ownerOnlyFile() {
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
     }
 
     /** Makes a file readable and writable by its owner only. */

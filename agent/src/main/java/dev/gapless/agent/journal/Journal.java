@@ -2,6 +2,7 @@ package dev.gapless.agent.journal;
 
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
+import dev.gapless.agent.internal.DurableFiles;
 import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
@@ -90,7 +91,7 @@ public final class Journal implements AutoCloseable {
      *                   already holds is never issued again even if the journal's tail was damaged
      */
     public static Journal open(JournalOptions options, long minHeadSeq) throws IOException {
-        Files.createDirectories(options.dir());
+        DurableFiles.ownerOnlyDirectory(options.dir());
         Recovery.Result recovered = new Recovery(options).run(minHeadSeq);
         Journal journal = new Journal(options, recovered);
         if (journal.syncer != null) {

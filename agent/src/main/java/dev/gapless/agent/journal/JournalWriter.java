@@ -1,6 +1,7 @@
 package dev.gapless.agent.journal;
 
 import dev.gapless.agent.event.RecordKind;
+import dev.gapless.agent.internal.DurableFiles;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.JournalConfig.WhenFull;
 import java.io.IOException;
@@ -378,7 +379,7 @@ final class JournalWriter {
         Path dir = options.dir().resolve(Segment.dirName(nextSeq));
         Segment s = new Segment(dir, nextSeq, options.blockSize());
         try {
-            Files.createDirectories(dir);
+            DurableFiles.ownerOnlyDirectory(dir); // Chronicle's files in it follow the umask (bin/gapless: 077)
             Recovery.fsyncDirectory(options.dir());
             ExcerptAppender a = s.acquire().createAppender();
             a.singleThreadedCheckDisabled(true); // every use is under the journal's write lock

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Keeps what a destination rejected for good: {@code <data_dir>/dead-letter/<output>.ndjson}, one JSON line a
@@ -50,8 +51,8 @@ final class DeadLetters {
             g.writeEndObject();
         }
         line.write('\n');
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), DurableFiles.ownerOnlyFile())) {
             ByteBuffer b = ByteBuffer.wrap(line.toByteArray());
             while (b.hasRemaining()) {
                 ch.write(b);

@@ -462,6 +462,12 @@ public final class OutputWorker implements AutoCloseable {
                 cursor.commit(seq);
                 break;
             } catch (IOException e) {
+                if (!running) {
+                    // A stop interrupted the write (ClosedByInterruptException): not a failure. The stop
+                    // records the delivery once more after the loop, uninterrupted.
+                    deliveredSeq = Math.max(deliveredSeq, seq);
+                    return;
+                }
                 // Delivered but not recorded: keep the batch (a crash now resends it) and retry the commit,
                 // with backoff, for as long as the worker runs. /health says so (cursor_commit_failing).
                 cursorCommitFailed(seq, attempt, e);

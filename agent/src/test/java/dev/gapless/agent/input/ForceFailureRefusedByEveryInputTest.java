@@ -61,7 +61,7 @@ class ForceFailureRefusedByEveryInputTest {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         TcpInputConfig config = new TcpInputConfig("app", new HostPort("127.0.0.1", 0), ByteSize.ofKibibytes(1), 8,
-                Optional.empty());
+                TcpInputConfig.DEFAULT_IDLE_TIMEOUT, Optional.empty());
         try (TcpInput input = new TcpInput(config, journal, boss, workers, Clock.systemUTC())) {
             input.start();
             String a = input.boundAddress();

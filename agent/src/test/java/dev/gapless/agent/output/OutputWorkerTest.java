@@ -2,6 +2,10 @@ package dev.gapless.agent.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.gapless.agent.codec.LineEncoder;
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
@@ -26,11 +30,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class OutputWorkerTest {
 
@@ -267,6 +273,45 @@ class OutputWorkerTest {
         TestJournals.await("delivered", () -> sink.delivered.size() == 2);
         w.close();
         assertThat(cursor.load()).isEqualTo(last);
+    }
+
+    @Test
+    void aStopThatInterruptsTheCursorWriteIsNoErrorAndRecordsTheDelivery() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        long last = append("x", "y");
+        AtomicReference<OutputWorker> self = new AtomicReference<>();
+        // The second send (batch "y") is where the worker writes the first batch's cursor while the batch travels:
+        // stop the worker right then, from its own thread, so the interrupt hits that write.
+        sink.answer = p -> {
+            if (p.equals("y\n")) {
+                self.get().stop(1); // running = false and an interrupt, as Agent.close does from another thread
+            }
+            return Outcome.DELIVERED;
+        };
+        OutputWorker w = worker(sink, 1);
+        self.set(w);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(OutputWorker.class);
+        logger.addAppender(logs);
+        try {
+            w.start();
+            TestJournals.await("both recorded, or an ERROR", () -> cursorIs(last)
+                    || logs.list.stream().anyMatch(e -> e.getLevel() == Level.ERROR));
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(logs.list).noneMatch(e -> e.getLevel() == Level.ERROR);
+        assertThat(cursor.load()).as("the stop recorded both deliveries").isEqualTo(last);
+    }
+
+    private boolean cursorIs(long seq) {
+        try {
+            return cursor.load() == seq;
+        } catch (java.io.IOException e) {
+            return false; // being replaced
+        }
     }
 
     @Test

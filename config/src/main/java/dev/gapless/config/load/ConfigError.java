@@ -11,9 +11,13 @@ package dev.gapless.config.load;
  */
 public record ConfigError(String file, int line, int column, String path, String message) {
 
-    /** {@code config.yaml:12:5: outputs[1].url: expected a URL, got 'x'}. */
+    /**
+     * {@code config.yaml:12:5: outputs[1].url: expected a URL, got 'x'}; {@code config.yaml: message} for a
+     * problem of the whole file (line 0), such as one that cannot be read.
+     */
     @Override
     public String toString() {
-        return file + ":" + line + ":" + column + ": " + (path.isEmpty() ? "" : path + ": ") + message;
+        return file + (line == 0 ? "" : ":" + line + ":" + column) + ": " + (path.isEmpty() ? "" : path + ": ")
+                + message;
     }
 }

@@ -3,10 +3,17 @@ package dev.gapless.config.load;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.internal.ConfigReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,16 +33,37 @@ public final class ConfigLoader {
 
     /** Loads {@code file}, substituting {@code ${VAR}} and {@code ${VAR:-default}} from {@code env}. */
     public static GaplessConfig load(Path file, Map<String, String> env) throws ConfigException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file);
-        } catch (CharacterCodingException e) {
-            throw fileError(file, "the file is not valid UTF-8");
+            bytes = Files.readAllBytes(file);
+        } catch (FileSystemException e) {
+            throw fileError(file, 0, 0, "cannot read the config: " + FileProblems.problem(e));
         } catch (IOException e) {
-            throw fileError(file, "cannot read the file: " + e);
+            // e.g. "Is a directory": a plain IOException without the path
+            throw fileError(file, 0, 0, "cannot read the config: " + FileProblems.oneLine(e).toLowerCase(Locale.ROOT));
         }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = utf8.decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position(); // the first byte that is not UTF-8
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int column = new String(bytes, lineStart, at - lineStart, StandardCharsets.UTF_8).length() + 1;
+            throw fileError(file, line, column, String.format(Locale.ROOT,
+                    "the config is not valid UTF-8: byte 0x%02X cannot start or continue a character", bytes[at]));
+        }
+        utf8.flush(out);
         Path dir = file.toAbsolutePath().getParent();
-        return parse(text, file.toString(), dir, env);
+        return parse(out.flip().toString(), file.toString(), dir, env);
     }
 
     /**
@@ -49,7 +77,7 @@ public final class ConfigLoader {
         return ConfigReader.read(text, fileName, baseDir, env);
     }
 
-    private static ConfigException fileError(Path file, String message) {
-        return new ConfigException(List.of(new ConfigError(file.toString(), 0, 0, "", message)));
+    private static ConfigException fileError(Path file, int line, int column, String message) {
+        return new ConfigException(List.of(new ConfigError(file.toString(), line, column, "", message)));
     }
 }

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad config files: each error located, explained, and all of them reported in one run. */
 class ConfigErrorsTest {
@@ -275,6 +279,97 @@ class ConfigErrorsTest {
 
         assertThat(errors).extracting(ConfigError::path).containsExactly("outputs[0].id", "outputs[1].id");
         assertThat(errors.get(0).message()).startsWith("expected an id of letters, digits");
+    }
+
+    @Test
+    void refusesIdsThatStartWithADotOrADash() {
+        List<ConfigError> errors = errors("""
+                outputs:
+                  - {type: file, id: "..", path: x}
+                  - {type: file, id: "-rf", path: y}
+                  - {type: file, id: ".hidden", path: z}
+                  - {type: file, id: "_ok.1-2", path: w}
+                """);
+
+        assertThat(errors).extracting(ConfigError::path)
+                .containsExactly("outputs[0].id", "outputs[1].id", "outputs[2].id");
+    }
+
+    @Test
+    void refusesIdsOverSixtyFourCharactersWhereTheyAreWritten() {
+        String output = "o".repeat(300);
+        String input = "i".repeat(1_000_000);
+        List<ConfigError> errors = errors("outputs:\n  - {type: file, id: " + output + ", path: x}\n"
+                + "inputs:\n  - {type: tcp, id: " + input + ", listen: \"127.0.0.1:0\"}\n");
+
+        assertThat(errors).extracting(ConfigError::line, ConfigError::column, ConfigError::path)
+                .containsExactly(tuple(2, 22, "outputs[0].id"), tuple(4, 21, "inputs[0].id"));
+        assertThat(errors.get(0).message())
+                .startsWith("expected an id of at most 64 characters (it names files), got 300 characters");
+        assertThat(errors.get(1).message()).contains("got 1000000 characters").hasSizeLessThan(200);
+    }
+
+    @Test
+    void acceptsAnIdOfSixtyFourCharacters() throws Exception {
+        String id = "a".repeat(64);
+        assertThat(ConfigLoader.parse("outputs:\n  - {type: file, id: " + id + ", path: x}\n", "gapless.yaml",
+                Path.of("/etc/gapless"), Map.of()).outputs().get(0).id()).isEqualTo(id);
+    }
+
+    @Test
+    void refusesPathsTheFileSystemCannotCreate() {
+        List<ConfigError> errors = errors("data_dir: /var/lib/" + "d/".repeat(2000) + "\n"
+                + "outputs:\n  - {type: file, id: o, path: /srv/" + "n".repeat(256) + "}\n");
+
+        assertThat(errors).extracting(ConfigError::path).containsExactly("data_dir", "outputs[0].path");
+        assertThat(errors.get(0).message()).startsWith("the path is 4008 bytes long once absolute, over the limit"
+                + " of 3967 (the file system's 4095 less room for the files made under it)");
+        assertThat(errors.get(1).message())
+                .startsWith("a name in this path is 256 bytes long, over the file system's limit of 255");
+    }
+
+    @Test
+    void locatesANestingTooDeepAtTheTokenThatWentTooDeep() {
+        StringBuilder yaml = new StringBuilder("journal:\n");
+        for (int level = 1; level <= 1000; level++) {
+            yaml.append("  ".repeat(level)).append("k").append(level).append(":\n");
+        }
+        ConfigError e = onlyError(yaml.toString());
+
+        // the root mapping is level 1, journal's 2, k1's 3: the one under k999 (line 1001) is level 1001
+        assertThat(e).extracting(ConfigError::line, ConfigError::column).containsExactly(1001, 2001);
+        assertThat(e.message()).isEqualTo("the YAML nests deeper than 1000 levels of mappings and lists;"
+                + " a config needs a few");
+        assertThat(onlyError("a: " + "[".repeat(1000) + "]".repeat(1000) + "\n"))
+                .extracting(ConfigError::line, ConfigError::column).containsExactly(1, 1003);
+    }
+
+    @Test
+    void locatesTheFirstByteThatIsNotUtf8(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gapless.yaml");
+        byte[] text = "data_dir: ./data\njournal: {max_size: 1GiB} # é \n".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Arrays.copyOf(text, text.length + 1);
+        bytes[text.length - 1] = (byte) 0xFF; // no UTF-8 character holds this byte: "Input length = 1" before
+        bytes[text.length] = '\n';
+        Files.write(file, bytes);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        // column in characters: 'é' is two bytes and one column
+        assertThat(e.errors()).singleElement().asString().isEqualTo(file + ":2:31: the config is not valid UTF-8:"
+                + " byte 0xFF cannot start or continue a character");
+    }
+
+    @Test
+    void saysInOneLineWhyAConfigCannotBeRead(@TempDir Path dir) {
+        ConfigException directory = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir));
+        ConfigException missing = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("missing.yaml")));
+
+        assertThat(directory.errors()).singleElement().asString()
+                .isEqualTo(dir + ": cannot read the config: is a directory");
+        assertThat(missing.errors()).singleElement().asString()
+                .isEqualTo(dir.resolve("missing.yaml") + ": cannot read the config: does not exist");
     }
 
     @Test

@@ -58,7 +58,7 @@ class ConfigLoaderTest {
 
         assertThat(c.inputs()).containsExactly(
                 new TcpInputConfig("app", new HostPort("::1", 5170), ByteSize.ofKibibytes(64), 16,
-                        Optional.of(Duration.ofMinutes(5))),
+                        Duration.ofSeconds(30), Optional.of(Duration.ofMinutes(5))),
                 new FileInputConfig("syslog.main", Path.of("/etc/gapless/logs/syslog"), FileInputConfig.StartAt.END,
                         ByteSize.ofMebibytes(2), Duration.ofSeconds(1), Optional.of(Duration.ofHours(1))));
 
@@ -221,7 +221,7 @@ class ConfigLoaderTest {
 
         assertThat(e.errors()).singleElement().satisfies(err -> {
             assertThat(err.file()).isEqualTo(missing.toString());
-            assertThat(err.message()).startsWith("cannot read the file");
+            assertThat(err.message()).isEqualTo("cannot read the config: does not exist");
         });
     }
 

@@ -1,20 +1,16 @@
 package dev.gapless.watchdog.incident;
 
+import dev.gapless.watchdog.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The watchdog's decisions as JSON lines, one per incident, appended and flushed one by one.
@@ -51,13 +47,11 @@ public final class IncidentJournal {
     }
 
     public synchronized void append(Incident incident) throws IOException {
-        createDirs(file.getParent());
+        OwnerOnly.directories(file.getParent());
         if (Files.exists(file) && Files.size(file) >= maxBytes) {
             Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.exists(file)) {
-            Files.createFile(file, attrs("rw-------"));
-        }
+        OwnerOnly.file(file);
         byte[] line = (incident.toJsonLine() + "\n").getBytes(StandardCharsets.UTF_8);
         Files.write(file, line, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
@@ -84,19 +78,5 @@ public final class IncidentJournal {
             Collections.reverse(out);
             return out;
         }
-    }
-
-    static void createDirs(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, attrs("rwx------"));
-        }
-    }
-
-    private static FileAttribute<?>[] attrs(String perms) {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[0];
-        }
-        Set<PosixFilePermission> p = PosixFilePermissions.fromString(perms);
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(p)};
     }
 }

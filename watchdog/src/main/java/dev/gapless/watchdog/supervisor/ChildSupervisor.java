@@ -1,6 +1,7 @@
 package dev.gapless.watchdog.supervisor;
 
 import dev.gapless.watchdog.RunFiles;
+import dev.gapless.watchdog.internal.OwnerOnly;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -82,11 +83,12 @@ public final class ChildSupervisor implements Supervisor {
     }
 
     private void launch() throws IOException {
-        java.nio.file.Files.createDirectories(run.dir());
+        OwnerOnly.directories(run.dir());
         awaitLockFree();
         // Whatever agent wrote these is gone: probing its stale admin address, or adopting a recycled pid, would
         // mislead the next probes until the new agent writes its own.
         run.clearStaleAgentFiles();
+        OwnerOnly.file(run.agentOut()); // 0600 before the redirect creates it with the umask's mode
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(run.agentOut().toFile()))

@@ -1,5 +1,6 @@
 package dev.gapless.watchdog.supervisor;
 
+import dev.gapless.watchdog.internal.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,8 @@ public final class ThreadDumper {
 
     /** @return the dump file (which says what went wrong if the dump failed) */
     public Path dump(long pid, Instant at) throws IOException {
-        Files.createDirectories(dir);
-        Path file = dir.resolve("threaddump-" + STAMP.format(at) + ".txt");
+        OwnerOnly.directories(dir);
+        Path file = OwnerOnly.file(dir.resolve("threaddump-" + STAMP.format(at) + ".txt"));
         Path jcmd = jcmd();
         long attachMs = Math.max(1000, timeout.minus(ATTACH_MARGIN).toMillis());
         List<String> cmd = jcmd != null

@@ -7,6 +7,7 @@ import dev.gapless.config.TcpInputConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,17 +16,17 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Newline-delimited lines over TCP. Binds 127.0.0.1 unless configured otherwise. Each connection gets its own
- * {@link LineFramer} and {@link IngestHandler}; connections past {@code max_connections} are closed on accept
- * and counted as rejected.
+ * {@link LineFramer} and {@link IngestHandler}; at {@code max_connections} a new connection evicts an idle one or
+ * is refused, as {@link ConnectionSlots} decides.
  */
 public final class TcpInput implements Input {
 
@@ -40,8 +41,7 @@ public final class TcpInput implements Input {
     private final Clock clock;
     private final InputStats stats;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    /** Connections accepted and not yet closed; past max_connections a new one is closed at once. */
-    private final AtomicInteger open = new AtomicInteger();
+    private final ConnectionSlots slots;
     private Channel server;
 
     public TcpInput(TcpInputConfig config, Journal journal, EventLoopGroup boss, EventLoopGroup workers, Clock clock) {
@@ -51,10 +51,11 @@ public final class TcpInput implements Input {
         this.workers = workers;
         this.clock = clock;
         this.stats = new InputStats(config.id(), config.type());
+        this.slots = new ConnectionSlots(config.id(), config.maxConnections(), config.idleTimeout(), stats, clock);
     }
 
     @Override
-    public void start() throws InterruptedException {
+    public void start() throws InterruptedException, IOException {
         int maxLine = (int) Math.min(Integer.MAX_VALUE - 16, config.maxLineBytes().bytes());
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
@@ -69,22 +70,20 @@ public final class TcpInput implements Input {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        // Counted here, not by connections.size(): accepts run on several event loops at once.
-                        if (open.incrementAndGet() > config.maxConnections()) {
-                            open.decrementAndGet();
-                            stats.rejected.increment();
-                            log.warn("input {}: refusing {}: {} connections already open", config.id(),
-                                    ch.remoteAddress(), config.maxConnections());
-                            ch.close();
-                            return;
-                        }
-                        ch.closeFuture().addListener(f -> open.decrementAndGet());
-                        connections.add(ch);
-                        ch.pipeline().addLast(new LineFramer(maxLine),
-                                new IngestHandler(config.id(), journal, stats, clock));
+                        slots.admit(ch).ifPresent(readStamp -> {
+                            connections.add(ch);
+                            ch.pipeline().addLast(readStamp, new LineFramer(maxLine),
+                                    new IngestHandler(config.id(), journal, stats, clock));
+                        });
                     }
                 });
-        server = b.bind(config.listen().host(), config.listen().port()).sync().channel();
+        ChannelFuture bound = b.bind(config.listen().host(), config.listen().port()).await();
+        if (!bound.isSuccess()) {
+            // Netty's BindException says "Address already in use" without the address
+            throw new IOException("input " + config.id() + ": cannot listen on " + config.listen() + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
         log.info("input {} listening on {}", config.id(), boundAddress());
     }
 

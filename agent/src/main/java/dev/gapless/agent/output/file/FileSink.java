@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -43,8 +44,8 @@ public final class FileSink implements Sink {
     private FileChannel channel;
 
     public FileSink(FileOutputConfig config) {
-        this(config, p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ));
+        this(config, p -> FileChannel.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ), DurableFiles.ownerOnlyFile()));
     }
 
     FileSink(FileOutputConfig config, Opener opener) {

@@ -22,6 +22,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TcpInputTest {
+
+    private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     @TempDir
     Path dir;
@@ -55,9 +58,13 @@ class TcpInputTest {
     }
 
     private TcpInput start(Journal journal, int maxLine, int maxConnections) throws Exception {
+        return start(journal, maxLine, maxConnections, Clock.systemUTC());
+    }
+
+    private TcpInput start(Journal journal, int maxLine, int maxConnections, Clock clock) throws Exception {
         TcpInputConfig config = new TcpInputConfig("app", new HostPort("127.0.0.1", 0), ByteSize.ofBytes(maxLine),
-                maxConnections, Optional.empty());
-        TcpInput input = closeLater(new TcpInput(config, journal, boss, workers, Clock.systemUTC()));
+                maxConnections, IDLE_TIMEOUT, Optional.empty());
+        TcpInput input = closeLater(new TcpInput(config, journal, boss, workers, clock));
         input.start();
         return input;
     }
@@ -174,7 +181,7 @@ class TcpInputTest {
     }
 
     @Test
-    void connectionsPastMaxAreClosedAndCounted() throws Exception {
+    void connectionsPastMaxWhileNoneIsIdleAreRefusedAndCounted() throws Exception {
         Journal journal = closeLater(TestJournals.open(dir.resolve("journal")));
         TcpInput input = start(journal, 1024, 2);
         Socket a = connect(input);
@@ -184,7 +191,7 @@ class TcpInputTest {
         c.setSoTimeout((int) TestJournals.DEADLINE.toMillis());
         InputStream in = c.getInputStream();
         assertThat(in.read()).as("the third connection is closed by the input").isEqualTo(-1);
-        assertThat(input.stats().rejected.sum()).isEqualTo(1);
+        assertThat(input.stats().connectionsRefused.sum()).isEqualTo(1);
         a.getOutputStream().write("from a\n".getBytes(StandardCharsets.UTF_8));
         b.getOutputStream().write("from b\n".getBytes(StandardCharsets.UTF_8));
         await("both accepted", () -> input.stats().accepted.sum() == 2);
@@ -193,9 +200,39 @@ class TcpInputTest {
         Socket d = connect(input);
         d.getOutputStream().write("from d\n".getBytes(StandardCharsets.UTF_8));
         await("d accepted", () -> input.stats().accepted.sum() == 3);
-        assertThat(input.stats().rejected.sum()).isEqualTo(1);
+        assertThat(input.stats().connectionsRefused.sum()).isEqualTo(1);
+        assertThat(input.stats().connectionsEvicted.sum()).isZero();
+        assertThat(input.stats().rejected.sum()).as("no event was refused").isZero();
         assertThat(TestJournals.texts(TestJournals.readAll(journal, 0, 3)))
                 .containsExactlyInAnyOrder("from a", "from b", "from d");
+    }
+
+    @Test
+    void connectionsThatNeverSendCannotLockOutANewSender() throws Exception {
+        Journal journal = closeLater(TestJournals.open(dir.resolve("journal")));
+        ConnectionSlotsTest.StepClock clock = new ConnectionSlotsTest.StepClock();
+        TcpInput input = start(journal, 1024, 2, clock);
+        Socket silentA = connect(input);
+        await("a open", () -> input.connections().size() == 1); // admitted first: the idlest of two idle alike
+        Socket silentB = connect(input);
+        await("two open", () -> input.connections().size() == 2);
+        Socket early = connect(input);
+        early.setSoTimeout((int) TestJournals.DEADLINE.toMillis());
+        assertThat(early.getInputStream().read()).as("refused: nobody idle for 5m yet").isEqualTo(-1);
+
+        clock.advance(IDLE_TIMEOUT);
+        Socket sender = connect(input);
+        sender.getOutputStream().write("from the sender\n".getBytes(StandardCharsets.UTF_8));
+        await("the sender accepted", () -> input.stats().accepted.sum() == 1);
+
+        silentA.setSoTimeout((int) TestJournals.DEADLINE.toMillis());
+        assertThat(silentA.getInputStream().read()).as("the first silent one, idlest, evicted").isEqualTo(-1);
+        silentB.getOutputStream().write("b was only quiet\n".getBytes(StandardCharsets.UTF_8));
+        await("b still open and read", () -> input.stats().accepted.sum() == 2);
+        assertThat(input.stats().connectionsRefused.sum()).isEqualTo(1);
+        assertThat(input.stats().connectionsEvicted.sum()).isEqualTo(1);
+        assertThat(TestJournals.texts(TestJournals.readAll(journal, 0, 2)))
+                .containsExactly("from the sender", "b was only quiet");
     }
 
     @Test

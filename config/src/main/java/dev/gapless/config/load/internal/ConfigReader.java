@@ -55,7 +55,7 @@ public final class ConfigReader {
             return null;
         }
         Section top = Section.of(root, problems, "a mapping of settings");
-        Path dataDir = top.get("data_dir", values::path, values.resolve(GaplessConfig.DEFAULT_DATA_DIR));
+        Path dataDir = top.get("data_dir", values::dataDir, values.resolve(GaplessConfig.DEFAULT_DATA_DIR));
         Duration heartbeat = top.get("heartbeat_interval", values::positiveDuration,
                 GaplessConfig.DEFAULT_HEARTBEAT_INTERVAL);
         JournalConfig journal = journal(top.section("journal", "a mapping of journal settings"));

@@ -61,12 +61,13 @@ final class InputBinder {
         ByteSize maxLineBytes = s.get("max_line_bytes", values::positiveSize, TcpInputConfig.DEFAULT_MAX_LINE_BYTES);
         int maxConnections = s.get("max_connections", values.integer(1, Integer.MAX_VALUE),
                 TcpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        Duration idleTimeout = s.get("idle_timeout", values::positiveDuration, TcpInputConfig.DEFAULT_IDLE_TIMEOUT);
         Optional<Duration> expect = s.optional("expect_events_every", values::positiveDuration);
         listeners.add(listen, Node.child(s.mapping().path(), "listen"), s.node("listen"));
         if (id == null || listen == null) {
             return null;
         }
-        return new TcpInputConfig(id, listen, maxLineBytes, maxConnections, expect);
+        return new TcpInputConfig(id, listen, maxLineBytes, maxConnections, idleTimeout, expect);
     }
 
     private FileInputConfig file(Section s, String id) {

@@ -6,6 +6,7 @@ import dev.gapless.config.HostPort;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +26,24 @@ import java.util.regex.Pattern;
  */
 final class Values {
 
-    /** Ids name files ({@code cursors/<id>.cursor}), so only characters safe in a file name. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]+");
+    /**
+     * Ids name files ({@code cursors/<id>.cursor}), so only characters safe in a file name, and not a
+     * leading '.' or '-': {@code .} and {@code ..} name directories, a dot file is hidden, and a leading
+     * '-' reads as an option to the shell tools an operator points at those files.
+     */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+    /**
+     * A longer id is refused at load. The longest file name made from an id,
+     * {@code <id>.checkpoint.tmp}, then stays far below a file system's 255-byte name limit, and metric
+     * labels and log lines stay readable.
+     */
+    private static final int MAX_ID_LENGTH = 64;
+    /** Linux's {@code NAME_MAX}: a longer file name fails with "File name too long" when it is created. */
+    private static final int MAX_NAME_BYTES = 255;
+    /** Linux's {@code PATH_MAX} less its terminating NUL: a longer path fails when it is opened. */
+    private static final int MAX_PATH_BYTES = 4095;
+    /** Bytes kept free under {@code data_dir} for the paths the agent makes there (see {@link #dataDir}). */
+    private static final int DATA_DIR_ROOM = 128;
     /** RFC 9110 token characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -84,12 +101,22 @@ final class Values {
     }
 
     String id(Node node) throws Invalid {
-        String expected = "an id of letters, digits, '_', '.' and '-' (it names files)";
+        String expected = "an id of letters, digits, '_', '.' and '-', not starting with '.' or '-' (it names files)";
         Text t = text(node, expected);
-        if (!ID.matcher(t.value()).matches()) {
-            throw t.invalid("expected " + expected + ", got '" + t.value() + "'");
+        String id = t.value();
+        if (id.length() > MAX_ID_LENGTH) {
+            throw t.invalid("expected an id of at most " + MAX_ID_LENGTH + " characters (it names files), got "
+                    + id.length() + " characters: '" + abbreviate(id) + "'");
         }
-        return t.value();
+        if (!ID.matcher(id).matches()) {
+            throw t.invalid("expected " + expected + ", got '" + id + "'");
+        }
+        return id;
+    }
+
+    /** A long value cut for a message, so that a huge one does not flood the terminal. */
+    private static String abbreviate(String value) {
+        return value.length() <= 2 * MAX_ID_LENGTH ? value : value.substring(0, MAX_ID_LENGTH) + "…";
     }
 
     Conversion<Integer> integer(int min, int max) {
@@ -205,6 +232,19 @@ final class Values {
 
     /** A path, made absolute against the config file's directory. */
     Path path(Node node) throws Invalid {
+        return path(node, MAX_PATH_BYTES);
+    }
+
+    /**
+     * {@code data_dir}: a path with room under it for the longest path the agent makes there,
+     * {@code journal/<20-digit seq>/metadata.cq4t} or {@code inputs/<id>.checkpoint.tmp} with the longest
+     * id (under {@value #DATA_DIR_ROOM} bytes).
+     */
+    Path dataDir(Node node) throws Invalid {
+        return path(node, MAX_PATH_BYTES - DATA_DIR_ROOM);
+    }
+
+    private Path path(Node node, int maxBytes) throws Invalid {
         Text t = text(node, "a path");
         String s = t.value();
         if (s.isBlank()) {
@@ -213,11 +253,36 @@ final class Values {
         if (s.startsWith("~")) {
             throw t.invalid("'~' is not expanded in paths: write the full path, got '" + s + "'");
         }
+        Path path;
         try {
-            return resolve(Path.of(s));
+            path = resolve(Path.of(s));
         } catch (InvalidPathException e) {
             throw t.invalid("expected a path, got '" + s + "': " + e.getReason());
         }
+        return fitsOnDisk(path, t, maxBytes);
+    }
+
+    /**
+     * {@code path} if the file system can create it: every name in it at most {@value #MAX_NAME_BYTES}
+     * bytes, and the whole at most {@code maxBytes}, so that a path which cannot work is a config
+     * error rather than a failure at run time.
+     */
+    private static Path fitsOnDisk(Path path, Text t, int maxBytes) throws Invalid {
+        for (Path name : path) {
+            int bytes = name.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                throw t.invalid("a name in this path is " + bytes + " bytes long, over the file system's limit of "
+                        + MAX_NAME_BYTES + ": '" + abbreviate(name.toString()) + "'");
+            }
+        }
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxBytes) {
+            throw t.invalid("the path is " + bytes + " bytes long once absolute, over the limit of " + maxBytes
+                    + (maxBytes < MAX_PATH_BYTES ? " (the file system's " + MAX_PATH_BYTES
+                            + " less room for the files made under it)" : "")
+                    + ": '" + abbreviate(path.toString()) + "'");
+        }
+        return path;
     }
 
     /** One of an enum's constants, written in lower case: {@code drop_oldest} for {@code DROP_OLDEST}. */

@@ -3,6 +3,7 @@ package dev.gapless.config.load.internal;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -36,7 +37,13 @@ final class YamlTree {
 
     /** The document's root, or empty when there is none to bind (the reason is in {@code problems}). */
     static Optional<Node> read(String text, Problems problems) {
-        try (YAMLParser parser = FACTORY.createParser(text)) {
+        YAMLParser parser;
+        try {
+            parser = FACTORY.createParser(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading YAML from a string", e);
+        }
+        try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 problems.add(new Node.Mark(1, 1), "", "the file is empty: expected a mapping of settings");
@@ -48,9 +55,15 @@ final class YamlTree {
                         "a second YAML document ('---') was found: a config file holds exactly one");
             }
             return Optional.ofNullable(root);
+        } catch (StreamConstraintsException e) {
+            // carries no location: the token that went one level too deep is the parser's current one
+            problems.add(mark(parser.currentTokenLocation()), "", "the YAML nests deeper than "
+                    + FACTORY.streamReadConstraints().getMaxNestingDepth()
+                    + " levels of mappings and lists; a config needs a few");
+            return Optional.empty();
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            problems.add(at == null ? new Node.Mark(0, 0) : mark(at), "",
+            problems.add(at == null ? mark(parser.currentLocation()) : mark(at), "",
                     "YAML syntax error: " + summary(e.getOriginalMessage()));
             return Optional.empty();
         } catch (IOException e) {
