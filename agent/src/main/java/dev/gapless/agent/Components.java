@@ -73,6 +73,7 @@ final class Components {
         } else {
             throw new IllegalArgumentException("no encoder for output type " + config.type());
         }
-        return codec == Codec.LINE ? new LineEncoder() : new EnvelopeEncoder(ctx.agentId(), ctx.host(), ctx.journal()::durableSeq);
+        return codec == Codec.LINE ? new LineEncoder() : new EnvelopeEncoder(ctx.agentId(), ctx.host(),
+                ctx.journal()::durableSeq);
     }
 }

@@ -46,7 +46,8 @@ final class EnvelopeParser {
             }
         }
         if (out.version < 0 || out.agentId == null || out.seq == Envelope.ABSENT) {
-            return "not a Gapless envelope: missing " + (out.version < 0 ? "'v'" : out.agentId == null ? "'agent_id'" : "'seq'");
+            return "not a Gapless envelope: missing " + (out.version < 0 ? "'v'" : out.agentId == null ? "'agent_id'"
+                    : "'seq'");
         }
         if (out.version != VERSION) {
             return "unsupported envelope version " + out.version;

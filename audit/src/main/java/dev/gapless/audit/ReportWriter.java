@@ -98,7 +98,8 @@ public final class ReportWriter {
             List<HeartbeatGap> shown = a.heartbeatGaps().subList(0, Math.min(TABLE_ROWS, a.heartbeatGaps().size()));
             for (HeartbeatGap g : shown) {
                 out.printf(Locale.ROOT, "%s%s  %s silent, %s to %s (after seq %d)%s%n", INDENT, INDENT,
-                        human(g.length()), g.from(), g.to(), g.afterSeq(), g.acrossRestart() ? ", across a restart" : "");
+                        human(g.length()), g.from(), g.to(), g.afterSeq(),
+                        g.acrossRestart() ? ", across a restart" : "");
             }
             more(out, a.heartbeatGapCount() - shown.size(), "gap");
         }
@@ -111,7 +112,8 @@ public final class ReportWriter {
             row(out, "bad timestamps", t.unparsableTimes() + " event_time or received_at values are no RFC 3339 time");
         }
         row(out, "boots", Integer.toString(a.boots().size()));
-        out.printf(Locale.ROOT, "%s%s  %-36s  %-21s  %9s  %s%n", INDENT, INDENT, "BOOT_ID", "SEQS", "RECORDS", "RECEIVED");
+        out.printf(Locale.ROOT, "%s%s  %-36s  %-21s  %9s  %s%n", INDENT, INDENT, "BOOT_ID", "SEQS", "RECORDS",
+                "RECEIVED");
         List<Boot> boots = a.boots().subList(0, Math.min(TABLE_ROWS, a.boots().size()));
         for (Boot b : boots) {
             out.printf(Locale.ROOT, "%s%s  %-36s  %-21s  %9d  %s%n", INDENT, INDENT,

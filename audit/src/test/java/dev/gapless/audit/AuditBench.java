@@ -99,13 +99,15 @@ public final class AuditBench {
                             .append(",\"interval_ms\":30000,\"uptime_ms\":").append(seq).append(",\"accepted\":")
                             .append(seq).append('}');
                 } else if (small) {
-                    sb.append(",\"message\":\"user ").append(seq % 977).append(" logged in\",\"fields\":{\"level\":\"info\"},\"tags\":[]");
+                    sb.append(",\"message\":\"user ").append(seq % 977)
+                            .append(" logged in\",\"fields\":{\"level\":\"info\"},\"tags\":[]");
                 } else {
                     sb.append(",\"message\":\"10.1.2.").append(seq % 255)
                             .append(" - - \\\"GET /api/v2/orders/").append(seq * 7919 % 100_000)
                             .append("?expand=items HTTP/1.1\\\" 200 5123 \\\"-\\\" \\\"Mozilla/5.0 (X11; Linux x86_64)\\\"")
                             .append(" rt=0.042 uct=0.001\",\"fields\":{\"status\":200,\"path\":\"/api/v2/orders\",")
-                            .append("\"latency_ms\":42.5,\"user\":{\"id\":").append(seq % 977).append(",\"tier\":\"gold\"}}")
+                            .append("\"latency_ms\":42.5,\"user\":{\"id\":").append(seq % 977)
+                                    .append(",\"tier\":\"gold\"}}")
                             .append(",\"tags\":[]");
                 }
                 sb.append("}\n");

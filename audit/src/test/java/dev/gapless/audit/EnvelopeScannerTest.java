@@ -134,7 +134,8 @@ class EnvelopeScannerTest {
         byte any = alphabet[random.nextInt(alphabet.length)];
         switch (random.nextInt(6)) {
             case 0: // delete a byte
-                return at == line.length ? line : concat(Arrays.copyOf(line, at), Arrays.copyOfRange(line, at + 1, line.length));
+                return at == line.length ? line : concat(Arrays.copyOf(line, at), Arrays.copyOfRange(line, at + 1,
+                        line.length));
             case 1: // insert a byte
                 return concat(Arrays.copyOf(line, at), new byte[] {any}, Arrays.copyOfRange(line, at, line.length));
             case 2: // replace a byte

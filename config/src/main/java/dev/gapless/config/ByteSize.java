@@ -42,7 +42,8 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     public static ByteSize parse(String text) {
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a size with a unit, such as 64MiB or 1GiB, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a size with a unit, such as 64MiB or 1GiB, got '" + text + "'");
         }
         long n;
         try {

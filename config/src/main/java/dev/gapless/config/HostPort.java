@@ -31,7 +31,8 @@ public record HostPort(String host, int port) {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
-            throw new IllegalArgumentException("an IPv6 host must be in brackets, such as [::1]:5170, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "an IPv6 host must be in brackets, such as [::1]:5170, got '" + text + "'");
         }
         int port;
         try {

@@ -23,7 +23,8 @@ class MainTest {
 
     @Test
     void parsesEachSubcommand() {
-        assertThat(Main.parse(new String[] {"watchdog", "--config", "g.yaml"}, errStream).command()).isEqualTo("watchdog");
+        assertThat(Main.parse(new String[] {"watchdog", "--config", "g.yaml"}, errStream).command())
+                .isEqualTo("watchdog");
         assertThat(Main.parse(new String[] {"run", "--config=g.yaml"}, errStream).command()).isEqualTo("run");
         Main.Args s = Main.parse(new String[] {"--config", "g.yaml", "status"}, errStream);
         assertThat(s.command()).isEqualTo("status");
@@ -35,7 +36,8 @@ class MainTest {
     void badUsageExits2WithTheUsage() {
         assertThat(Main.run(new String[] {"watchdog"}, System.out, errStream, Map.of())).isEqualTo(2);
         assertThat(err.toString()).contains("--config FILE is required").contains("usage:");
-        assertThat(Main.run(new String[] {"frobnicate", "--config", "x"}, System.out, errStream, Map.of())).isEqualTo(2);
+        assertThat(Main.run(new String[] {"frobnicate", "--config", "x"}, System.out, errStream, Map.of()))
+                .isEqualTo(2);
         assertThat(Main.run(new String[] {"--config"}, System.out, errStream, Map.of())).isEqualTo(2);
     }
 
@@ -55,7 +57,8 @@ class MainTest {
                 "--exit-with-parent");
         assertThat(Main.agentCommand(config(List.of("java", "-jar", "a.jar"), WatchdogConfig.Supervise.CHILD),
                 Path.of("/x"), Map.of())).containsExactly("java", "-jar", "a.jar");
-        assertThatThrownBy(() -> Main.agentCommand(config(List.of(), WatchdogConfig.Supervise.CHILD), Path.of("/x"), Map.of()))
+        assertThatThrownBy(() -> Main.agentCommand(config(List.of(), WatchdogConfig.Supervise.CHILD), Path.of("/x"),
+                Map.of()))
                 .hasMessageContaining("GAPLESS_HOME");
     }
 

@@ -87,7 +87,8 @@ public final class Failpoints {
                 String arg = raw.substring("output.wedge=".length());
                 int colon = arg.lastIndexOf(':');
                 if (colon <= 0) {
-                    throw new IllegalArgumentException("failpoint output.wedge needs <output_id>:<n>, got '" + raw + "'");
+                    throw new IllegalArgumentException(
+                            "failpoint output.wedge needs <output_id>:<n>, got '" + raw + "'");
                 }
                 wedge.put(arg.substring(0, colon), Long.parseLong(arg.substring(colon + 1)));
             } else if (item.equals("admin.health_hang")) {

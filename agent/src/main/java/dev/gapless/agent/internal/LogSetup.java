@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 /**
  * The agent's log, set up in code (found by logback through {@code META-INF/services}): one line per event on
  * stderr, {@code net.openhft} and {@code io.netty} at WARN, the rest at {@code GAPLESS_LOG_LEVEL} (a system
- * property, else the environment variable; INFO by default). ERROR means data was lost or an operator must act; WARN means recovered.
+ * property, else the environment variable; INFO by default). ERROR means data was lost or an operator must act; WARN
+ * means recovered.
  *
  * <p>In code rather than {@code logback.xml} because the XML configurator loads about 270 classes (logback's Joran
  * and the JDK's XML parser) that the agent otherwise never uses, some MiB of metaspace for the life of the

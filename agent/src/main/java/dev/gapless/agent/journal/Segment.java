@@ -299,6 +299,7 @@ final class Segment {
 
     @Override
     public String toString() {
-        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")" : " (from seq " + firstSeq + ")");
+        return "segment " + dir.getFileName() + (lastSeq >= 0 ? " (seq " + firstSeq + ".." + lastSeq + ")"
+                : " (from seq " + firstSeq + ")");
     }
 }

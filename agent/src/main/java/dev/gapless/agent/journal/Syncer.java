@@ -105,7 +105,8 @@ final class Syncer {
             lock.lock();
             try {
                 // After a failed force, wait a full interval (at least RETRY_NANOS) instead of spinning on it.
-                long due = lastForce + (failed ? Math.max(intervalNanos, RETRY_NANOS) : intervalNanos) - System.nanoTime();
+                long wait = failed ? Math.max(intervalNanos, RETRY_NANOS) : intervalNanos;
+                long due = lastForce + wait - System.nanoTime();
                 boolean urgent = durability == Durability.FSYNC && !waiters.isEmpty() && !failed;
                 if (!urgent && due > 0) {
                     wake.awaitNanos(due);

@@ -132,7 +132,8 @@
  * them (so the declared {@code count} is an upper bound). Readers deliver what precedes the damage, then declare
  * {@code damaged_tail} from there to the next segment's first seq minus one. A write a crash interrupted (an
  * unpublished Chronicle header, zero or not-complete, with at most one document, {@code maxRecordBytes}, behind it)
- * is not damage: its seqs were never handed out to anyone. A segment Chronicle cannot open at all is declared the same way.</li>
+ * is not damage: its seqs were never handed out to anyone. A segment Chronicle cannot open at all is declared the same
+ * way.</li>
  * <li><b>Disk full</b> (the file system filled despite {@code min_free}, or {@code min_free: 0B}): observed on tmpfs
  * with Chronicle 2026.4, the write to a mapped page the file system cannot back raises
  * {@link java.lang.InternalError} ("a fault occurred in a recent unsafe memory access operation") in the appending
@@ -140,8 +141,9 @@
  * can), burns every seq it was given, closes the segment for writes and returns {@code WRITE_FAILED}; later appends
  * check the free space first and open a fresh segment once there is room; everything written before reads back,
  * earlier documents of the same append included (the source resends the whole append: duplicates, never loss). The
- * burnt seqs are declared {@code damaged_tail} by readers although their events were refused (and are resent). The JVM guarantees this only for faults inside Unsafe
- * accesses, which is where Chronicle writes; a fault elsewhere would be a SIGBUS crash, so keep {@code min_free}.</li>
+ * burnt seqs are declared {@code damaged_tail} by readers although their events were refused (and are resent). The JVM
+ * guarantees this only for faults inside Unsafe accesses, which is where Chronicle writes; a fault elsewhere would be
+ * a SIGBUS crash, so keep {@code min_free}.</li>
  * </ul>
  */
 package dev.gapless.agent.journal;

@@ -32,7 +32,8 @@ class EnvelopeEncoderTest {
 
     @Test
     void event() throws Exception {
-        String line = encode(record(RecordKind.EVENT, 42, "app", "GET /x \"quoted\"\ttab ü".getBytes(StandardCharsets.UTF_8),
+        String line = encode(record(RecordKind.EVENT, 42, "app",
+                "GET /x \"quoted\"\ttab ü".getBytes(StandardCharsets.UTF_8),
                 "", 0));
         assertThat(line).isEqualTo("{\"v\":1,\"kind\":\"event\",\"agent_id\":\"00000000-0000-0001-0000-000000000002\","
                 + "\"boot_id\":\"00000000-0000-0003-0000-000000000004\",\"seq\":42,\"host\":\"web-1\",\"source\":\"app\","
@@ -43,7 +44,8 @@ class EnvelopeEncoderTest {
     @Test
     void invalidUtf8BecomesReplacementCharacterAndKeepsItsTags() throws Exception {
         byte[] bad = {'a', (byte) 0xFF, 'b', (byte) 0xE2, (byte) 0x82};
-        String line = encode(record(RecordKind.EVENT, 7, "app", bad, "{\"k\":\"v\"}", Tags.INVALID_UTF8 | Tags.TRUNCATED));
+        String line = encode(record(RecordKind.EVENT, 7, "app", bad, "{\"k\":\"v\"}",
+                Tags.INVALID_UTF8 | Tags.TRUNCATED));
         assertThat(line).contains("\"message\":\"a\uFFFDb\uFFFD\"")
                 .contains("\"fields\":{\"k\":\"v\"}")
                 .endsWith("\"tags\":[\"truncated\",\"invalid_utf8\"]}\n");
@@ -53,7 +55,8 @@ class EnvelopeEncoderTest {
     void heartbeatCarriesTheDurableHeadWhenEncoded() throws Exception {
         String line = encode(record(RecordKind.HEARTBEAT, 45, "_agent", new byte[0],
                 "{\"interval_ms\":1000,\"uptime_ms\":5,\"accepted\":7}", 0));
-        assertThat(line).isEqualTo("{\"v\":1,\"kind\":\"heartbeat\",\"agent_id\":\"00000000-0000-0001-0000-000000000002\","
+        assertThat(line).isEqualTo("{\"v\":1,\"kind\":\"heartbeat\","
+                + "\"agent_id\":\"00000000-0000-0001-0000-000000000002\","
                 + "\"boot_id\":\"00000000-0000-0003-0000-000000000004\",\"seq\":45,\"host\":\"web-1\",\"source\":\"_agent\","
                 + "\"received_at\":\"2025-11-23T10:00:00.123456789Z\",\"event_time\":\"2025-11-23T09:59:59.123456789Z\","
                 + "\"message\":\"\",\"fields\":{},"

@@ -95,7 +95,8 @@ class DamageTest {
 
             List<JournalRecord> losses = read.stream().filter(r -> r.kind() == RecordKind.LOSS).toList();
             assertThat(losses).as(summary).hasSize(1);
-            assertThat(extra(losses.get(0))).contains("\"from_seq\":" + (lastGood + 1) + ",\"to_seq\":" + (newFirst - 1))
+            assertThat(extra(losses.get(0))).contains("\"from_seq\":" + (lastGood + 1) + ",\"to_seq\":"
+                    + (newFirst - 1))
                     .contains("\"reason\":\"damaged_tail\"");
             assertThat(read).as(summary).filteredOn(r -> r.kind() == RecordKind.EVENT && text(r).startsWith("after-"))
                     .extracting(JournalRecord::seq).containsExactly(newFirst, newFirst + 1);
@@ -107,7 +108,8 @@ class DamageTest {
             j.whenDurable(head).get(5, TimeUnit.SECONDS);
             List<JournalRecord> read = readAll(j, newFirst - 1, head);
             assertThat(read).filteredOn(r -> r.kind() == RecordKind.EVENT).extracting(JournalTestSupport::text)
-                    .containsExactly("after-1-" + ".".repeat(42), "after-2-" + ".".repeat(42), "again-" + ".".repeat(44));
+                    .containsExactly("after-1-" + ".".repeat(42), "after-2-" + ".".repeat(42), "again-"
+                            + ".".repeat(44));
         }
     }
 

@@ -111,7 +111,8 @@ class DiskUseMeasurement {
 
     private static long allocated(Path dir) {
         try {
-            Process p = new ProcessBuilder("du", "-s", "--block-size=1", dir.toString()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("du", "-s", "--block-size=1", dir.toString()).redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             p.waitFor();
             return Long.parseLong(out.split("\\s+")[0]);

@@ -9,7 +9,9 @@ public final class JournalHooks {
     private JournalHooks() {
     }
 
-    /** Makes the journal behave as after a failed fdatasync: appends and agent records refused, durable point frozen. */
+    /**
+     * Makes the journal behave as after a failed fdatasync: appends and agent records refused, durable point frozen.
+     */
     public static void failForces(Journal journal) {
         journal.forceFailed(journal.firstSegment(), new IOException("injected force failure"));
     }

@@ -65,7 +65,8 @@ class JournalKillIT {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long durable = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String line;
             while (durable < atLeast && System.nanoTime() < deadline && (line = out.readLine()) != null) {
                 if (line.startsWith("durable ")) {

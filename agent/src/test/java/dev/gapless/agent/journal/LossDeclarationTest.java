@@ -49,7 +49,8 @@ class LossDeclarationTest {
 
         try (Journal j = open(dir, FULL_AT_16M)) {
             assertThat(j.append(List.of(padded("still full", 1000))).status())
-                    .as("precondition: full at start, so no segment is open").isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
+                    .as("precondition: full at start, so no segment is open")
+                            .isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
             List<JournalRecord> read = readAll(j, 0, head + 1);
             List<JournalRecord> losses = read.stream().filter(r -> r.kind() == RecordKind.LOSS).toList();
             assertThat(losses).hasSize(1);

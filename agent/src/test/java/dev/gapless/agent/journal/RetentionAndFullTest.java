@@ -171,7 +171,8 @@ class RetentionAndFullTest {
             });
 
             assertThat(readAll(j, 0, head)).hasSize((int) head);
-            assertThat(closed).allSatisfy(s -> assertThat(s.queueOpen()).as("%s after the reader left it", s).isFalse());
+            assertThat(closed).allSatisfy(s -> assertThat(s.queueOpen()).as("%s after the reader left it", s)
+                    .isFalse());
             assertThat(readAll(j, 0, head)).as("read again: reopened on demand").hasSize((int) head);
         }
     }

@@ -64,7 +64,8 @@ class AgentKillIT {
         assertThat(d.isPrefix()).as("distinct lines form a prefix of those sent: %s", d).isTrue();
         assertThat(d.prefix()).as("every line /health counted as accepted arrived").isGreaterThanOrEqualTo(
                 (int) acceptedBeforeKill);
-        assertThat(d.duplicates()).as("duplicates at most the batches in flight: the one sent, and the one before it whose cursor write overlapped it").isLessThanOrEqualTo(2 * BATCH);
+        assertThat(d.duplicates()).as("duplicates at most the batches in flight: the one sent, and the one before it "
+                + "whose cursor write overlapped it").isLessThanOrEqualTo(2 * BATCH);
     }
 
     @Test

@@ -82,7 +82,8 @@ class AuditEndToEndIT {
     private Audit audit(Path path) throws Exception {
         Path table = dir.resolve("audit.txt");
         Path json = dir.resolve("audit.json");
-        Process p = new ProcessBuilder(GaplessProcess.home().resolve("bin/gapless").toString(), "audit", path.toString())
+        Process p = new ProcessBuilder(GaplessProcess.home().resolve("bin/gapless").toString(), "audit",
+                path.toString())
                 .redirectErrorStream(true).redirectOutput(table.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Process pj = new ProcessBuilder(GaplessProcess.home().resolve("bin/gapless").toString(), "audit", "--json",

@@ -41,7 +41,8 @@ class SystemdUnitsIT {
         // The one finding allowed: the launcher is not installed on this machine.
         List<String> findings = Command.lines(r.stdout() + r.stderr()).stream()
                 .filter(l -> !(Files.notExists(Path.of(INSTALLED_LAUNCHER))
-                        && l.endsWith("Command " + INSTALLED_LAUNCHER + " is not executable: No such file or directory")))
+                        && l.endsWith("Command " + INSTALLED_LAUNCHER
+                                + " is not executable: No such file or directory")))
                 .collect(Collectors.toList());
         assertThat(findings).as(r.output()).isEmpty();
         if (Files.isExecutable(Path.of(INSTALLED_LAUNCHER))) {
@@ -57,7 +58,8 @@ class SystemdUnitsIT {
             Files.copy(Artifacts.sources().resolve("systemd/" + unit), copy);
             Command.Result r = Command.run(QUICK, "systemd-analyze", "security", "--offline=true", "--no-pager",
                     copy.toString());
-            assumeTrue(!r.stderr().contains("unrecognized option"), "systemd-analyze security --offline needs systemd 250+");
+            assumeTrue(!r.stderr().contains("unrecognized option"),
+                    "systemd-analyze security --offline needs systemd 250+");
             Matcher m = Pattern.compile("Overall exposure level for " + Pattern.quote(unit) + ": (\\d+\\.\\d)")
                     .matcher(r.stdout());
             assertThat(m.find()).as(r.output()).isTrue();

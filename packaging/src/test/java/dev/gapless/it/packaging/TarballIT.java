@@ -89,7 +89,8 @@ class TarballIT {
                 }
             }
         }
-        List<String> libraries = java.util.stream.Stream.concat(jars("lib/agent/").stream(), jars("lib/watchdog/").stream())
+        List<String> libraries = java.util.stream.Stream
+                .concat(jars("lib/agent/").stream(), jars("lib/watchdog/").stream())
                 .filter(j -> !j.startsWith("gapless-")).map(j -> j.replaceFirst("-\\d[^-]*(-native)?\\.jar$", ""))
                 .distinct().toList();
         assertThat(libraries).isNotEmpty().allSatisfy(lib -> assertThat(named)

@@ -33,7 +33,8 @@ public final class LineSender implements AutoCloseable {
      */
     public LineSender(String address, long count, int padTo, long linesPerSecond) throws IOException {
         int colon = address.lastIndexOf(':');
-        socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+        socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon
+                + 1))),
                 5000);
         thread = new Thread(() -> {
             try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024)) {

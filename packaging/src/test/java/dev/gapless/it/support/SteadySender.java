@@ -85,7 +85,8 @@ public final class SteadySender implements AutoCloseable {
         int colon = address.lastIndexOf(':');
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon
+                    + 1))),
                     500);
             return s;
         } catch (IOException e) {

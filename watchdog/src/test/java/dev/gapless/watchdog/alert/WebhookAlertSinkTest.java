@@ -69,11 +69,13 @@ class WebhookAlertSinkTest {
 
     static Incident incident(Cause cause) {
         return new Incident(Instant.parse("2026-11-23T10:00:00Z"),
-                new Decision(Action.ALERT, cause, "central", null, Map.of("backlog_events", 5), 0), "alerted", 42L, null);
+                new Decision(Action.ALERT, cause, "central", null, Map.of("backlog_events", 5), 0), "alerted", 42L,
+                        null);
     }
 
     WebhookAlertSink sink(URI url, int attempts) {
-        sink = new WebhookAlertSink(new WebhookAlertConfig(url, Duration.ofSeconds(2), attempts, Map.of("X-Token", "t")),
+        sink = new WebhookAlertSink(new WebhookAlertConfig(url, Duration.ofSeconds(2), attempts, Map.of("X-Token",
+                "t")),
                 Duration.ofMillis(10), delivered, failed, dropped);
         return sink;
     }

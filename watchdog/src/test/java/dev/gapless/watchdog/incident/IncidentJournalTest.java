@@ -51,7 +51,8 @@ public class IncidentJournalTest {
         assertThat(n.path("agent_pid").asLong()).isEqualTo(4242);
         assertThat(n.path("thread_dump").asText()).isEqualTo("/x/threaddump-1.txt");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
         assertThat(j.tail(1)).singleElement().asString().contains("2026-11-23T10:00:01Z");
     }
 

@@ -105,7 +105,8 @@ class ProbeTest {
     void tcpDestinationProbeConnects() throws Exception {
         DestinationProbe p = new DestinationProbe(TIMEOUT);
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            var up = new TcpOutputConfig("t", new HostPort("127.0.0.1", s.getLocalPort()), Codec.JSON_LINES, TIMEOUT, B, R);
+            var up = new TcpOutputConfig("t", new HostPort("127.0.0.1", s.getLocalPort()), Codec.JSON_LINES, TIMEOUT,
+                    B, R);
             assertThat(p.probe(up).reachable()).isTrue();
         }
         var down = new TcpOutputConfig("t", new HostPort("127.0.0.1", closedPort()), Codec.JSON_LINES, TIMEOUT, B, R);

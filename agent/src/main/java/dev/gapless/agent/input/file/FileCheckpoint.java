@@ -62,7 +62,8 @@ final class FileCheckpoint {
 
     void save(Position p) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).put((byte) 1).put((byte) (p.discarding() ? 1 : 0)).putShort((short) 0).putLong(p.inode()).putLong(p.offset());
+        b.putInt(MAGIC).put((byte) 1).put((byte) (p.discarding() ? 1 : 0)).putShort((short) 0).putLong(p.inode())
+                .putLong(p.offset());
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, 24);
         b.putInt((int) crc.getValue());

@@ -90,7 +90,8 @@ class FileSinkTest {
     void failedWriteIsRetryableAndLeavesNoHalfBatch() throws Exception {
         boolean[] fail = {false};
         sink = new FileSink(config(1 << 20, 3), p -> new FailingChannel(
-                FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ), fail));
+                FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
+                        fail));
         assertThat(send(sink, "good\n")).isEqualTo(Outcome.DELIVERED);
         fail[0] = true;
         Outcome o = send(sink, "this batch fails half-way\n");
