@@ -141,7 +141,8 @@ public final class Agent implements AutoCloseable {
             OutputConfig oc = e.getKey();
             Sink sink = Components.sink(oc, ctx);
             OutputStatus status = new OutputStatus(oc.id(), oc.type(), sink.destination());
-            OutputWorker w = new OutputWorker(new OutputWorker.Parts(oc.id(), journal, sink, Components.encoder(oc, ctx),
+            OutputWorker w = new OutputWorker(new OutputWorker.Parts(oc.id(), journal, sink,
+                    Components.encoder(oc, ctx),
                     new CursorStore(dataDir.cursor(oc.id()), sync), dataDir.deadLetter(oc.id()), oc.batch(),
                     new Backoff(oc.retry()), clock, failpoints, status), e.getValue());
             journal.registerConsumer(() -> status.ackedSeq);

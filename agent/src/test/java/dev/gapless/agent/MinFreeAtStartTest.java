@@ -112,7 +112,8 @@ class MinFreeAtStartTest {
     @Test
     void validateWarnsWhenMinFreeIsAboveTheFreeSpaceAndStillExitsZero() throws Exception {
         Files.createDirectories(tmp.resolve("data"));
-        Path file = Files.writeString(tmp.resolve("gapless.yaml"), "data_dir: ./data\njournal: { min_free: 1000000TiB }\n");
+        Path file = Files.writeString(tmp.resolve("gapless.yaml"),
+                "data_dir: ./data\njournal: { min_free: 1000000TiB }\n");
         String[] out = new String[2];
         int code = validate(file, out);
         assertThat(code).isZero();
@@ -120,7 +121,8 @@ class MinFreeAtStartTest {
         assertThat(out[1]).contains(file + ": warning: journal.min_free 1000000TiB is more than the")
                 .contains("/health reports degraded (min_free)");
 
-        Path missing = Files.writeString(tmp.resolve("later.yaml"), "data_dir: ./not-yet\njournal: { min_free: 1000000TiB }\n");
+        Path missing = Files.writeString(tmp.resolve("later.yaml"),
+                "data_dir: ./not-yet\njournal: { min_free: 1000000TiB }\n");
         assertThat(validate(missing, out)).isZero();
         assertThat(out[1]).as("no data_dir yet: nothing to measure").doesNotContain("warning");
     }
@@ -143,7 +145,8 @@ class MinFreeAtStartTest {
     }
 
     private List<String> warnings() {
-        return logged.list.stream().filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("min_free"))
+        return logged.list.stream().filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage()
+                .contains("min_free"))
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 

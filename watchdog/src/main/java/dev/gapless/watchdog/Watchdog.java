@@ -96,7 +96,8 @@ public final class Watchdog implements AutoCloseable {
         sinks.add(new LogAlertSink());
         for (AlertConfig a : wc.alerts()) {
             if (a instanceof WebhookAlertConfig w) {
-                sinks.add(new WebhookAlertSink(w, metrics.alertsDelivered, metrics.alertsFailed, metrics.alertsDropped));
+                sinks.add(new WebhookAlertSink(w, metrics.alertsDelivered, metrics.alertsFailed,
+                        metrics.alertsDropped));
             } else {
                 throw new IllegalArgumentException("unknown alert type " + a.type());
             }

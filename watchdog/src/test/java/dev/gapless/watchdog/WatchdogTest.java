@@ -210,7 +210,8 @@ class WatchdogTest {
         List<Decision> d = step();
         assertThat(d).singleElement().extracting(Decision::cause).isEqualTo(Cause.WEDGED);
         assertThat(supervisor.pid().getAsLong()).isNotEqualTo(first);
-        JsonNode n = new ObjectMapper().readTree(Files.readAllLines(dataDir.resolve("watchdog/incidents.jsonl")).get(0));
+        JsonNode n = new ObjectMapper().readTree(Files.readAllLines(dataDir.resolve("watchdog/incidents.jsonl"))
+                .get(0));
         assertThat(n.path("decision").asText()).isEqualTo("thread_dump_and_restart");
         Path dump = Path.of(n.path("thread_dump").asText());
         assertThat(dump.getParent()).isEqualTo(dataDir.resolve("watchdog"));
@@ -261,7 +262,8 @@ class WatchdogTest {
         });
         assertThat(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(supervisor.pid().getAsLong()).isNotEqualTo(first);
-        JsonNode n = new ObjectMapper().readTree(Files.readAllLines(dataDir.resolve("watchdog/incidents.jsonl")).get(0));
+        JsonNode n = new ObjectMapper().readTree(Files.readAllLines(dataDir.resolve("watchdog/incidents.jsonl"))
+                .get(0));
         assertThat(n.path("action_taken").asText()).startsWith("restart: killed by SIGKILL at once");
         assertThat(n.path("thread_dump").isNull()).isTrue();
         assertThat(alerts.get(0)).contains("\"cause\":\"frozen\"").contains("restart under way");

@@ -99,7 +99,8 @@ public final class AdminServer implements AutoCloseable {
                 path = null;
             }
             if (path == null) {
-                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n".getBytes(StandardCharsets.UTF_8));
+                respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain",
+                        "bad request\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
@@ -131,7 +132,8 @@ public final class AdminServer implements AutoCloseable {
                 case "/metrics/prometheus" -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
                     prometheusWriter.write(out, metrics.prometheus().scrape(), EscapingScheme.UNDERSCORE_ESCAPING);
-                    respond(ctx, req, HttpResponseStatus.OK, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+                    respond(ctx, req, HttpResponseStatus.OK, PrometheusTextFormatWriter.CONTENT_TYPE,
+                            out.toByteArray());
                 }
                 default -> respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain",
                         "not found: try /health, /metrics, /metrics/prometheus\n".getBytes(StandardCharsets.UTF_8));

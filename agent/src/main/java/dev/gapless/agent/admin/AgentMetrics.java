@@ -53,7 +53,8 @@ public final class AgentMetrics {
             gauge(MetricNames.input(id, "skipped_tails"), in.skippedTails::sum);
             gauge(MetricNames.input(id, "connections_refused"), in.connectionsRefused::sum);
             gauge(MetricNames.input(id, "connections_evicted"), in.connectionsEvicted::sum);
-            registry.register(MetricNames.input(id, "last_event_at_seconds"), (Gauge<Double>) () -> in.lastEventAt / 1e3);
+            registry.register(MetricNames.input(id, "last_event_at_seconds"),
+                    (Gauge<Double>) () -> in.lastEventAt / 1e3);
         }
         for (OutputStatus o : view.outputs()) {
             String id = o.id;

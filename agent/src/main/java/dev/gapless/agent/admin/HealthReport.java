@@ -109,13 +109,15 @@ public final class HealthReport {
                 g.writeNumberField(HealthFields.BACKLOG_EVENTS, backlog);
                 g.writeNumberField(HealthFields.BACKLOG_BYTES, backlogBytes(disk, first, head, acked));
                 long oldest = o.oldestUnackedReceivedAt;
-                g.writeNumberField("oldest_unacked_age_ms", backlog == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest));
+                g.writeNumberField("oldest_unacked_age_ms",
+                        backlog == 0 || oldest == 0 ? 0 : Math.max(0, now - oldest));
                 time(g, HealthFields.LAST_ACK_AT, o.lastAckAt);
                 time(g, HealthFields.LAST_ATTEMPT_AT, o.lastAttemptAt);
                 time(g, HealthFields.IN_FLIGHT_SINCE, o.inFlightSince);
                 g.writeNumberField(HealthFields.CONSECUTIVE_FAILURES, o.consecutiveFailures);
                 g.writeStringField(HealthFields.LAST_ERROR, o.lastError);
-                g.writeStringField(HealthFields.LAST_ERROR_KIND, o.lastErrorKind == null ? null : o.lastErrorKind.wireName());
+                g.writeStringField(HealthFields.LAST_ERROR_KIND, o.lastErrorKind == null ? null
+                        : o.lastErrorKind.wireName());
                 g.writeNumberField("delivered_records", o.deliveredRecords.sum());
                 g.writeNumberField("rejected_records", o.rejectedRecords.sum());
                 g.writeNumberField("cursor_commit_failures", o.cursorCommitFailures.sum());

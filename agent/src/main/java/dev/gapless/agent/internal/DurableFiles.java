@@ -84,7 +84,8 @@ public final class DurableFiles {
      * ownerOnlyFile())}): set at creation, so no other user can open it before a {@link #restrict}.
      */
     public static FileAttribute<?>[] ownerOnlyFile() {
-        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)} : new FileAttribute<?>[0];
+        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
     }
 
     /** Makes a file readable and writable by its owner only. */

@@ -83,7 +83,8 @@ public final class OutputWorker implements AutoCloseable {
 
     /** Collaborators of a worker; see the fields of the same names. */
     public record Parts(String id, Journal journal, Sink sink, Encoder encoder, CursorStore cursor, java.nio.file.Path
-            deadLetterFile, BatchConfig batch, Backoff backoff, Clock clock, Failpoints failpoints, OutputStatus status) {
+            deadLetterFile, BatchConfig batch, Backoff backoff, Clock clock, Failpoints failpoints,
+                    OutputStatus status) {
     }
 
     public OutputWorker(Parts p, long ackedSeq) {

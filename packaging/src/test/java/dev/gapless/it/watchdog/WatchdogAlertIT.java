@@ -109,7 +109,8 @@ class WatchdogAlertIT {
         assertThat(ledger.complete(head)).as("every seq arrived: %s", ledger).isTrue();
         assertThat(ledger.duplicates()).as("nothing resent").isZero();
         JsonNode alert = rig.webhook.await("destination_slow alert", Duration.ofSeconds(5),
-                n -> "destination_slow".equals(n.path("cause").asText()) && "alert".equals(n.path("decision").asText()));
+                n -> "destination_slow".equals(n.path("cause").asText()) && "alert".equals(n.path("decision")
+                        .asText()));
         assertThat(alert.path("output").asText()).isEqualTo(WatchdogRig.OUTPUT);
         assertThat(alert.path("observations").path("in_flight_ms").asLong()).isGreaterThanOrEqualTo(
                 rig.settings.stall().toMillis());

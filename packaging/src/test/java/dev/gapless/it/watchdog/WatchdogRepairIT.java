@@ -52,7 +52,8 @@ class WatchdogRepairIT {
         // Until the request outlives the output's own timeout plus a grace, the agent may be waiting on a slow
         // destination: no restart before that, and at most 2 probes after it.
         long deadline = Math.max(rig.settings.stall().toMillis(),
-                WatchdogRig.Settings.parse(WatchdogRig.OUTPUT_TIMEOUT).plus(PolicySettings.SEND_TIMEOUT_GRACE).toMillis());
+                WatchdogRig.Settings.parse(WatchdogRig.OUTPUT_TIMEOUT).plus(PolicySettings.SEND_TIMEOUT_GRACE)
+                        .toMillis());
         long bound = deadline + rig.settings.probe().multipliedBy(2).toMillis();
         assertThat(f.decision().path("observations").path("in_flight_ms").asLong())
                 .as("no restart before the send deadline, on the agent's own clock").isGreaterThanOrEqualTo(deadline);

@@ -33,7 +33,9 @@ public enum Cause {
     INPUT_SILENT(Action.ALERT),
     /** The journal is full or nearly full. */
     JOURNAL_FULL(Action.ALERT),
-    /** /health degraded {@code force_failed}: a journal fsync failed; only a restart's recovery makes it durable again. */
+    /**
+     * /health degraded {@code force_failed}: a journal fsync failed; only a restart's recovery makes it durable again.
+     */
     FORCE_FAILED(Action.RESTART),
     /** /health degraded {@code min_free}: the journal's file system is below min_free; a restart frees nothing. */
     MIN_FREE(Action.ALERT),

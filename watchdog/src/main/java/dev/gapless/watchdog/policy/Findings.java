@@ -25,7 +25,8 @@ final class Findings {
 
     /**
      * @param advanced outputs whose acked_seq moved since the previous probe of the same boot: they are making progress
-     * @param upSince  the agent's clock at its first /health answer of this boot: what an output's null times count from
+     * @param upSince  the agent's clock at its first /health answer of this boot, from which an output's null times
+     *                 count
      */
     static List<Finding> fromHealth(Observation o, AgentHealth h, PolicySettings s, java.util.Set<String> advanced,
                                     Map<String, Long> reachableSince, long upSince) {

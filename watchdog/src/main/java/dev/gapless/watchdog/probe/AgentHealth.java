@@ -56,7 +56,8 @@ public record AgentHealth(
     }
 
     /** The journal's fill. */
-    public record Journal(long headSeq, long durableSeq, long diskBytes, long maxBytes, boolean full, String fullReason) {
+    public record Journal(long headSeq, long durableSeq, long diskBytes, long maxBytes, boolean full,
+            String fullReason) {
     }
 
     /** One input's progress. */

@@ -55,7 +55,8 @@ public final class StatusCommand {
         out.printf("agent  %s  status %s  pid %s  up %s  boot %s%n", admin, h.status(), h.pid(),
                 age(h.uptimeMs()), h.bootId());
         for (AgentHealth.Degraded d : h.degraded()) {
-            String subject = d.output() != null ? " output " + d.output() : d.input() != null ? " input " + d.input() : "";
+            String subject = d.output() != null ? " output " + d.output() : d.input() != null ? " input " + d.input()
+                    : "";
             out.printf("DEGRADED  %s%s  since %s  %s%n", d.reason(), subject,
                     d.since() == null ? "?" : age(h.now() - d.since()) + " ago", d.detail() == null ? "" : d.detail());
         }

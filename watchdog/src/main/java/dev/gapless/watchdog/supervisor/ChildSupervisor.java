@@ -63,7 +63,9 @@ public final class ChildSupervisor implements Supervisor {
         launch();
     }
 
-    /** The agent named by run/agent.pid, if alive and it is the agent (its /health says so, or its command is gapless). */
+    /**
+     * The agent named by run/agent.pid, if alive and it is the agent (its /health says so, or its command is gapless).
+     */
     private Optional<ProcessHandle> findRunning() {
         OptionalLong pid = run.agentPid();
         if (pid.isEmpty() || pid.getAsLong() == ProcessHandle.current().pid()) {
@@ -110,10 +112,12 @@ public final class ChildSupervisor implements Supervisor {
         if (!run.agentLockHeld()) {
             return;
         }
-        LOG.info("an agent still holds {}: waiting up to {} ms for it to exit", run.agentLock(), stopTimeout.toMillis());
+        LOG.info("an agent still holds {}: waiting up to {} ms for it to exit", run.agentLock(),
+                stopTimeout.toMillis());
         while (run.agentLockHeld()) {
             if (System.nanoTime() > deadline) {
-                LOG.warn("{} still held after {} ms: starting the agent anyway", run.agentLock(), stopTimeout.toMillis());
+                LOG.warn("{} still held after {} ms: starting the agent anyway", run.agentLock(),
+                        stopTimeout.toMillis());
                 return;
             }
             try {

@@ -62,7 +62,8 @@ public final class ThreadDumper {
                         + timeout.toMillis() + "ms\n", java.nio.file.StandardOpenOption.APPEND);
             } else if (p.exitValue() != 0) {
                 Files.writeString(file, "\n[gapless-watchdog] " + cmd.get(0) + " gave no full dump within "
-                        + timeout.toMillis() + "ms (exit " + p.exitValue() + ")\n", java.nio.file.StandardOpenOption.APPEND);
+                        + timeout.toMillis() + "ms (exit " + p.exitValue() + ")\n",
+                                java.nio.file.StandardOpenOption.APPEND);
             } else if (jcmd == null) {
                 Files.writeString(file, "[gapless-watchdog] jcmd not found: sent SIGQUIT to " + pid
                         + "; the dump is in run/agent.out\n", java.nio.file.StandardOpenOption.APPEND);

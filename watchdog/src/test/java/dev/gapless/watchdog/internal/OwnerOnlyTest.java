@@ -52,7 +52,8 @@ class OwnerOnlyTest {
         }
         assertThat(loose).isEmpty();
         assertThat(data.resolve("run/watchdog-listeners.json")).exists();
-        assertThat(Files.list(data.resolve("watchdog"))).anyMatch(p -> p.getFileName().toString().startsWith("threaddump-"));
+        assertThat(Files.list(data.resolve("watchdog"))).anyMatch(p -> p.getFileName().toString()
+                .startsWith("threaddump-"));
     }
 
     @Test

@@ -53,7 +53,8 @@ class DegradedPolicyTest {
     List<Decision> repeat(int n, Supplier<AgentHealth> h) {
         List<Decision> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.addAll(policy.decide(new Observation(now, ProcessStatus.RUNNING, Optional.of(HealthResult.answered(h.get(), 3)),
+            all.addAll(policy.decide(new Observation(now, ProcessStatus.RUNNING,
+                    Optional.of(HealthResult.answered(h.get(), 3)),
                     Map.of())));
             now = now.plusSeconds(5);
             agentNow += 5000;

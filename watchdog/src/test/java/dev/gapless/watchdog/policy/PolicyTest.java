@@ -42,7 +42,8 @@ class PolicyTest {
     AgentHealth.Output out(long acked, long backlog, Long lastAckAgo, Long lastAttemptAgo, Long inFlightAgo,
                            long failures, String kind) {
         return new AgentHealth.Output("http", "http://d", acked, acked + backlog, backlog, backlog * 100,
-                lastAckAgo == null ? null : agentNow - lastAckAgo, lastAttemptAgo == null ? null : agentNow - lastAttemptAgo,
+                lastAckAgo == null ? null : agentNow - lastAckAgo, lastAttemptAgo == null ? null
+                        : agentNow - lastAttemptAgo,
                 inFlightAgo == null ? null : agentNow - inFlightAgo, failures, kind == null ? null : "err", kind);
     }
 
@@ -65,7 +66,8 @@ class PolicyTest {
     }
 
     Observation timedOut() {
-        return new Observation(now, ProcessStatus.RUNNING, Optional.of(HealthResult.timedOut("timeout", 2000)), Map.of());
+        return new Observation(now, ProcessStatus.RUNNING, Optional.of(HealthResult.timedOut("timeout", 2000)),
+                Map.of());
     }
 
     Observation gone() {
@@ -200,7 +202,8 @@ class PolicyTest {
     @Test
     void backlogWithNoAckAndNoAttemptIsUploaderWedged() {
         var o = (java.util.function.Supplier<Observation>) () ->
-                answered(health("b1", Map.of("central", out(100, 50, 61_000L, 61_000L, null, 0, null))), Map.of("central", UP));
+                answered(health("b1", Map.of("central", out(100, 50, 61_000L, 61_000L, null, 0, null))),
+                        Map.of("central", UP));
         // The first probe cannot tell whether acked_seq moves; the second sees it did not: the finding already
         // spans stall_timeout, so no further hysteresis.
         assertThat(repeat(1, o)).isEmpty();

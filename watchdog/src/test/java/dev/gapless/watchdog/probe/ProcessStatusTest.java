@@ -35,7 +35,8 @@ class ProcessStatusTest {
         new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
         Await.until(Duration.ofSeconds(10), "state T", () -> ProcessStatus.of(true, pid) == ProcessStatus.STOPPED);
         new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
-        Await.until(Duration.ofSeconds(10), "running again", () -> ProcessStatus.of(true, pid) == ProcessStatus.RUNNING);
+        Await.until(Duration.ofSeconds(10), "running again",
+                () -> ProcessStatus.of(true, pid) == ProcessStatus.RUNNING);
         assertThat(ProcessStatus.of(false, pid)).isEqualTo(ProcessStatus.GONE);
     }
 }

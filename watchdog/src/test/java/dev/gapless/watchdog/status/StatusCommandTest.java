@@ -44,7 +44,8 @@ class StatusCommandTest {
     GaplessConfig config(int adminPort) {
         WatchdogConfig w = new WatchdogConfig(AdminConfig.WATCHDOG_DEFAULT, WatchdogConfig.Supervise.CHILD, "u",
                 List.of("x"), Duration.ofSeconds(5), Duration.ofMillis(500), 3, Duration.ofSeconds(60),
-                Duration.ofSeconds(20), WatchdogConfig.DEFAULT_RESTART_BUDGET, WatchdogConfig.DEFAULT_INCIDENTS, List.of());
+                Duration.ofSeconds(20), WatchdogConfig.DEFAULT_RESTART_BUDGET, WatchdogConfig.DEFAULT_INCIDENTS,
+                        List.of());
         return new GaplessConfig(dataDir, Duration.ofSeconds(30), JournalConfig.DEFAULT,
                 new AdminConfig(new HostPort("127.0.0.1", adminPort)), List.of(), List.of(), w);
     }

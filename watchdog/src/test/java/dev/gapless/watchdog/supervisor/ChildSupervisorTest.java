@@ -83,7 +83,8 @@ class ChildSupervisorTest {
 
     @Test
     void startsTheAgentWithItsOutputInAgentOut() throws Exception {
-        ChildSupervisor s = supervisor(List.of("bash", "-c", "echo hello from agent; exec sleep 60"), Duration.ofSeconds(5));
+        ChildSupervisor s = supervisor(List.of("bash", "-c", "echo hello from agent; exec sleep 60"),
+                Duration.ofSeconds(5));
         s.start();
         handle(s);
         assertThat(s.alive()).isTrue();
@@ -109,7 +110,8 @@ class ChildSupervisorTest {
     @Test
     void escalatesToSigkillWhenTheAgentIgnoresSigterm() throws Exception {
         Path ready = dataDir.resolve("trap-ready");
-        ChildSupervisor s = supervisor(List.of("bash", "-c", "trap '' TERM; sleep 60 & touch " + ready + "; wait; sleep 60"),
+        ChildSupervisor s = supervisor(List.of("bash", "-c", "trap '' TERM; sleep 60 & touch " + ready
+                + "; wait; sleep 60"),
                 Duration.ofMillis(500));
         s.start();
         ProcessHandle first = handle(s);
@@ -121,7 +123,8 @@ class ChildSupervisorTest {
         assertThat(done).contains("killed by SIGKILL after stop_timeout 500ms");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(first.isAlive()).isFalse();
-        Await.until(WAIT, "the agent's children are gone too", () -> children.stream().noneMatch(ProcessHandle::isAlive));
+        Await.until(WAIT, "the agent's children are gone too", () -> children.stream()
+                .noneMatch(ProcessHandle::isAlive));
     }
 
     @Test

@@ -20,7 +20,8 @@ class SystemdSupervisorTest {
 
     Path fakeSystemctl(int exit) throws IOException {
         Path script = dir.resolve("systemctl");
-        Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls") + "\necho said-something\nexit " + exit + "\n");
+        Files.writeString(script, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls") + "\necho said-something\nexit "
+                + exit + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return script;
     }
@@ -59,7 +60,8 @@ class SystemdSupervisorTest {
     void aFailedSystemctlIsReportedWithWhatItSaid() throws Exception {
         SystemdSupervisor s = new SystemdSupervisor(List.of(fakeSystemctl(3).toString()), "u.service",
                 new RunFiles(dir), Duration.ofSeconds(5));
-        assertThatThrownBy(() -> s.restart(Stop.GRACEFUL)).isInstanceOf(IOException.class).hasMessageContaining("exited 3")
+        assertThatThrownBy(() -> s.restart(Stop.GRACEFUL)).isInstanceOf(IOException.class)
+                .hasMessageContaining("exited 3")
                 .hasMessageContaining("said-something");
     }
 

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * replaced (rotated: another inode at the path) the old one is read to its end first — an unfinished last
  * line of it becomes a line — and then the new one from its start; after a restart the rotated file is looked up
  * by its inode next to the path and finished first (if it is gone, the skipped range is counted and logged at
- * ERROR). A file that shrinks below what was read (a partial line included) is read again from its start. Lines over {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped. A
- * damaged checkpoint means reading from the start (duplicates, never loss). One thread per file input.
+ * ERROR). A file that shrinks below what was read (a partial line included) is read again from its start. Lines over
+ * {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped. A damaged checkpoint means reading
+ * from the start (duplicates, never loss). One thread per file input.
  */
 public final class FileInput implements Input {
 

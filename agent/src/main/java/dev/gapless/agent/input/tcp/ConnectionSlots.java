@@ -133,7 +133,8 @@ final class ConnectionSlots {
 
     /** A duration for the log: whole seconds past one second ("310s", "5m"), since a line comes at most every 10 s. */
     private static String ms(long millis) {
-        return Durations.format(millis < 1000 ? Duration.ofMillis(millis) : Duration.ofSeconds(Math.round(millis / 1e3)));
+        return Durations.format(millis < 1000 ? Duration.ofMillis(millis)
+                : Duration.ofSeconds(Math.round(millis / 1e3)));
     }
 
     /** Stamps a connection's last read; first in its pipeline, so it sees the raw bytes. Per connection. */

@@ -39,8 +39,10 @@ class IngestPauseTest {
             }
             InputStats stats = new InputStats("app", "tcp");
             Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-            EmbeddedChannel first = new EmbeddedChannel(new LineFramer(1024), new IngestHandler("app", journal, stats, clock));
-            EmbeddedChannel second = new EmbeddedChannel(new LineFramer(1024), new IngestHandler("app", journal, stats, clock));
+            EmbeddedChannel first = new EmbeddedChannel(new LineFramer(1024), new IngestHandler("app", journal, stats,
+                    clock));
+            EmbeddedChannel second = new EmbeddedChannel(new LineFramer(1024), new IngestHandler("app", journal, stats,
+                    clock));
 
             first.writeInbound(Unpooled.copiedBuffer("one\n", StandardCharsets.UTF_8));
             second.writeInbound(Unpooled.copiedBuffer("two\n", StandardCharsets.UTF_8));

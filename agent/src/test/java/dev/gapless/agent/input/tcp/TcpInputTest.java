@@ -154,7 +154,8 @@ class TcpInputTest {
         closeLater(() -> sender.join(5000));
 
         await("the journal refused an append", () -> input.stats().blocked.sum() > 0);
-        await("the connection stopped reading", () -> input.connections().stream().anyMatch(c -> !c.config().isAutoRead()));
+        await("the connection stopped reading", () -> input.connections().stream().anyMatch(c -> !c.config()
+                .isAutoRead()));
         long acceptedWhileBlocked = input.stats().accepted.sum();
         assertThat(acceptedWhileBlocked).isLessThan(n);
 
@@ -240,7 +241,8 @@ class TcpInputTest {
         Journal journal = closeLater(TestJournals.open(dir.resolve("journal")));
         TcpInput input = start(journal, 32, 8);
         try (Socket s = connect(input)) {
-            s.getOutputStream().write(("y".repeat(10_000) + "\nafter\nlast-no-newline").getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().write(("y".repeat(10_000) + "\nafter\nlast-no-newline")
+                    .getBytes(StandardCharsets.UTF_8));
             s.shutdownOutput();
             await("3 accepted", () -> input.stats().accepted.sum() == 3);
         }
