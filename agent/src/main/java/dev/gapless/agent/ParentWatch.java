@@ -44,7 +44,8 @@ final class ParentWatch {
         drainUntilEof(stdin);
         long gone = deadParent;
         while (true) {
-            log.warn("the supervising watchdog (pid {}) is gone; shipping on for up to {} s while waiting to be adopted",
+            log.warn("the supervising watchdog (pid {}) is gone; shipping on for up to {} s while waiting to be "
+                    + "adopted",
                     gone, grace.toSeconds());
             Optional<ProcessHandle> adopter = awaitAdopter(gone);
             if (adopter.isEmpty()) {

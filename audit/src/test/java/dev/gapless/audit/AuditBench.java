@@ -104,10 +104,11 @@ public final class AuditBench {
                 } else {
                     sb.append(",\"message\":\"10.1.2.").append(seq % 255)
                             .append(" - - \\\"GET /api/v2/orders/").append(seq * 7919 % 100_000)
-                            .append("?expand=items HTTP/1.1\\\" 200 5123 \\\"-\\\" \\\"Mozilla/5.0 (X11; Linux x86_64)\\\"")
+                            .append("?expand=items HTTP/1.1\\\" 200 5123 \\\"-\\\" ")
+                            .append("\\\"Mozilla/5.0 (X11; Linux x86_64)\\\"")
                             .append(" rt=0.042 uct=0.001\",\"fields\":{\"status\":200,\"path\":\"/api/v2/orders\",")
                             .append("\"latency_ms\":42.5,\"user\":{\"id\":").append(seq % 977)
-                                    .append(",\"tier\":\"gold\"}}")
+                            .append(",\"tier\":\"gold\"}}")
                             .append(",\"tags\":[]");
                 }
                 sb.append("}\n");

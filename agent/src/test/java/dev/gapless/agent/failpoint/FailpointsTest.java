@@ -15,7 +15,8 @@ class FailpointsTest {
 
     @Test
     void parsesEveryFailpoint() {
-        Failpoints f = Failpoints.parse("output.wedge=central:500, admin.health_hang,agent.deadlock,agent.heap_exhaust");
+        Failpoints f = Failpoints.parse(
+                "output.wedge=central:500, admin.health_hang,agent.deadlock,agent.heap_exhaust");
         assertThat(f.wedgeAfter("central")).isEqualTo(500);
         assertThat(f.wedgeAfter("other")).isEqualTo(-1);
         assertThat(f.healthHang()).isTrue();

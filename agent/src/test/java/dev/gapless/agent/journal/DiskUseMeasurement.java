@@ -86,7 +86,8 @@ class DiskUseMeasurement {
             long drainNanos = System.nanoTime() - start;
             done.set(true);
             sampler.join();
-            System.out.printf("MEASURE %d x 256 B: appended in %.2f s (%.2f M/s), drained in %.2f s; segment_size 64 MiB%n",
+            System.out.printf(
+                    "MEASURE %d x 256 B: appended in %.2f s (%.2f M/s), drained in %.2f s; segment_size 64 MiB%n",
                     total, appendNanos / 1e9, total / (appendNanos / 1e9) / 1e6, drainNanos / 1e9);
             System.out.printf("MEASURE peak disk: apparent %.1f MiB, allocated %.1f MiB, journal accounting %.1f MiB;"
                     + " appended %.1f MiB in all; segments at end %d%n", peakApparent.get() / 1048576.0,

@@ -4,7 +4,6 @@ import static dev.gapless.agent.journal.JournalTestSupport.events;
 import static dev.gapless.agent.journal.JournalTestSupport.open;
 import static dev.gapless.agent.journal.JournalTestSupport.readAll;
 import static dev.gapless.agent.journal.JournalTestSupport.smallConfig;
-import static dev.gapless.agent.journal.JournalTestSupport.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.event.RecordKind;

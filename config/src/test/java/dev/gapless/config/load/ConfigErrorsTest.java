@@ -86,7 +86,8 @@ class ConfigErrorsTest {
     void saysAnIntegerIsTooLargeRatherThanTooSmall() {
         assertThat(onlyError("outputs:\n  - {type: file, id: o, path: x, batch: {max_events: 99999999999}}\n")
                 .message())
-                .isEqualTo("expected an integer of at least 1, got 99999999999, which is too large (at most 2147483647)");
+                .isEqualTo("expected an integer of at least 1, got 99999999999, which is too large "
+                        + "(at most 2147483647)");
     }
 
     @Test

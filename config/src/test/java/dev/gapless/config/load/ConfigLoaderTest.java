@@ -233,7 +233,8 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(file, Map.of()));
 
         assertThat(e.errors()).singleElement().hasToString(
-                file + ":1:21: heartbeat_interval: expected a duration with a unit (ms, s, m, h, d), such as 500ms or 30s,"
+                file + ":1:21: heartbeat_interval: expected a duration with a unit (ms, s, m, h, d), such as 500ms "
+                        + "or 30s,"
                         + " got '30': a bare number has no unit");
     }
 }

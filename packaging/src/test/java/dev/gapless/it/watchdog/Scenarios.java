@@ -40,7 +40,8 @@ final class Scenarios {
 
         @Override
         public String toString() {
-            return String.format("%-34s detect %6d ms  repair %6d ms  lost %d  duplicated %d  restarts %d  (%s; head %d;"
+            return String.format("%-34s detect %6d ms  repair %6d ms  lost %d  duplicated %d  restarts %d  "
+                    + "(%s; head %d;"
                     + " %d lines written)", name, detectMs, repairMs, ledger.missing() + ledger.declared(),
                     ledger.duplicates(), restarts, ledger, head, linesWritten);
         }

@@ -33,7 +33,8 @@ public final class WatchdogBench {
             all.add(run(s, "down"));
         }
         System.out.println();
-        System.out.println("time-to-detect: wedge (agent's log) or outage → the watchdog's decision (incident journal)");
+        System.out.println(
+                "time-to-detect: wedge (agent's log) or outage → the watchdog's decision (incident journal)");
         System.out.println("time-to-repair: wedge → the first batch accepted after the restart; outage: destination"
                 + " back → the first batch accepted");
         System.out.println("lost: seqs up to the journal head never delivered; duplicated: extra copies delivered");
