@@ -83,6 +83,8 @@ public final class Agent implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup inputLoops;
     private EventLoopGroup outputLoops;
+    // The admin listener's own loop: /health answers even while the inputs' accept loop is busy or stuck.
+    private EventLoopGroup adminLoop;
     private Journal journal;
     private AdminServer admin;
     private ScheduledExecutorService scheduler;
@@ -132,6 +134,7 @@ public final class Agent implements AutoCloseable {
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         inputLoops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         outputLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        adminLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         String host = hostName();
         Components.Context ctx = new Components.Context(journal, dataDir, boss, inputLoops, outputLoops, agentId,
                 host, clock);
@@ -159,7 +162,7 @@ public final class Agent implements AutoCloseable {
         admin = new AdminServer(new HealthReport(view, watch, clock), new AgentMetrics(view, watch, clock), failpoints);
 
         outputs.forEach(OutputWorker::start);
-        admin.start(config.admin().listen(), boss, boss);
+        admin.start(config.admin().listen(), adminLoop, adminLoop);
         for (Input in : inputs) {
             in.start();
         }
@@ -307,7 +310,7 @@ public final class Agent implements AutoCloseable {
         if (journal != null) {
             journal.close();
         }
-        for (EventLoopGroup g : new EventLoopGroup[] {inputLoops, outputLoops, boss}) {
+        for (EventLoopGroup g : new EventLoopGroup[] {inputLoops, outputLoops, boss, adminLoop}) {
             if (g != null) {
                 g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }

@@ -35,11 +35,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +74,8 @@ public final class Watchdog implements AutoCloseable {
     private final List<AlertSink> sinks = new ArrayList<>();
     private final HealthProbe healthProbe;
     private final DestinationProbe destinationProbe;
+    // Outputs whose destination could not be probed, logged once each; only the probe loop's thread.
+    private final Set<String> unprobedOutputs = new HashSet<>();
     private final Map<String, OutputConfig> outputs = new LinkedHashMap<>();
     /** Guarded by itself; written by the probe loop, read by the admin thread. */
     private final Deque<ObjectNode> recent = new ArrayDeque<>();
@@ -173,14 +177,8 @@ public final class Watchdog implements AutoCloseable {
         if (process == ProcessStatus.RUNNING) {
             HealthResult r = healthProbe.probe(run.agentAdmin(config));
             health = Optional.of(r);
-            r.health().ifPresent(h -> h.outputs().forEach((id, out) -> {
-                OutputConfig oc = outputs.get(id);
-                // Only a struggling output needs the second opinion; each probe is bounded by health_timeout.
-                if (oc != null && out.backlogEvents() > 0
-                        && (out.consecutiveFailures() > 0 || out.inFlightSince() != null)) {
-                    dests.put(id, destinationProbe.probe(oc));
-                }
-            }));
+            r.health().ifPresent(h -> dests.putAll(
+                    DestinationProbe.struggling(h, outputs, destinationProbe::probe, unprobedOutputs)));
         }
         if (process != ProcessStatus.RUNNING || health.map(r -> !r.ok()).orElse(true)) {
             metrics.probeFailures.inc();

@@ -15,10 +15,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The watchdog's own probe of an output's destination, from the watchdog's process: if the watchdog
@@ -27,6 +34,8 @@ import java.util.concurrent.TimeoutException;
  * file: the directory exists and is writable. Each probe is bounded by one timeout.
  */
 public final class DestinationProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationProbe.class);
 
     private final Duration timeout;
     private final HttpClient client;
@@ -37,18 +46,55 @@ public final class DestinationProbe {
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    public DestinationStatus probe(OutputConfig output) {
+    /** @return what the probe saw, or empty when this output's type has no probe */
+    public Optional<DestinationStatus> probe(OutputConfig output) {
         if (output instanceof TcpOutputConfig tcp) {
-            return connect(tcp.address());
+            return Optional.of(connect(tcp.address()));
         } else if (output instanceof HttpOutputConfig http) {
             if (http.healthUrl().isPresent()) {
-                return get(http.healthUrl().get());
+                return Optional.of(get(http.healthUrl().get()));
             }
-            return connect(hostPortOf(http.url()));
+            return Optional.of(connect(hostPortOf(http.url())));
         } else if (output instanceof FileOutputConfig file) {
-            return writableDir(file.path().toAbsolutePath().getParent());
+            return Optional.of(writableDir(file.path().toAbsolutePath().getParent()));
         }
-        throw new IllegalArgumentException("no destination probe for output type " + output.type());
+        return Optional.empty();
+    }
+
+    /**
+     * Probes the destination of every output that struggles (a backlog, and a failure or a send under way): only
+     * those need the second opinion, and each probe is bounded by the timeout. An output whose type has no probe,
+     * or whose probe throws, gets no entry (the policy then has no second opinion for it, as for an output that
+     * does not struggle), is logged once per output, and never keeps the others from being probed.
+     *
+     * @param probe  the probe of one output ({@link #probe}, or a test's)
+     * @param warned the ids already logged; bounded by the config's outputs
+     */
+    public static Map<String, DestinationStatus> struggling(AgentHealth health, Map<String, OutputConfig> outputs,
+            Function<OutputConfig, Optional<DestinationStatus>> probe, Set<String> warned) {
+        Map<String, DestinationStatus> dests = new LinkedHashMap<>();
+        health.outputs().forEach((id, out) -> {
+            OutputConfig oc = outputs.get(id);
+            if (oc == null || out.backlogEvents() == 0
+                    || (out.consecutiveFailures() == 0 && out.inFlightSince() == null)) {
+                return;
+            }
+            try {
+                Optional<DestinationStatus> seen = probe.apply(oc);
+                if (seen.isPresent()) {
+                    dests.put(id, seen.get());
+                } else if (warned.add(id)) {
+                    LOG.warn("output {}: no destination probe for type {}; the watchdog cannot tell its destination "
+                            + "being down from the agent being wedged", id, oc.type());
+                }
+            } catch (RuntimeException e) {
+                if (warned.add(id)) {
+                    LOG.warn("output {}: its destination probe failed ({}); probing the other outputs goes on", id,
+                            e.toString());
+                }
+            }
+        });
+        return dests;
     }
 
     static HostPort hostPortOf(URI url) {

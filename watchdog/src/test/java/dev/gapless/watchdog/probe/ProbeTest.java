@@ -107,10 +107,10 @@ class ProbeTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             var up = new TcpOutputConfig("t", new HostPort("127.0.0.1", s.getLocalPort()), Codec.JSON_LINES, TIMEOUT,
                     B, R);
-            assertThat(p.probe(up).reachable()).isTrue();
+            assertThat(p.probe(up).orElseThrow().reachable()).isTrue();
         }
         var down = new TcpOutputConfig("t", new HostPort("127.0.0.1", closedPort()), Codec.JSON_LINES, TIMEOUT, B, R);
-        assertThat(p.probe(down).reachable()).isFalse();
+        assertThat(p.probe(down).orElseThrow().reachable()).isFalse();
     }
 
     @Test
@@ -120,15 +120,15 @@ class ProbeTest {
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         var withHealth = new HttpOutputConfig("h", base.resolve("/ingest"), Codec.JSON_LINES, TIMEOUT, Map.of(),
                 Optional.of(base.resolve("/healthz")), B, R);
-        assertThat(p.probe(withHealth).reachable()).isTrue();
-        assertThat(p.probe(withHealth).detail()).contains("500");
+        assertThat(p.probe(withHealth).orElseThrow().reachable()).isTrue();
+        assertThat(p.probe(withHealth).orElseThrow().detail()).contains("500");
         var noHealth = new HttpOutputConfig("h", base.resolve("/ingest"), Codec.JSON_LINES, TIMEOUT, Map.of(),
                 Optional.empty(), B, R);
-        assertThat(p.probe(noHealth).detail()).startsWith("tcp 127.0.0.1:");
-        assertThat(p.probe(noHealth).reachable()).isTrue();
+        assertThat(p.probe(noHealth).orElseThrow().detail()).startsWith("tcp 127.0.0.1:");
+        assertThat(p.probe(noHealth).orElseThrow().reachable()).isTrue();
         var gone = new HttpOutputConfig("h", URI.create("http://127.0.0.1:" + closedPort() + "/x"), Codec.JSON_LINES,
                 TIMEOUT, Map.of(), Optional.empty(), B, R);
-        assertThat(p.probe(gone).reachable()).isFalse();
+        assertThat(p.probe(gone).orElseThrow().reachable()).isFalse();
     }
 
     @Test
@@ -136,10 +136,10 @@ class ProbeTest {
         DestinationProbe p = new DestinationProbe(TIMEOUT);
         var ok = new FileOutputConfig("f", dir.resolve("events.ndjson"), Codec.JSON_LINES,
                 FileOutputConfig.DEFAULT_ROLL_SIZE, 1, B, R);
-        assertThat(p.probe(ok).reachable()).isTrue();
+        assertThat(p.probe(ok).orElseThrow().reachable()).isTrue();
         var missing = new FileOutputConfig("f", dir.resolve("nope/events.ndjson"), Codec.JSON_LINES,
                 FileOutputConfig.DEFAULT_ROLL_SIZE, 1, B, R);
-        assertThat(p.probe(missing).reachable()).isFalse();
+        assertThat(p.probe(missing).orElseThrow().reachable()).isFalse();
     }
 
     @Test
