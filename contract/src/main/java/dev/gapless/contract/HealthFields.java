@@ -57,6 +57,19 @@ public final class HealthFields {
     public static final String LAST_ERROR = "last_error";
     public static final String LAST_ERROR_KIND = "last_error_kind";
 
+    /** {@link #LAST_ERROR_KIND}: the destination answered with an error (an HTTP status); it was reached. */
+    public static final String ERROR_REFUSED = "refused";
+    /** {@link #LAST_ERROR_KIND}: the destination could not be reached (connect failed, reset). */
+    public static final String ERROR_UNREACHABLE = "unreachable";
+    /** {@link #LAST_ERROR_KIND}: connected, no answer in time. */
+    public static final String ERROR_TIMEOUT = "timeout";
+    /** {@link #LAST_ERROR_KIND}: a permanent refusal; the batch was dead-lettered. */
+    public static final String ERROR_REJECTED = "rejected";
+    /** {@link #LAST_ERROR_KIND}: the output's cursor cannot be written (the agent's own disk). */
+    public static final String ERROR_CURSOR_COMMIT = "cursor_commit";
+    /** {@link #LAST_ERROR_KIND}: the agent's own code failed the send (a bug), not the destination. */
+    public static final String ERROR_INTERNAL = "internal";
+
     private HealthFields() {
     }
 }

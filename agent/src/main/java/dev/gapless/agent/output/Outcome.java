@@ -1,5 +1,6 @@
 package dev.gapless.agent.output;
 
+import dev.gapless.contract.HealthFields;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -44,18 +45,23 @@ public sealed interface Outcome {
     /** How a failed attempt failed: the watchdog tells a wedged agent from a refusing destination by it. */
     enum ErrorKind {
         /** The destination answered with an error (an HTTP status): it was reached. */
-        REFUSED("refused"),
+        REFUSED(HealthFields.ERROR_REFUSED),
         /** The destination could not be reached (connect refused or timed out, connection reset). */
-        UNREACHABLE("unreachable"),
+        UNREACHABLE(HealthFields.ERROR_UNREACHABLE),
         /** Connected, but no answer in time. */
-        TIMEOUT("timeout"),
+        TIMEOUT(HealthFields.ERROR_TIMEOUT),
         /** A permanent refusal; the batch was dead-lettered. */
-        REJECTED("rejected"),
+        REJECTED(HealthFields.ERROR_REJECTED),
         /**
          * Not a send: the batch was delivered but the output's cursor cannot be written (the agent's own disk, e.g.
          * a read-only or full file system); the cursor write is retried and nothing moves on until it succeeds.
          */
-        CURSOR_COMMIT("cursor_commit");
+        CURSOR_COMMIT(HealthFields.ERROR_CURSOR_COMMIT),
+        /**
+         * The agent's own code failed the send (the sink threw, or completed with an unexpected exception): a bug
+         * on the agent's side, which the watchdog does not blame on the destination.
+         */
+        INTERNAL(HealthFields.ERROR_INTERNAL);
 
         private final String wireName;
 

@@ -180,8 +180,15 @@ public final class OutputWorker implements AutoCloseable {
             prefetch();
             outcome = sent.get();
         } catch (ExecutionException | RuntimeException e) {
+            // A sink reports a destination's failure as an outcome; an I/O exception is still the network's, but
+            // anything else thrown is the agent's own bug, which a restart may fix and the destination cannot.
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            outcome = new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, String.valueOf(cause), null);
+            Outcome.ErrorKind kind = cause instanceof IOException ? Outcome.ErrorKind.UNREACHABLE
+                    : Outcome.ErrorKind.INTERNAL;
+            if (kind == Outcome.ErrorKind.INTERNAL && status.lastErrorKind != Outcome.ErrorKind.INTERNAL) {
+                log.error("output {}: the send failed inside the agent (retried): {}", id, cause, cause);
+            }
+            outcome = new Outcome.Retryable(kind, String.valueOf(cause), null);
         } finally {
             status.inFlightSince = 0;
             status.lastAttemptAt = clock.millis();

@@ -49,7 +49,7 @@ class OutputWorkerTest {
     private final List<OutputWorker> workers = new ArrayList<>();
 
     /** A sink that answers each send with what the test says; it keeps every payload it was given. */
-    static final class ScriptedSink implements Sink {
+    static class ScriptedSink implements Sink {
         final List<String> sent = new ArrayList<>();
         final List<String> delivered = new ArrayList<>();
         Function<String, Outcome> answer = p -> Outcome.DELIVERED;
@@ -177,6 +177,34 @@ class OutputWorkerTest {
         w.runOnce(); // nothing else to send: the delivered batch's cursor is written now
         assertThat(cursor.load()).isEqualTo(last);
         assertThat(w.status().failedAttempts.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aSinkThatThrowsIsAnInternalErrorNotAnUnreachableDestination() throws Exception {
+        ScriptedSink throwing = new ScriptedSink() {
+            @Override
+            public CompletionStage<Outcome> send(EncodedBatch batch) {
+                sent.add("attempt");
+                if (sent.size() == 1) {
+                    throw new IllegalStateException("a bug in the sink");
+                }
+                if (sent.size() == 2) {
+                    return CompletableFuture.failedFuture(new java.io.IOException("Connection reset by peer"));
+                }
+                return CompletableFuture.completedFuture(Outcome.DELIVERED);
+            }
+        };
+        long last = append("a");
+        OutputWorker w = worker(throwing, 10);
+        w.runOnce();
+        assertThat(w.status().lastErrorKind).isEqualTo(Outcome.ErrorKind.INTERNAL);
+        assertThat(w.status().lastError).contains("a bug in the sink");
+        assertThat(w.status().consecutiveFailures).isEqualTo(1);
+        w.runOnce();
+        assertThat(w.status().lastErrorKind).as("an I/O failure is still the network's")
+                .isEqualTo(Outcome.ErrorKind.UNREACHABLE);
+        runUntilAcked(w, last);
+        assertThat(w.status().lastErrorKind).isNull();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gapless.watchdog.policy;
 
+import dev.gapless.contract.HealthFields;
 import dev.gapless.watchdog.probe.AgentHealth;
 import dev.gapless.watchdog.probe.DestinationStatus;
 import dev.gapless.watchdog.probe.Observation;
@@ -131,7 +132,7 @@ final class Findings {
         long sinceAck = h.now() - (out.lastAckAt() != null ? out.lastAckAt() : upSince);
         // A destination that rejects every batch (e.g. HTTP 401) drains the backlog into the dead-letter file
         // without a failed attempt: backlog and consecutive_failures stay low while every event is lost.
-        boolean rejecting = "rejected".equals(out.lastErrorKind()) && sinceAck >= stallMs;
+        boolean rejecting = HealthFields.ERROR_REJECTED.equals(out.lastErrorKind()) && sinceAck >= stallMs;
         if (rejecting) {
             // A rejected batch moves the cursor too: acked_seq advancing is no progress here.
             return Boolean.FALSE.equals(dest == null ? null : dest.reachable()) ? null
@@ -158,12 +159,15 @@ final class Findings {
             cause = Cause.UPLOADER_WEDGED; // backlog, yet nothing is even being tried
         } else if (out.consecutiveFailures() > 0) {
             String kind = out.lastErrorKind();
-            if (Boolean.FALSE.equals(reachable)) {
+            if (sinceAck >= stallMs && HealthFields.ERROR_INTERNAL.equals(kind)) {
+                cause = Cause.AGENT_SIDE_FAULT; // the agent's own code fails the send: no destination to blame
+            } else if (Boolean.FALSE.equals(reachable)) {
                 cause = Cause.DESTINATION_DOWN;
-            } else if (sinceAck >= stallMs && ("refused".equals(kind) || "rejected".equals(kind))) {
+            } else if (sinceAck >= stallMs && (HealthFields.ERROR_REFUSED.equals(kind)
+                    || HealthFields.ERROR_REJECTED.equals(kind))) {
                 cause = Cause.DESTINATION_REFUSES;
             } else if (sinceAck >= stallMs && Boolean.TRUE.equals(reachable)
-                    && ("unreachable".equals(kind) || "timeout".equals(kind))
+                    && (HealthFields.ERROR_UNREACHABLE.equals(kind) || HealthFields.ERROR_TIMEOUT.equals(kind))
                     // A destination that just came back: the agent's last failure may predate it (it waits out its
                     // retry backoff). Only a failure after the watchdog reached the destination is the agent's.
                     && reachableSince != null && out.lastAttemptAt() != null && out.lastAttemptAt() > reachableSince) {

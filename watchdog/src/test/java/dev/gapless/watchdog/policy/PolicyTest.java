@@ -10,6 +10,7 @@ import dev.gapless.watchdog.probe.Observation;
 import dev.gapless.watchdog.probe.ProcessStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -326,6 +327,26 @@ class PolicyTest {
             assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
             assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
         });
+    }
+
+    @Test
+    void sendsTheAgentItselfFailsAreAgentSideFaultWhateverTheDestinationProbeSays() {
+        for (var dest : new DestinationStatus[] {UP, DOWN}) {
+            PolicySettings settings = settings(Supervise.CHILD, 5);
+            Policy fresh = new Policy(settings, now);
+            var o = (java.util.function.Supplier<Observation>) () -> answered(
+                    health("b1", Map.of("central", out(100, 50, 61_000L, 1_000L, null, 30, "internal"))),
+                    Map.of("central", dest));
+            List<Decision> all = new ArrayList<>();
+            for (int i = 0; i < settings.unhealthyProbes(); i++) {
+                all.addAll(fresh.decide(o.get()));
+                now = now.plusSeconds(1);
+            }
+            assertThat(all).as("probe %s", dest.detail()).singleElement().satisfies(x -> {
+                assertThat(x.action()).isEqualTo(Action.THREAD_DUMP_AND_RESTART);
+                assertThat(x.cause()).isEqualTo(Cause.AGENT_SIDE_FAULT);
+            });
+        }
     }
 
     @Test
