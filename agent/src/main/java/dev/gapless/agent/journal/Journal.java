@@ -213,7 +213,7 @@ public final class Journal implements AutoCloseable {
             long first = writer.nextSeq();
             writer.writeBatch(records);
             return new AppendResult(AppendResult.Status.APPENDED, first, writer.nextSeq() - 1);
-        } catch (WriteFailedException | RuntimeException | Error e) {
+        } catch (WriteFailedException | RuntimeException | InternalError | AssertionError e) {
             log.error("journal append refused: {}", e.toString());
             stats.fullRefusals.increment();
             return AppendResult.WRITE_FAILED;
@@ -523,7 +523,7 @@ public final class Journal implements AutoCloseable {
             long now = writer.nowNanos();
             writer.write(kind, now, now, -1, 0, AGENT_SOURCE_BYTES, EMPTY, body.apply(seq));
             return seq;
-        } catch (WriteFailedException | RuntimeException | Error e) {
+        } catch (WriteFailedException | RuntimeException | InternalError | AssertionError e) {
             log.error("journal could not append a {} record: {}", kind.wireName(), e.toString());
             return -1;
         } finally {

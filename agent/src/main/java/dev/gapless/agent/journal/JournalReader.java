@@ -292,7 +292,7 @@ public final class JournalReader implements AutoCloseable {
         SingleChronicleQueue queue;
         try {
             queue = s.acquire();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             if (s.deleted() || journal.isClosed()) {
                 return false; // deleted meanwhile (look again), or shutting down
             }
@@ -302,7 +302,7 @@ public final class JournalReader implements AutoCloseable {
         }
         try {
             tailer = queue.createTailer();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             s.release();
             return unreadable(s, e);
         }

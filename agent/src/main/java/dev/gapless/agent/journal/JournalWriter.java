@@ -146,7 +146,7 @@ final class JournalWriter {
         if (appender == null) {
             try {
                 openActiveSegment();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | InternalError | AssertionError e) {
                 log.error("journal cannot open a new segment at seq {}: {}", nextSeq, e.toString());
                 lowOnSpace = true;
                 stats.fullReason = "write_error: " + e.getMessage();
@@ -178,7 +178,7 @@ final class JournalWriter {
         try {
             openActiveSegment();
             return true;
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             log.error("journal cannot open a new segment for an agent record at seq {}: {}", nextSeq, e.toString());
             lowOnSpace = true;
             return false;
@@ -252,12 +252,12 @@ final class JournalWriter {
                     for (int k = i; k < end; k++) {
                         batch.encode(k, first + (k - i), codec, bootMsb, bootLsb, out);
                     }
-                } catch (RuntimeException | Error e) {
+                } catch (RuntimeException | InternalError | AssertionError e) {
                     // Chronicle would otherwise publish what was written so far, a torn record at its end.
                     dc.rollbackOnClose();
                     throw e;
                 }
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | InternalError | AssertionError e) {
                 nextSeq = first + (end - i);
                 writeFailed(first, nextSeq - 1, e);
             }
@@ -358,7 +358,7 @@ final class JournalWriter {
         }
         try {
             appender.close();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             log.warn("journal: closing the appender of {} failed: {}", old, e.toString());
         }
         appender = null;
@@ -369,7 +369,7 @@ final class JournalWriter {
         old.lastSeq(nextSeq - 1);
         try {
             old.release();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             log.warn("journal: releasing {} failed: {}", old, e.toString());
         }
         old.diskBytes(Math.max(old.diskBytes(), old.measureDiskBytes()));
@@ -387,7 +387,7 @@ final class JournalWriter {
         } catch (IOException e) {
             removeFailed(s);
             throw new IllegalStateException("cannot create journal segment " + dir + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             removeFailed(s);
             throw e;
         }
@@ -399,7 +399,7 @@ final class JournalWriter {
     private static void removeFailed(Segment s) {
         try {
             s.delete(false);
-        } catch (RuntimeException | Error cleanup) {
+        } catch (RuntimeException | InternalError | AssertionError cleanup) {
             log.warn("journal: cannot remove the failed segment {}: {}", s.dir(), cleanup.toString());
         }
     }

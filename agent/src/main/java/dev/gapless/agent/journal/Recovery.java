@@ -116,7 +116,7 @@ final class Recovery {
         SingleChronicleQueue q;
         try {
             q = s.acquire();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
             log.error("journal: cannot open {} ({}); what it holds will be declared lost", s, e.toString());
             return s.firstSeq() - 1 + mayHold(s, unreadBytes(s, 0));
         }

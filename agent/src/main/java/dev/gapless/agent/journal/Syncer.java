@@ -124,8 +124,9 @@ final class Syncer {
                     hook.run();
                 }
                 failed = !forceOnce();
-            } catch (RuntimeException | Error e) {
-                // The thread must not die: the durable point would freeze with nothing saying why. Retry after
+            } catch (RuntimeException | InternalError | AssertionError | StackOverflowError e) {
+                // The thread must not die of a bug: the durable point would freeze with nothing saying why (out of
+                // memory ends the process instead: ExitOnOutOfMemoryError). Retry after
                 // the failed-force delay (at least RETRY_NANOS), so a persistent bug logs at most ten times a second.
                 failed = true;
                 journal.stats().syncerErrors.increment();

@@ -122,9 +122,10 @@ public final class OutputWorker implements AutoCloseable {
                 runOnce();
             } catch (InterruptedException e) {
                 break;
-            } catch (RuntimeException | Error e) {
-                // A bug (or an Error such as a StackOverflowError in a codec) must not end delivery: log, count,
-                // wait, and take the same batch again.
+            } catch (RuntimeException | InternalError | StackOverflowError e) {
+                // A bug (a StackOverflowError in a codec, a fault on a mapped journal page raised late as an
+                // InternalError) must not end delivery: log, count, wait, and take the same batch again. Other Errors
+                // (out of memory: the launcher's ExitOnOutOfMemoryError) end the process, which recovery handles.
                 status.failedAttempts.increment();
                 log.error("output {}: unexpected failure, retrying: {}", id, e.toString(), e);
                 LockSupport.parkNanos(backoff.delayNanos(Math.max(1, status.consecutiveFailures), null));
