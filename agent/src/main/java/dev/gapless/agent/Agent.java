@@ -148,7 +148,7 @@ public final class Agent implements AutoCloseable {
                     Components.encoder(oc, ctx),
                     new CursorStore(dataDir.cursor(oc.id()), sync), dataDir.deadLetter(oc.id()), oc.batch(),
                     new Backoff(oc.retry()), clock, failpoints, status), e.getValue());
-            journal.registerConsumer(() -> status.ackedSeq);
+            journal.registerConsumer(w::committedSeq); // retention follows the cursor, not the /health figure
             statuses.add(status);
             outputs.add(w);
         }

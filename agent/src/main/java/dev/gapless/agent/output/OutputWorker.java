@@ -73,7 +73,9 @@ public final class OutputWorker implements AutoCloseable {
     private int rangeFrom;
     private int rangeTo;
     private final ArrayDeque<Integer> rightEnds = new ArrayDeque<>();
-    private long committedSeq;
+    // Written only by the worker thread (and the constructor); read by the journal's retention through
+    // committedSeq(), so what retention keeps follows the cursor on disk, not a /health figure.
+    private volatile long committedSeq;
     private long retryAtNanos;
     // Ranges this output lost (rejected, or not encodable) whose loss marker could not be written yet, {from, to}:
     // the cursor does not move until every one is declared.
@@ -113,6 +115,11 @@ public final class OutputWorker implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** The last seq whose cursor write completed: what retention may delete up to, for this output. */
+    public long committedSeq() {
+        return committedSeq;
     }
 
     private void run() {

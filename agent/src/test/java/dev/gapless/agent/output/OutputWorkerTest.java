@@ -208,6 +208,24 @@ class OutputWorkerTest {
     }
 
     @Test
+    void retentionFollowsTheCommittedCursorNotTheHealthFigure() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        OutputWorker w = worker(sink, 1000);
+        journal.registerConsumer(w::committedSeq);
+        long last = 0;
+        for (int i = 0; i < 10; i++) {
+            last = append(numbered("x".repeat(300) + "-" + i + "-", 500)); // ~1.5 MiB over 1 MiB segments
+        }
+        runUntilAcked(w, last);
+        for (int i = 0; i < 1000 && w.committedSeq() < last; i++) {
+            w.runOnce(); // the last delivery's cursor is written on the next step
+        }
+        assertThat(w.committedSeq()).isEqualTo(last).isEqualTo(cursor.load());
+        w.status().ackedSeq = 0; // what /health shows is not what retention goes by
+        assertThat(journal.retain()).isPositive();
+    }
+
+    @Test
     void rejectedEventIsDeadLetteredDeclaredLostAndPassed() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         sink.answer = p -> p.contains("poison") ? new Outcome.Rejected("HTTP 400: bad event") : Outcome.DELIVERED;
