@@ -357,9 +357,7 @@ public final class Journal implements AutoCloseable {
                     s.delete(false);
                     deleted++;
                     // Under the lock, so it never erases a reason the writer just set; the next append re-checks.
-                    if (!stats.forceFailed) {
-                        stats.fullReason = null;
-                    }
+                    writer.roomFreed();
                 }
             } finally {
                 writeLock.unlock();
@@ -425,7 +423,7 @@ public final class Journal implements AutoCloseable {
             stats.forceFailedReason = what + ": " + e;
             stats.forceFailedAt = options.clock().millis();
             stats.forceFailed = true;
-            stats.fullReason = "force_failed";
+            writer.forceFailed();
         } finally {
             writeLock.unlock();
         }
@@ -512,10 +510,8 @@ public final class Journal implements AutoCloseable {
         if (stats.forceFailed) {
             return -1; // it could never become durable
         }
-        String fullReason = stats.fullReason; // whether events fit is not this record's business
         try {
-            AppendResult room = writer.makeRoom(256, this::minConsumerSeq, declared);
-            stats.fullReason = room == AppendResult.WRITE_FAILED ? stats.fullReason : fullReason;
+            AppendResult room = writer.makeRoomForAgentRecord(this::minConsumerSeq, declared);
             if (room == AppendResult.WRITE_FAILED || !writer.openForAgentRecord()) {
                 return -1;
             }

@@ -34,8 +34,8 @@ public final class JournalStats {
     public volatile boolean forceFailed;
     /** Epoch ms of that failed force, 0 when none; set before {@link #forceFailed}. */
     public volatile long forceFailedAt;
-    /** The segment and error of that failed force, or null. */
+    /** The segment and error of that failed force, or null. The force-failed fields: only Journal.forceFailed. */
     public volatile String forceFailedReason;
-    /** Why the journal is full right now, or null. */
+    /** Why the journal refuses appends of events right now, or null; written only by JournalWriter (one writer). */
     public volatile String fullReason;
 }

@@ -36,6 +36,8 @@ final class JournalWriter {
     static final long SPACE_CHECK_BYTES = 1 << 20;
     /** Below this much usable space the disk counts as full even for agent records: no segment is opened for one. */
     static final long AGENT_RECORD_FLOOR = SPACE_CHECK_BYTES;
+    /** The room an agent record (heartbeat, loss marker) is taken to need; they are much smaller. */
+    private static final long AGENT_RECORD_BYTES = 256;
 
     /** A write failed; the seq it was given is burnt and the segment closed for writes. */
     static final class WriteFailedException extends Exception {
@@ -118,6 +120,20 @@ final class JournalWriter {
      * @return null when {@code bytes} fit, else why they do not
      */
     AppendResult makeRoom(long bytes, LongSupplier minConsumerSeq, LossLedger declared) throws WriteFailedException {
+        return makeRoom(bytes, minConsumerSeq, declared, true);
+    }
+
+    /**
+     * As {@link #makeRoom} for an agent record (heartbeat, loss marker): whether events fit is not this record's
+     * business, so the full reason changes only when the disk refuses.
+     */
+    AppendResult makeRoomForAgentRecord(LongSupplier minConsumerSeq, LossLedger declared)
+            throws WriteFailedException {
+        return makeRoom(AGENT_RECORD_BYTES, minConsumerSeq, declared, false);
+    }
+
+    private AppendResult makeRoom(long bytes, LongSupplier minConsumerSeq, LossLedger declared, boolean events)
+            throws WriteFailedException {
         account();
         if (appender != null && (rollRequested
                 || (active.diskBytes() + bytes > config.segmentSize().bytes() && nextSeq > active.firstSeq()))) {
@@ -126,7 +142,7 @@ final class JournalWriter {
         long max = config.maxSize().bytes();
         while (diskBytes() + bytes > max) {
             if (config.whenFull() != WhenFull.DROP_OLDEST || !dropOldest("drop_oldest", minConsumerSeq, declared)) {
-                stats.fullReason = "max_size";
+                fullBecause(events, "max_size");
                 return AppendResult.FULL_SIZE;
             }
         }
@@ -139,7 +155,7 @@ final class JournalWriter {
                 lowOnSpace = usableSpace() < need;
             }
             if (lowOnSpace) {
-                stats.fullReason = "min_free";
+                fullBecause(events, "min_free");
                 return AppendResult.FULL_FREE;
             }
         }
@@ -149,12 +165,32 @@ final class JournalWriter {
             } catch (RuntimeException | InternalError | AssertionError e) {
                 log.error("journal cannot open a new segment at seq {}: {}", nextSeq, e.toString());
                 lowOnSpace = true;
-                stats.fullReason = "write_error: " + e.getMessage();
+                fullBecause(true, "write_error: " + e.getMessage());
                 return AppendResult.WRITE_FAILED;
             }
         }
-        stats.fullReason = null;
+        fullBecause(events, null);
         return null;
+    }
+
+    /**
+     * The one writer of {@link JournalStats#fullReason} (always under the journal's write lock): why appends of
+     * events are refused now, or null. A failed force is permanent, so nothing clears it.
+     */
+    private void fullBecause(boolean events, String reason) {
+        if (events && !"force_failed".equals(stats.fullReason)) {
+            stats.fullReason = reason;
+        }
+    }
+
+    /** Retention deleted a segment: appends may fit again (the next one checks). */
+    void roomFreed() {
+        fullBecause(true, null);
+    }
+
+    /** A force failed: appends are refused until restart. */
+    void forceFailed() {
+        stats.fullReason = "force_failed";
     }
 
     /**
@@ -274,7 +310,7 @@ final class JournalWriter {
     private void writeFailed(long from, long to, Throwable e) throws WriteFailedException {
         // The records may be torn, missing, or even whole: their seqs are never handed out again.
         log.error("journal write of seq {}..{} failed ({}); closing {} for writes", from, to, e.toString(), active);
-        stats.fullReason = "write_error: " + e.getMessage();
+        fullBecause(true, "write_error: " + e.getMessage());
         lowOnSpace = true; // check the disk before touching a mapping again
         Segment failed = active;
         closeActive();
