@@ -102,6 +102,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     /** Appends what waits for room, in order, until the journal refuses one again. */
     private void appendHeld(ChannelHandlerContext ctx) {
+        assert ctx.executor().inEventLoop() : "held batches belong to the connection's event loop";
         while (!held.isEmpty()) {
             if (!append(ctx, held.peek())) {
                 return;
@@ -177,6 +178,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void durable(ChannelHandlerContext ctx, long bytes) {
+        assert ctx.executor().inEventLoop() : "undurableBytes belongs to the connection's event loop";
         undurableBytes -= bytes;
         if (!blockedByFull && held.isEmpty() && undurableBytes <= MAX_UNDURABLE_BYTES / 2 && ctx.channel().isActive()
                 && !ctx.channel().config().isAutoRead()) {
