@@ -14,7 +14,6 @@ import dev.gapless.config.ByteSize;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigLoader;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,9 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -46,7 +43,7 @@ class MinFreeAtStartTest {
 
     @TempDir
     Path tmp;
-    private Path mount;
+    private Tmpfs mount;
     private Agent agent;
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger agentLog = (Logger) LoggerFactory.getLogger(Agent.class);
@@ -57,8 +54,8 @@ class MinFreeAtStartTest {
         if (agent != null) {
             agent.close();
         }
-        if (mount != null && run("umount", mount.toString()) != 0) {
-            run("umount", "-l", mount.toString()); // Chronicle unmaps asynchronously: detach now, freed later
+        if (mount != null) {
+            mount.close();
         }
     }
 
@@ -163,22 +160,7 @@ class MinFreeAtStartTest {
     }
 
     private Path mountTmpfs(String size) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "mounting a tmpfs needs root (CI runs as root); skipped");
-        Path m = Files.createDirectories(tmp.resolve("fs"));
-        int rc = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", m.toString());
-        Assumptions.assumeTrue(rc == 0, "mount -t tmpfs failed (exit " + rc + "): no permission in this container?");
-        mount = m;
-        return m;
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) { // bound: mount and umount of a tmpfs take milliseconds
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        mount = Tmpfs.mount(tmp, size);
+        return mount.path();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gapless.agent.StepClock;
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.TestJournals;

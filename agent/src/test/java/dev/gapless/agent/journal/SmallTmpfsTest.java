@@ -5,12 +5,11 @@ import static dev.gapless.agent.journal.JournalTestSupport.padded;
 import static dev.gapless.agent.journal.JournalTestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.agent.Tmpfs;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.JournalConfig.Durability;
 import dev.gapless.config.JournalConfig.WhenFull;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +30,7 @@ class SmallTmpfsTest {
 
     @TempDir
     Path tmp;
+    private Tmpfs tmpfs;
     private Path mount;
     private Journal journal;
 
@@ -40,11 +39,8 @@ class SmallTmpfsTest {
         if (journal != null) {
             journal.close();
         }
-        if (mount != null) {
-            // Chronicle unmaps asynchronously: a busy mount is detached now and freed when the last mapping goes.
-            if (run("umount", mount.toString()) != 0) {
-                run("umount", "-l", mount.toString());
-            }
+        if (tmpfs != null) {
+            tmpfs.close();
         }
     }
 
@@ -165,24 +161,7 @@ class SmallTmpfsTest {
     }
 
     private void mountTmpfs(String size) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "mounting a tmpfs needs root (CI runs as root); skipped");
-        Path m = Files.createDirectories(tmp.resolve("fs"));
-        int rc = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", m.toString());
-        Assumptions.assumeTrue(rc == 0, "mount -t tmpfs failed (exit " + rc + "): no permission in this container?");
-        mount = m;
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        if (p.exitValue() != 0) {
-            System.err.println(String.join(" ", command) + ": " + out.trim());
-        }
-        return p.exitValue();
+        tmpfs = Tmpfs.mount(tmp, size);
+        mount = tmpfs.path();
     }
 }

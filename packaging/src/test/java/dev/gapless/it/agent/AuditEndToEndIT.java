@@ -7,11 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.it.support.Await;
 import dev.gapless.it.support.GaplessProcess;
 import dev.gapless.it.support.LineSender;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,11 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The third promise, end to end: the agent writes through its file output, {@code gapless audit} reads what
  * was delivered and proves it complete — also across a {@code kill -9} and restart, where duplicates are
- * allowed and reported.
+ * allowed and reported, and across a journal file cut short, whose lost records are declared.
  */
 class AuditEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ARCHIVE = """
+              - id: local
+                type: file
+                path: ./archive/events.ndjson
+                roll_size: 2MiB
+                max_files: 1000
+            """;
 
     @TempDir
     Path dir;
@@ -76,6 +90,45 @@ class AuditEndToEndIT {
         assertThat(a.output).contains("boots           2");
     }
 
+    @Test
+    void aJournalFileCutInHalfIsDeclaredLostAndNoSeqIsIssuedAgain() throws Exception {
+        // The newest journal file halved while the agent was stopped with 30,000 events undelivered: what was past
+        // the cut is gone, and the audit names every missing seq as declared, none reused.
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort(); // closed again: the destination is down for the first run
+        }
+        agent = start(writeConfig("""
+                  - id: local
+                    type: http
+                    url: http://127.0.0.1:%d/ingest
+                """.formatted(deadPort)), "agent-1.log");
+        try (LineSender s = new LineSender(agent.inputAddress("app"), 30_000, 80)) {
+            s.join(60_000);
+        }
+        Await.until("30,000 accepted", Duration.ofSeconds(60), () -> accepted() >= 30_000);
+        agent.stop(Duration.ofSeconds(20));
+        agent = null;
+        Path data = newestDataFile(dir.resolve("data/journal"));
+        long written = lastNonZero(data) + 1;
+        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            ch.truncate(written / 2);
+        }
+
+        agent = start(writeConfig(), "agent-2.log");
+        try (LineSender s = new LineSender(agent.inputAddress("app"), 100, 80)) {
+            s.join(30_000);
+        }
+        Await.until("the backlog delivered", Duration.ofSeconds(60), () -> accepted() >= 100 && backlog() == 0);
+        agent.stop(Duration.ofSeconds(20));
+        agent = null;
+
+        Audit a = audit(dir.resolve("archive"));
+        assertThat(a.exit).as(a.output).isEqualTo(2); // declared loss only
+        assertThat(a.output).contains("DECLARED LOSS ONLY").containsPattern("undeclared\\s+none")
+                .containsPattern("duplicates\\s+none");
+    }
+
     private record Audit(int exit, String output, JsonNode json) {
     }
 
@@ -114,7 +167,7 @@ class AuditEndToEndIT {
         return h == null ? Long.MAX_VALUE : h.path("outputs").path("local").path("backlog_events").asLong();
     }
 
-    private Path writeConfig() throws Exception {
+    private Path writeConfig(String output) throws Exception {
         Path config = dir.resolve("gapless.yaml");
         Files.writeString(config, """
                 data_dir: ./data
@@ -131,12 +184,28 @@ class AuditEndToEndIT {
                     type: tcp
                     listen: 127.0.0.1:0
                 outputs:
-                  - id: local
-                    type: file
-                    path: ./archive/events.ndjson
-                    roll_size: 2MiB
-                    max_files: 1000
-                """);
+                """ + output);
         return config;
+    }
+
+    private Path writeConfig() throws Exception {
+        return writeConfig(ARCHIVE);
+    }
+
+    private static Path newestDataFile(Path journal) throws IOException {
+        try (Stream<Path> files = Files.walk(journal)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".cq4"))
+                    .max(Comparator.comparing(Path::toString)).orElseThrow();
+        }
+    }
+
+    private static long lastNonZero(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = bytes.length - 1; i >= 0; i--) {
+            if (bytes[i] != 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -3,6 +3,7 @@ package dev.gapless.agent.input.tcp;
 import static dev.gapless.agent.input.TestJournals.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.agent.StepClock;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
@@ -211,7 +212,7 @@ class TcpInputTest {
     @Test
     void connectionsThatNeverSendCannotLockOutANewSender() throws Exception {
         Journal journal = closeLater(TestJournals.open(dir.resolve("journal")));
-        ConnectionSlotsTest.StepClock clock = new ConnectionSlotsTest.StepClock();
+        StepClock clock = new StepClock();
         TcpInput input = start(journal, 1024, 2, clock);
         Socket silentA = connect(input);
         await("a open", () -> input.connections().size() == 1); // admitted first: the idlest of two idle alike
