@@ -16,12 +16,11 @@ import dev.gapless.agent.output.Backoff;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.agent.output.OutputWorker;
 import dev.gapless.agent.output.Sink;
-import dev.gapless.config.FileInputConfig;
+import dev.gapless.agent.plugin.Plugins;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.InputConfig;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.OutputConfig;
-import dev.gapless.config.TcpInputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -136,16 +135,16 @@ public final class Agent implements AutoCloseable {
         outputLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         adminLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         String host = hostName();
-        Components.Context ctx = new Components.Context(journal, dataDir, boss, inputLoops, outputLoops, agentId,
-                host, clock);
+        Components components = new Components(Plugins.load(), new Components.Context(journal, dataDir, boss,
+                inputLoops, outputLoops, agentId, host, clock));
 
         List<OutputStatus> statuses = new ArrayList<>();
         for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {
             OutputConfig oc = e.getKey();
-            Sink sink = Components.sink(oc, ctx);
+            Sink sink = components.sink(oc);
             OutputStatus status = new OutputStatus(oc.id(), oc.type(), sink.destination());
             OutputWorker w = new OutputWorker(new OutputWorker.Parts(oc.id(), journal, sink,
-                    Components.encoder(oc, ctx),
+                    components.encoder(oc),
                     new CursorStore(dataDir.cursor(oc.id()), sync), dataDir.deadLetter(oc.id()), oc.batch(),
                     new Backoff(oc.retry()), clock, failpoints, status), e.getValue());
             journal.registerConsumer(w::committedSeq); // retention follows the cursor, not the /health figure
@@ -153,7 +152,7 @@ public final class Agent implements AutoCloseable {
             outputs.add(w);
         }
         for (InputConfig ic : config.inputs()) {
-            inputs.add(Components.input(ic, ctx));
+            inputs.add(components.input(ic));
         }
         List<InputStats> inputStats = inputs.stream().map(Input::stats).toList();
         AgentView view = new AgentView(agentId, bootId, version(), startedAt, journal, inputStats, statuses);
@@ -234,11 +233,7 @@ public final class Agent implements AutoCloseable {
     static int maxRecordBytes(GaplessConfig config) {
         long longest = 1 << 20;
         for (InputConfig in : config.inputs()) {
-            if (in instanceof TcpInputConfig t) {
-                longest = Math.max(longest, t.maxLineBytes().bytes());
-            } else if (in instanceof FileInputConfig f) {
-                longest = Math.max(longest, f.maxLineBytes().bytes());
-            }
+            longest = Math.max(longest, in.maxEventBytes().bytes());
         }
         return (int) Math.min(Integer.MAX_VALUE / 8, longest + (64 << 10));
     }

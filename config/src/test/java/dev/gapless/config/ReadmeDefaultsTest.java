@@ -2,7 +2,13 @@ package dev.gapless.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.config.input.file.FileInputConfig;
+import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
+import dev.gapless.config.output.file.FileOutputConfig;
+import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.stdout.StdoutOutputConfig;
+import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,6 +57,9 @@ class ReadmeDefaultsTest {
         assertThat(fileOut.codec()).isEqualTo(FileOutputConfig.DEFAULT_CODEC);
         assertThat(fileOut.rollSize()).isEqualTo(FileOutputConfig.DEFAULT_ROLL_SIZE);
         assertThat(fileOut.maxFiles()).isEqualTo(FileOutputConfig.DEFAULT_MAX_FILES);
+
+        StdoutOutputConfig stdout = (StdoutOutputConfig) c.outputs().get(3);
+        assertThat(stdout.codec()).isEqualTo(StdoutOutputConfig.DEFAULT_CODEC);
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

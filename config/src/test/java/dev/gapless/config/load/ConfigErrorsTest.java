@@ -177,7 +177,7 @@ class ConfigErrorsTest {
         ConfigError e = onlyError("outputs:\n  - {type: kafka, id: k, brokers: x}\n");
 
         assertThat(e.path()).isEqualTo("outputs[0].type");
-        assertThat(e.message()).isEqualTo("unknown output type 'kafka'; known: tcp, http, file");
+        assertThat(e.message()).isEqualTo("unknown output type 'kafka'; known: tcp, http, file, stdout");
     }
 
     @Test

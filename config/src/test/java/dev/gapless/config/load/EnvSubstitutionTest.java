@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gapless.config.GaplessConfig;
-import dev.gapless.config.HttpOutputConfig;
+import dev.gapless.config.output.http.HttpOutputConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.gapless.watchdog.policy;
 
 import dev.gapless.config.GaplessConfig;
-import dev.gapless.config.HttpOutputConfig;
 import dev.gapless.config.InputConfig;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.WatchdogConfig;
@@ -99,9 +98,7 @@ public record PolicySettings(
         }
         Map<String, Duration> sendTimeouts = new LinkedHashMap<>();
         for (OutputConfig out : config.outputs()) {
-            if (out instanceof HttpOutputConfig http) {
-                sendTimeouts.put(http.id(), http.timeout());
-            }
+            out.sendTimeout().ifPresent(t -> sendTimeouts.put(out.id(), t));
         }
         return new PolicySettings(w.supervise(), w.unhealthyProbes(), w.stallTimeout(), w.probeInterval(),
                 w.restartBudget().max(), w.restartBudget().per(),

@@ -1,10 +1,8 @@
 package dev.gapless.watchdog.probe;
 
-import dev.gapless.config.FileOutputConfig;
 import dev.gapless.config.HostPort;
-import dev.gapless.config.HttpOutputConfig;
 import dev.gapless.config.OutputConfig;
-import dev.gapless.config.TcpOutputConfig;
+import dev.gapless.config.Probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watchdog's own probe of an output's destination, from the watchdog's process: if the watchdog
- * reaches what the agent cannot, the fault is the agent's. tcp: a TCP connect to the address;
- * http: a GET of health_url (any HTTP answer counts) or else a TCP connect to the url's host and port;
- * file: the directory exists and is writable. Each probe is bounded by one timeout.
+ * reaches what the agent cannot, the fault is the agent's. Which check fits an output is data in its config record
+ * ({@link Probe}): a TCP connect, an HTTP GET (any answer counts), a directory that exists and is writable, or none.
+ * Each probe is bounded by one timeout.
  */
 public final class DestinationProbe {
 
@@ -46,17 +44,20 @@ public final class DestinationProbe {
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** @return what the probe saw, or empty when this output's type has no probe */
+    /**
+     * Runs the check the output's record names ({@link OutputConfig#probe()}): the watchdog knows the checks, not
+     * the output types.
+     *
+     * @return what the probe saw, or empty when this output's destination has no probe
+     */
     public Optional<DestinationStatus> probe(OutputConfig output) {
-        if (output instanceof TcpOutputConfig tcp) {
+        Probe p = output.probe();
+        if (p instanceof Probe.TcpConnect tcp) {
             return Optional.of(connect(tcp.address()));
-        } else if (output instanceof HttpOutputConfig http) {
-            if (http.healthUrl().isPresent()) {
-                return Optional.of(get(http.healthUrl().get()));
-            }
-            return Optional.of(connect(hostPortOf(http.url())));
-        } else if (output instanceof FileOutputConfig file) {
-            return Optional.of(writableDir(file.path().toAbsolutePath().getParent()));
+        } else if (p instanceof Probe.HttpGet http) {
+            return Optional.of(get(http.url()));
+        } else if (p instanceof Probe.DirWritable dir) {
+            return Optional.of(writableDir(dir.dir()));
         }
         return Optional.empty();
     }
@@ -95,18 +96,6 @@ public final class DestinationProbe {
             }
         });
         return dests;
-    }
-
-    static HostPort hostPortOf(URI url) {
-        int port = url.getPort();
-        if (port < 0) {
-            port = "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
-        }
-        String host = url.getHost();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new HostPort(host, port);
     }
 
     DestinationStatus connect(HostPort hp) {

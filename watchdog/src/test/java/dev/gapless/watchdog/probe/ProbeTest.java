@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
-import dev.gapless.config.FileOutputConfig;
 import dev.gapless.config.HostPort;
-import dev.gapless.config.HttpOutputConfig;
+import dev.gapless.config.Probe;
 import dev.gapless.config.RetryConfig;
-import dev.gapless.config.TcpOutputConfig;
+import dev.gapless.config.output.file.FileOutputConfig;
+import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -144,8 +145,8 @@ class ProbeTest {
 
     @Test
     void urlWithoutPortUsesTheSchemesPort() {
-        assertThat(DestinationProbe.hostPortOf(URI.create("https://logs.example.com/in")))
+        assertThat(Probe.hostPortOf(URI.create("https://logs.example.com/in")))
                 .isEqualTo(new HostPort("logs.example.com", 443));
-        assertThat(DestinationProbe.hostPortOf(URI.create("http://[::1]:8080/in"))).isEqualTo(new HostPort("::1", 8080));
+        assertThat(Probe.hostPortOf(URI.create("http://[::1]:8080/in"))).isEqualTo(new HostPort("::1", 8080));
     }
 }

@@ -7,7 +7,10 @@ import dev.gapless.config.Codec;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.RetryConfig;
-import dev.gapless.config.TcpOutputConfig;
+import dev.gapless.config.output.stdout.StdoutOutputConfig;
+import dev.gapless.config.output.tcp.TcpOutputConfig;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,6 +63,31 @@ class StrugglingDestinationsTest {
         }, warned);
         assertThat(again).containsOnlyKeys("unprobed", "fine");
         assertThat(warned).containsExactlyInAnyOrder("throws", "unprobed");
+    }
+
+    @Test
+    void theRealProbeRunsTheCheckEachRecordNamesAndSkipsADestinationWithNone() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // nobody listens there once it is closed
+        }
+        Map<String, OutputConfig> outputs = new LinkedHashMap<>();
+        outputs.put("console", new StdoutOutputConfig("console", Codec.JSON_LINES, BatchConfig.DEFAULT,
+                RetryConfig.DEFAULT));
+        outputs.put("peer", new TcpOutputConfig("peer", new HostPort("127.0.0.1", closed), Codec.JSON_LINES,
+                Duration.ofSeconds(1), BatchConfig.DEFAULT, RetryConfig.DEFAULT));
+        Map<String, AgentHealth.Output> seen = new LinkedHashMap<>();
+        seen.put("console", failing());
+        seen.put("peer", failing());
+        AgentHealth health = new AgentHealth("ok", 1L, "a", "b", 1000, 1000, JOURNAL, Map.of(), seen);
+        Set<String> warned = new HashSet<>();
+
+        Map<String, DestinationStatus> dests = DestinationProbe.struggling(health, outputs,
+                new DestinationProbe(Duration.ofSeconds(2))::probe, warned);
+
+        assertThat(dests).containsOnlyKeys("peer");
+        assertThat(dests.get("peer").reachable()).isFalse();
+        assertThat(warned).containsExactly("console");
     }
 
     private static AgentHealth.Output failing() {

@@ -3,7 +3,7 @@ package dev.gapless.agent.input.tcp;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.Journal;
-import dev.gapless.config.TcpInputConfig;
+import dev.gapless.config.input.tcp.TcpInputConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;

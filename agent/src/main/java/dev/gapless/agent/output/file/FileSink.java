@@ -4,7 +4,7 @@ import dev.gapless.agent.internal.DurableFiles;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
-import dev.gapless.config.FileOutputConfig;
+import dev.gapless.config.output.file.FileOutputConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

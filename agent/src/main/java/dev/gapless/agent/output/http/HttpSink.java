@@ -3,7 +3,7 @@ package dev.gapless.agent.output.http;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
-import dev.gapless.config.HttpOutputConfig;
+import dev.gapless.config.output.http.HttpOutputConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -12,7 +12,7 @@ import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
-import dev.gapless.config.FileInputConfig;
+import dev.gapless.config.input.file.FileInputConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

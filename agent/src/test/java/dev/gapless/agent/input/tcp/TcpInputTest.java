@@ -11,7 +11,7 @@ import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
-import dev.gapless.config.TcpInputConfig;
+import dev.gapless.config.input.tcp.TcpInputConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

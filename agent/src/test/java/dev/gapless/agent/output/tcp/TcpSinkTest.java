@@ -9,7 +9,7 @@ import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.RetryConfig;
-import dev.gapless.config.TcpOutputConfig;
+import dev.gapless.config.output.tcp.TcpOutputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -62,7 +62,7 @@ public final class ConfigReader {
         AdminConfig admin = admin(top.section("admin", "a mapping with listen"), AdminConfig.AGENT_DEFAULT);
         List<InputConfig> inputs = new InputBinder(values, problems, listeners)
                 .bind(top.list("inputs", "a list of inputs"));
-        List<OutputConfig> outputs = new OutputBinder(values, problems)
+        List<OutputConfig> outputs = new OutputBinder(values, problems, listeners)
                 .bind(top.list("outputs", "a list of outputs"));
         WatchdogConfig watchdog = new WatchdogBinder(this, values, problems)
                 .bind(top.section("watchdog", "a mapping of watchdog settings"), dataDir);

@@ -2,32 +2,28 @@ package dev.gapless.config.load.internal;
 
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
-import dev.gapless.config.FileOutputConfig;
-import dev.gapless.config.HostPort;
-import dev.gapless.config.HttpOutputConfig;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.RetryConfig;
-import dev.gapless.config.TcpOutputConfig;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.gapless.config.plugin.OutputCommon;
+import dev.gapless.config.plugin.OutputType;
+import dev.gapless.config.plugin.Registry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
-/** Binds the {@code outputs} list, one record per {@code type}, ids unique; batch and retry are common to all. */
+/**
+ * Binds the {@code outputs} list: the keys every output has (batch and retry included), then the rest by the
+ * {@link OutputType} the {@link Registry} names for its {@code type}; ids unique.
+ */
 final class OutputBinder {
-
-    private static final List<String> TYPES =
-            List.of(TcpOutputConfig.TYPE, HttpOutputConfig.TYPE, FileOutputConfig.TYPE);
 
     private final Values values;
     private final Problems problems;
+    private final Listeners listeners;
 
-    OutputBinder(Values values, Problems problems) {
+    OutputBinder(Values values, Problems problems, Listeners listeners) {
         this.values = values;
         this.problems = problems;
+        this.listeners = listeners;
     }
 
     List<OutputConfig> bind(List<Node> items) {
@@ -43,63 +39,21 @@ final class OutputBinder {
 
     /** The output, or null when it has an error (reported). */
     private OutputConfig output(Section s, UniqueIds ids) {
-        String type = s.required("type", values.oneOf(TYPES, "output type"));
+        String name = s.required("type", values.oneOf(Registry.outputNames(), "output type"));
         String id = s.required("id", values::id);
         ids.add(id, s.node("id"));
         BatchConfig batch = batch(s.section("batch", "a mapping with max_events, max_bytes, max_wait"));
         RetryConfig retry = retry(s.section("retry", "a mapping with initial_backoff, max_backoff"));
-        if (type == null) {
+        Codec codec = s.get("codec", values.oneOf(Codec.class), null);
+        if (name == null) {
             return null; // its keys cannot be checked without knowing its type
         }
-        Common common = new Common(id, s.get("codec", values.oneOf(Codec.class), null), batch, retry);
-        OutputConfig output = switch (type) {
-            case TcpOutputConfig.TYPE -> tcp(s, common);
-            case HttpOutputConfig.TYPE -> http(s, common);
-            default -> file(s, common);
-        };
-        s.done();
+        OutputType<?> type = Registry.output(name).orElseThrow();
+        TypeSettings settings = new TypeSettings(s, values, problems, listeners);
+        OutputConfig output = type.bind(settings,
+                new OutputCommon(id, codec == null ? type.defaultCodec() : codec, batch, retry));
+        settings.done();
         return output;
-    }
-
-    /** What every output type has; a null codec means the type's default. */
-    private record Common(String id, Codec codec, BatchConfig batch, RetryConfig retry) {
-        Codec codecOr(Codec fallback) {
-            return codec == null ? fallback : codec;
-        }
-    }
-
-    private TcpOutputConfig tcp(Section s, Common c) {
-        HostPort address = s.required("address", values::connectAddress);
-        Duration connectTimeout = s.get("connect_timeout", values::positiveDuration,
-                TcpOutputConfig.DEFAULT_CONNECT_TIMEOUT);
-        if (c.id() == null || address == null) {
-            return null;
-        }
-        return new TcpOutputConfig(c.id(), address, c.codecOr(TcpOutputConfig.DEFAULT_CODEC), connectTimeout,
-                c.batch(), c.retry());
-    }
-
-    private HttpOutputConfig http(Section s, Common c) {
-        URI url = s.required("url", values::httpUrl);
-        Duration timeout = s.get("timeout", values::positiveDuration, HttpOutputConfig.DEFAULT_TIMEOUT);
-        Map<String, String> headers = s.get("headers", values::headers, Map.of());
-        Optional<URI> healthUrl = s.optional("health_url", values::httpUrl);
-        if (c.id() == null || url == null) {
-            return null;
-        }
-        return new HttpOutputConfig(c.id(), url, c.codecOr(HttpOutputConfig.DEFAULT_CODEC), timeout, headers,
-                healthUrl, c.batch(), c.retry());
-    }
-
-    private FileOutputConfig file(Section s, Common c) {
-        Path path = s.required("path", values::path);
-        var rollSize = s.get("roll_size", values::positiveSize, FileOutputConfig.DEFAULT_ROLL_SIZE);
-        int maxFiles = s.get("max_files", values.integer(0, Integer.MAX_VALUE), FileOutputConfig.DEFAULT_MAX_FILES);
-        if (c.id() == null || path == null) {
-            return null;
-        }
-        return new FileOutputConfig(c.id(), path, c.codecOr(FileOutputConfig.DEFAULT_CODEC), rollSize, maxFiles,
-                c.batch(), c.retry());
     }
 
     private BatchConfig batch(Section s) {

@@ -1,5 +1,10 @@
-package dev.gapless.config;
+package dev.gapless.config.output.http;
 
+import dev.gapless.config.BatchConfig;
+import dev.gapless.config.Codec;
+import dev.gapless.config.OutputConfig;
+import dev.gapless.config.Probe;
+import dev.gapless.config.RetryConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +33,6 @@ public record HttpOutputConfig(
         BatchConfig batch,
         RetryConfig retry) implements OutputConfig {
 
-    public static final String TYPE = "http";
     public static final Codec DEFAULT_CODEC = Codec.JSON_LINES;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -45,6 +49,17 @@ public record HttpOutputConfig(
 
     @Override
     public String type() {
-        return TYPE;
+        return HttpOutputType.NAME;
+    }
+
+    /** A GET of {@code health_url} when set, else a TCP connect to the url's host and port. */
+    @Override
+    public Probe probe() {
+        return healthUrl.<Probe>map(Probe.HttpGet::new).orElseGet(() -> new Probe.TcpConnect(Probe.hostPortOf(url)));
+    }
+
+    @Override
+    public Optional<Duration> sendTimeout() {
+        return Optional.of(timeout);
     }
 }

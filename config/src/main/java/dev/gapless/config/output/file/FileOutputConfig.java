@@ -1,5 +1,11 @@
-package dev.gapless.config;
+package dev.gapless.config.output.file;
 
+import dev.gapless.config.BatchConfig;
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.Codec;
+import dev.gapless.config.OutputConfig;
+import dev.gapless.config.Probe;
+import dev.gapless.config.RetryConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,7 +27,6 @@ public record FileOutputConfig(
         BatchConfig batch,
         RetryConfig retry) implements OutputConfig {
 
-    public static final String TYPE = "file";
     public static final Codec DEFAULT_CODEC = Codec.JSON_LINES;
     public static final ByteSize DEFAULT_ROLL_SIZE = ByteSize.ofMebibytes(256);
     public static final int DEFAULT_MAX_FILES = 10;
@@ -37,6 +42,12 @@ public record FileOutputConfig(
 
     @Override
     public String type() {
-        return TYPE;
+        return FileOutputType.NAME;
+    }
+
+    /** The directory the file is in exists and is writable. */
+    @Override
+    public Probe probe() {
+        return new Probe.DirWritable(path.toAbsolutePath().getParent());
     }
 }

@@ -1,5 +1,7 @@
-package dev.gapless.config;
+package dev.gapless.config.input.file;
 
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.InputConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -22,7 +24,6 @@ public record FileInputConfig(
         Duration pollInterval,
         Optional<Duration> expectEventsEvery) implements InputConfig {
 
-    public static final String TYPE = "file";
     public static final StartAt DEFAULT_START_AT = StartAt.BEGINNING;
     public static final ByteSize DEFAULT_MAX_LINE_BYTES = ByteSize.ofMebibytes(1);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
@@ -38,7 +39,12 @@ public record FileInputConfig(
 
     @Override
     public String type() {
-        return TYPE;
+        return FileInputType.NAME;
+    }
+
+    @Override
+    public ByteSize maxEventBytes() {
+        return maxLineBytes;
     }
 
     /** Where a file never seen before is read from. */

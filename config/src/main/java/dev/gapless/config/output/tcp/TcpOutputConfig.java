@@ -1,5 +1,11 @@
-package dev.gapless.config;
+package dev.gapless.config.output.tcp;
 
+import dev.gapless.config.BatchConfig;
+import dev.gapless.config.Codec;
+import dev.gapless.config.HostPort;
+import dev.gapless.config.OutputConfig;
+import dev.gapless.config.Probe;
+import dev.gapless.config.RetryConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,7 +25,6 @@ public record TcpOutputConfig(
         BatchConfig batch,
         RetryConfig retry) implements OutputConfig {
 
-    public static final String TYPE = "tcp";
     public static final Codec DEFAULT_CODEC = Codec.JSON_LINES;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -34,6 +39,11 @@ public record TcpOutputConfig(
 
     @Override
     public String type() {
-        return TYPE;
+        return TcpOutputType.NAME;
+    }
+
+    @Override
+    public Probe probe() {
+        return new Probe.TcpConnect(address);
     }
 }

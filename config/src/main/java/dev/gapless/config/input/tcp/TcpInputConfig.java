@@ -1,5 +1,8 @@
-package dev.gapless.config;
+package dev.gapless.config.input.tcp;
 
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.HostPort;
+import dev.gapless.config.InputConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +29,6 @@ public record TcpInputConfig(
         Duration idleTimeout,
         Optional<Duration> expectEventsEvery) implements InputConfig {
 
-    public static final String TYPE = "tcp";
     public static final ByteSize DEFAULT_MAX_LINE_BYTES = ByteSize.ofMebibytes(1);
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
@@ -41,6 +43,11 @@ public record TcpInputConfig(
 
     @Override
     public String type() {
-        return TYPE;
+        return TcpInputType.NAME;
+    }
+
+    @Override
+    public ByteSize maxEventBytes() {
+        return maxLineBytes;
     }
 }

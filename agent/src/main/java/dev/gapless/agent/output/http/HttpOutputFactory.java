@@ -1,0 +1,22 @@
+package dev.gapless.agent.output.http;
+
+import dev.gapless.agent.output.Sink;
+import dev.gapless.agent.plugin.OutputContext;
+import dev.gapless.agent.plugin.OutputFactory;
+import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.http.HttpOutputType;
+import dev.gapless.config.plugin.OutputType;
+
+/** Builds {@code type: http} outputs. */
+public final class HttpOutputFactory implements OutputFactory<HttpOutputConfig> {
+
+    @Override
+    public OutputType<HttpOutputConfig> type() {
+        return HttpOutputType.INSTANCE;
+    }
+
+    @Override
+    public Sink create(HttpOutputConfig config, OutputContext ctx) {
+        return new HttpSink(config, ctx.loops());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.gapless.config.input.file;
+
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.plugin.InputCommon;
+import dev.gapless.config.plugin.InputType;
+import dev.gapless.config.plugin.Kind;
+import dev.gapless.config.plugin.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code type: file}: one file followed line by line, its read offset checkpointed. */
+public final class FileInputType implements InputType<FileInputConfig> {
+
+    public static final String NAME = "file";
+    public static final FileInputType INSTANCE = new FileInputType();
+
+    private FileInputType() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Class<FileInputConfig> configClass() {
+        return FileInputConfig.class;
+    }
+
+    @Override
+    public FileInputConfig bind(Settings s, InputCommon common) {
+        Path path = s.required("path", Kind.PATH);
+        FileInputConfig.StartAt startAt = s.get("start_at", Kind.oneOf(FileInputConfig.StartAt.class),
+                FileInputConfig.DEFAULT_START_AT);
+        ByteSize maxLineBytes = s.get("max_line_bytes", Kind.POSITIVE_SIZE, FileInputConfig.DEFAULT_MAX_LINE_BYTES);
+        Duration pollInterval = s.get("poll_interval", Kind.POSITIVE_DURATION, FileInputConfig.DEFAULT_POLL_INTERVAL);
+        if (common.id() == null || path == null) {
+            return null;
+        }
+        return new FileInputConfig(common.id(), path, startAt, maxLineBytes, pollInterval, common.expectEventsEvery());
+    }
+}

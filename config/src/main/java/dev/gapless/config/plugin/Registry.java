@@ -1,0 +1,78 @@
+package dev.gapless.config.plugin;
+
+import dev.gapless.config.input.file.FileInputType;
+import dev.gapless.config.input.tcp.TcpInputType;
+import dev.gapless.config.output.file.FileOutputType;
+import dev.gapless.config.output.http.HttpOutputType;
+import dev.gapless.config.output.stdout.StdoutOutputType;
+import dev.gapless.config.output.tcp.TcpOutputType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every input and output type Gapless has: the one list a new type is added to (docs/architecture.md, "Adding an
+ * input or an output"). The loader binds a section by the type named here; the agent builds each type with the
+ * factory it registers for it (and a test fails when one is missing); the watchdog reads the records alone.
+ */
+public final class Registry {
+
+    private static final List<InputType<?>> INPUTS = List.of(
+            TcpInputType.INSTANCE,
+            FileInputType.INSTANCE);
+
+    private static final List<OutputType<?>> OUTPUTS = List.of(
+            TcpOutputType.INSTANCE,
+            HttpOutputType.INSTANCE,
+            FileOutputType.INSTANCE,
+            StdoutOutputType.INSTANCE);
+
+    private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
+    private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
+
+    private Registry() {
+    }
+
+    public static List<InputType<?>> inputs() {
+        return INPUTS;
+    }
+
+    public static List<OutputType<?>> outputs() {
+        return OUTPUTS;
+    }
+
+    public static Optional<InputType<?>> input(String name) {
+        return Optional.ofNullable(INPUTS_BY_NAME.get(name));
+    }
+
+    public static Optional<OutputType<?>> output(String name) {
+        return Optional.ofNullable(OUTPUTS_BY_NAME.get(name));
+    }
+
+    /** The input type names, in registry order: what an unknown {@code type:} error lists. */
+    public static List<String> inputNames() {
+        return List.copyOf(INPUTS_BY_NAME.keySet());
+    }
+
+    public static List<String> outputNames() {
+        return List.copyOf(OUTPUTS_BY_NAME.keySet());
+    }
+
+    private static <T> Map<String, T> byName(List<T> types, Function<T, String> name) {
+        Map<String, T> out = new LinkedHashMap<>();
+        List<String> clashes = new ArrayList<>();
+        for (T t : types) {
+            if (out.putIfAbsent(name.apply(t), t) != null) {
+                clashes.add(name.apply(t));
+            }
+        }
+        if (!clashes.isEmpty()) {
+            throw new IllegalStateException("type names registered twice: " + clashes);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+}
