@@ -143,8 +143,15 @@ public final class Watchdog implements AutoCloseable {
         long started = System.nanoTime();
         try {
             runOnce();
-        } catch (Throwable t) { // the loop must outlive any one bad probe
-            LOG.error("probe failed", t);
+        } catch (RuntimeException | StackOverflowError e) { // the loop must outlive any one bad probe
+            LOG.error("probe failed", e);
+        } catch (Error e) {
+            // Not a bad probe but a broken JVM: typically a NoClassDefFoundError after a package upgrade replaced the
+            // jars under the running watchdog. A loop that went on would fail the same way at every probe, and a loop
+            // that ended would leave a watchdog that runs and watches nothing; exiting lets the service manager (or
+            // the operator) start a whole one. Out of memory never gets here: the launcher exits on it.
+            LOG.error("probe failed inside the JVM ({}); the watchdog exits so that it is restarted whole", e, e);
+            Runtime.getRuntime().halt(70);
         }
         long next = Math.max(0, wc.probeInterval().toNanos() - (System.nanoTime() - started));
         try {
