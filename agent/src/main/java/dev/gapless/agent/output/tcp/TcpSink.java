@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * Newline-delimited batches over one kept-alive TCP connection. Unacknowledged: a batch counts as delivered
  * once written to the socket, so what sat in a dying peer's buffers can be lost. A write not flushed within
  * {@link #WRITE_TIMEOUT} (a peer that stopped reading) fails as a timeout and the connection is dropped: a
- * {@link WriteTimeoutHandler} at the head of the pipeline times each write from when it reaches the socket's queue
- * to its last byte accepted by the kernel, so an idle connection between batches has no timer.
+ * {@link WriteTimeoutHandler} next to the socket times each write, from when it enters the socket's queue until the
+ * kernel took its last byte, so an idle connection between batches has no timer.
  */
 public final class TcpSink implements Sink {
 
