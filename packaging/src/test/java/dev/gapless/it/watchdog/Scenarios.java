@@ -27,9 +27,10 @@ final class Scenarios {
     /**
      * What a scenario measured.
      *
-     * @param detectMs  fault → the watchdog's decision (incident time)
-     * @param repairMs  wedge → the first batch accepted after the restart; for an outage (not the agent's to
-     *                  repair), the destination back → the first batch it accepted
+     * @param detectMs  fault → the watchdog's decision (incident time); for a wedged upload the fault is the
+     *                  wedged send's start, the agent's own {@code in_flight_since}
+     * @param repairMs  that send's start → the first batch accepted after the restart; for an outage (not the
+     *                  agent's to repair), the destination back → the first batch it accepted
      * @param decision  the incident that decided
      * @param ledger    what the destination received, by seq
      * @param head      the journal head the destination had to reach
@@ -49,7 +50,9 @@ final class Scenarios {
 
     /**
      * Scenario 1: a steady stream; the upload wedges after {@code wedgeAfter} events (first agent only): a request
-     * the agent never times out. The watchdog restarts the agent and the backlog drains.
+     * the agent never times out. The watchdog restarts the agent and the backlog drains. Times count from the
+     * agent's {@code in_flight_since} for the wedged send (ms since the epoch on this host's wall clock, as the
+     * incident time and the destination's are), not from the wedge's log line, written a moment later.
      *
      * @param command {@code watchdog} or {@code run}
      */
@@ -61,7 +64,15 @@ final class Scenarios {
         SteadySender sender = rig.send(RATE);
         Await.until("the upload wedged", Duration.ofSeconds(30).plusMillis(wedgeAfter * 1000 / RATE),
                 () -> rig.wedgedAt().isPresent());
-        Instant wedged = rig.wedgedAt().orElseThrow();
+        // Set before the wedge's log line and kept while the send hangs: present in the first /health read.
+        long[] inFlightSince = {0};
+        Await.until("the wedged send in /health", Duration.ofSeconds(10), () -> {
+            JsonNode h = rig.agentHealth();
+            JsonNode since = h == null ? null : h.path("outputs").path(WatchdogRig.OUTPUT).path("in_flight_since");
+            inFlightSince[0] = since != null && since.isNumber() ? since.asLong() : 0;
+            return inFlightSince[0] > 0;
+        });
+        Instant wedged = Instant.ofEpochMilli(inFlightSince[0]);
         JsonNode decision = rig.awaitIncident("restart after the wedge", stall.plusSeconds(60), restarts());
         long second = rig.awaitNewAgent(first, stall.plusSeconds(60));
         Instant decided = time(decision);

@@ -27,26 +27,36 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * POSTs each batch as NDJSON over one kept-alive connection (HTTP/1.1, or HTTPS). The answer decides:
  * 2xx delivered; 408, 429 and 5xx retryable (honouring {@code Retry-After} in seconds); any other status
- * rejected for good. No answer within {@code timeout} is a retryable timeout and the connection is dropped.
- * Response bodies are read up to {@link #MAX_RESPONSE_BYTES}; a longer one fails the attempt.
+ * rejected for good. No full answer within {@code timeout} of sending is a retryable timeout and the connection
+ * is dropped. Response bodies are read up to {@link #MAX_RESPONSE_BYTES}; a longer one fails the attempt.
+ *
+ * <p>The timeout is a {@link ReadTimeoutHandler} in the pipeline only while a request is outstanding: added when the
+ * request is written, removed when its answer is complete (a failed request closes the connection, which stops it),
+ * so a kept-alive connection idle between batches has no timer. It sits after the {@link HttpObjectAggregator},
+ * where the only read is a complete response: a server trickling bytes of an answer cannot hold a request open
+ * past the timeout.
  */
 public final class HttpSink implements Sink {
 
     /** Responses larger than this are refused by the aggregator, failing the attempt (retryable). */
     static final int MAX_RESPONSE_BYTES = 1 << 20;
+    /** Pipeline names: the per-request answer timeout goes in front of the response handler. */
+    static final String ANSWER_TIMEOUT = "answerTimeout";
+    private static final String RESPONSE = "response";
 
     private final HttpOutputConfig config;
     private final URI url;
@@ -75,8 +85,8 @@ public final class HttpSink implements Sink {
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
                         }
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES),
-                                new ResponseHandler());
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                                .addLast(RESPONSE, new ResponseHandler());
                     }
                 });
     }
@@ -117,7 +127,7 @@ public final class HttpSink implements Sink {
     private void write(Channel ch, Request request) {
         ResponseHandler handler = ch.pipeline().get(ResponseHandler.class);
         if (handler == null) { // closed meanwhile and torn down
-            ch.eventLoop().execute(() -> failed(null, request, "connection to " + url + " closed"));
+            ch.eventLoop().execute(() -> failed(ch, null, request, "connection to " + url + " closed"));
             return;
         }
         EncodedBatch batch = request.batch;
@@ -132,20 +142,36 @@ public final class HttpSink implements Sink {
         }
         HttpUtil.setContentLength(req, batch.length());
         ch.eventLoop().execute(() -> {
+            if (!ch.isActive()) { // closed since: the handler saw no request, so nothing else fails this one
+                req.release();
+                failed(ch, null, request, "connection to " + url + " closed");
+                return;
+            }
             handler.request = request;
-            request.timeout = ch.eventLoop().schedule(() -> {
-                if (request.result.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT,
-                        "no answer from " + url + " within " + config.timeout().toMillis() + " ms", null))) {
-                    ch.close();
-                }
-            }, config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            // Before the write, so that the timer also runs while a large body is still being sent.
+            ch.pipeline().addBefore(RESPONSE, ANSWER_TIMEOUT,
+                    new ReadTimeoutHandler(config.timeout().toMillis(), TimeUnit.MILLISECONDS));
             ch.writeAndFlush(req).addListener(f -> {
                 if (!f.isSuccess()) {
                     ch.close();
-                    failed(handler, request, "sending to " + url + " failed: " + f.cause().getMessage());
+                    failed(ch, handler, request, "sending to " + url + " failed: " + f.cause().getMessage());
                 }
             });
         });
+    }
+
+    /** Stops the answer timeout of the request that was outstanding on {@code ch}, if it runs. */
+    private static void stopAnswerTimeout(Channel ch) {
+        assert ch.eventLoop().inEventLoop();
+        if (ch.pipeline().get(ANSWER_TIMEOUT) != null) {
+            ch.pipeline().remove(ANSWER_TIMEOUT);
+        }
+    }
+
+    /** Whether an answer timeout runs on the kept-alive connection now (tests: none between batches). */
+    boolean answerTimeoutArmed() throws Exception {
+        Channel ch = channel;
+        return ch != null && ch.eventLoop().submit(() -> ch.pipeline().get(ANSWER_TIMEOUT) != null).get();
     }
 
     /**
@@ -153,15 +179,13 @@ public final class HttpSink implements Sink {
      * idle: the request goes once more on a fresh connection (at most once per send, so this cannot loop).
      * Runs on the connection's event loop.
      */
-    private void failed(ResponseHandler handler, Request request, String why) {
+    private void failed(Channel ch, ResponseHandler handler, Request request, String why) {
+        assert ch.eventLoop().inEventLoop();
         if (handler != null) {
             if (handler.request != request) {
                 return; // answered, or already failed
             }
             handler.request = null;
-        }
-        if (request.timeout != null) {
-            request.timeout.cancel(false);
         }
         if (request.result.isDone()) {
             return;
@@ -179,8 +203,6 @@ public final class HttpSink implements Sink {
         final CompletableFuture<Outcome> result;
         /** Sent on a connection an earlier send opened (which the server may have closed meanwhile). */
         final boolean reused;
-        // Only the connection's event loop.
-        ScheduledFuture<?> timeout;
 
         Request(EncodedBatch batch, CompletableFuture<Outcome> result, boolean reused) {
             this.batch = batch;
@@ -220,17 +242,16 @@ public final class HttpSink implements Sink {
 
     /** One per connection: completes the request in flight on it, and only that one. */
     private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-        // Only the connection's event loop.
+        // The request outstanding on this connection, or null; only the connection's event loop.
         Request request;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
+            assert ctx.executor().inEventLoop();
             Request r = request;
             request = null;
+            stopAnswerTimeout(ctx.channel());
             if (r != null) {
-                if (r.timeout != null) {
-                    r.timeout.cancel(false);
-                }
                 String body = res.content().toString(StandardCharsets.UTF_8);
                 if (body.length() > 200) {
                     body = body.substring(0, 200) + "…";
@@ -245,24 +266,26 @@ public final class HttpSink implements Sink {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            assert ctx.executor().inEventLoop();
             Request r = request;
             if (r != null) {
-                failed(this, r, "connection to " + url + " closed before an answer");
+                failed(ctx.channel(), this, r, "connection to " + url + " closed before an answer");
             }
             ctx.fireChannelInactive();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            assert ctx.executor().inEventLoop();
             Request r = request;
+            request = null;
             ctx.close();
             if (r != null) {
-                if (r.timeout != null) {
-                    r.timeout.cancel(false);
-                }
-                request = null;
-                r.result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
-                        "exchange with " + url + " failed: " + cause, null));
+                r.result.complete(cause instanceof ReadTimeoutException
+                        ? new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT,
+                                "no answer from " + url + " within " + config.timeout().toMillis() + " ms", null)
+                        : new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
+                                "exchange with " + url + " failed: " + cause, null));
             }
         }
     }

@@ -8,13 +8,17 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.WriteTimeoutException;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -22,25 +26,39 @@ import java.util.concurrent.TimeUnit;
 /**
  * Newline-delimited batches over one kept-alive TCP connection. Unacknowledged: a batch counts as delivered
  * once written to the socket, so what sat in a dying peer's buffers can be lost. A write not flushed within
- * {@code WRITE_TIMEOUT_SECONDS} (a peer that stopped reading) fails as a timeout and the connection is
- * dropped.
+ * {@link #WRITE_TIMEOUT} (a peer that stopped reading) fails as a timeout and the connection is dropped: a
+ * {@link WriteTimeoutHandler} next to the socket times each write, from when it enters the socket's queue until the
+ * kernel took its last byte, so an idle connection between batches has no timer.
  */
 public final class TcpSink implements Sink {
 
-    /** A batch not written within this many seconds fails (retryable); the connection is closed. */
-    static final long WRITE_TIMEOUT_SECONDS = 30;
+    /** A batch not written within this fails (retryable {@code TIMEOUT}); the connection is closed. */
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final TcpOutputConfig config;
+    private final Duration writeTimeout;
     private final Bootstrap bootstrap;
     // The kept connection; set by the connect listener on the event loop, read by the worker thread.
     private volatile Channel channel;
 
     public TcpSink(TcpOutputConfig config, EventLoopGroup group) {
+        this(config, group, WRITE_TIMEOUT);
+    }
+
+    /** @param writeTimeout the bound on one write ({@link #WRITE_TIMEOUT}; tests shorten it) */
+    TcpSink(TcpOutputConfig config, EventLoopGroup group, Duration writeTimeout) {
         this.config = config;
+        this.writeTimeout = writeTimeout;
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(IgnoreInput.INSTANCE);
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new WriteTimeoutHandler(writeTimeout.toMillis(), TimeUnit.MILLISECONDS),
+                                new Connection());
+                    }
+                });
     }
 
     @Override
@@ -71,36 +89,55 @@ public final class TcpSink implements Sink {
     }
 
     private void write(Channel ch, EncodedBatch batch, CompletableFuture<Outcome> result) {
-        var timeout = ch.eventLoop().schedule(() -> {
-            if (result.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT,
-                    "write to " + config.address() + " not done in " + WRITE_TIMEOUT_SECONDS + "s", null))) {
-                ch.close();
+        ch.eventLoop().execute(() -> {
+            assert ch.eventLoop().inEventLoop();
+            Connection connection = ch.pipeline().get(Connection.class);
+            if (connection != null) { // null: closed meanwhile and torn down, and the write below fails
+                connection.writing = result;
             }
-        }, WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        ch.writeAndFlush(Unpooled.wrappedBuffer(batch.bytes(), 0, batch.length()))
-                .addListener(f -> {
-                    timeout.cancel(false);
-                    if (f.isSuccess()) {
-                        result.complete(Outcome.DELIVERED);
-                    } else {
-                        ch.close();
-                        result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
-                                "write to " + config.address() + " failed: " + f.cause(), null));
-                    }
-                });
+            ch.writeAndFlush(Unpooled.wrappedBuffer(batch.bytes(), 0, batch.length())).addListener(f -> {
+                if (connection != null && connection.writing == result) {
+                    connection.writing = null;
+                }
+                if (f.isSuccess()) {
+                    result.complete(Outcome.DELIVERED);
+                } else {
+                    ch.close();
+                    // After a write timeout, a no-op: the connection completed the send as a timeout first.
+                    result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
+                            "write to " + config.address() + " failed: " + f.cause(), null));
+                }
+            });
+        });
     }
 
     /**
-     * Drops anything the peer sends. Shared by every connection the bootstrap makes: a non-sharable handler
-     * here would refuse to join a second pipeline, and the sink could never reconnect.
+     * One per connection: drops anything the peer sends, and fails the write in progress as a {@code TIMEOUT}
+     * when the {@link WriteTimeoutHandler} in front of it gives up (before it closes the connection, which fails
+     * the write's promise with a plain "closed").
      */
-    @ChannelHandler.Sharable
-    private static final class IgnoreInput extends ChannelInboundHandlerAdapter {
-        static final IgnoreInput INSTANCE = new IgnoreInput();
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        // The send whose write is in progress on this connection, or null; only the connection's event loop.
+        CompletableFuture<Outcome> writing;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            assert ctx.executor().inEventLoop();
+            if (!(cause instanceof WriteTimeoutException)) {
+                ctx.fireExceptionCaught(cause);
+                return;
+            }
+            CompletableFuture<Outcome> w = writing;
+            writing = null;
+            if (w != null) {
+                w.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT, "write to " + config.address()
+                        + " not done in " + writeTimeout.toMillis() + " ms", null));
+            }
         }
     }
 

@@ -42,6 +42,8 @@ class HttpSinkTest {
     private HttpServer server;
     private HttpSink sink;
     private ServerSocket rawServer;
+    /** Connections a raw server accepted and holds open, closed after the test. */
+    private final List<Socket> held = new CopyOnWriteArrayList<>();
     /** What the test server saw: body, headers, and the client's port (one port = one connection). */
     private final List<HttpExchangeSeen> seen = new CopyOnWriteArrayList<>();
 
@@ -58,6 +60,9 @@ class HttpSinkTest {
         }
         if (rawServer != null) {
             rawServer.close();
+        }
+        for (Socket c : held) {
+            c.close();
         }
         serverThreads.shutdownNow();
         assertThat(serverThreads.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
@@ -174,6 +179,59 @@ class HttpSinkTest {
         assertThat(o).isInstanceOf(Outcome.Retryable.class);
         assertThat(((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.TIMEOUT);
         assertThat(tookMs).isBetween(250L, 5_000L);
+    }
+
+    @Test
+    void serverThatAcceptsAndReadsButNeverAnswersIsARetryableTimeoutWithinTheTimeout() throws Exception {
+        rawServer = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        serverThreads.submit(() -> {
+            Socket c = rawServer.accept();
+            held.add(c);
+            bodies.add(readRequestBody(c.getInputStream()));
+            return null;
+        });
+        Outcome.Retryable r = timesOut(URI.create("http://127.0.0.1:" + rawServer.getLocalPort() + "/"));
+        assertThat(r.message()).contains("no answer").contains("300 ms");
+        assertThat(bodies).containsExactly("x\n");
+    }
+
+    @Test
+    void answerThatNeverCompletesIsATimeoutThoughBytesArrived() throws Exception {
+        rawServer = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        serverThreads.submit(() -> {
+            Socket c = rawServer.accept();
+            held.add(c);
+            readRequestBody(c.getInputStream());
+            // The status line, the headers and part of the body: never the full answer.
+            c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf"
+                    .getBytes(StandardCharsets.US_ASCII));
+            c.getOutputStream().flush();
+            return null;
+        });
+        timesOut(URI.create("http://127.0.0.1:" + rawServer.getLocalPort() + "/"));
+    }
+
+    /** Sends one batch with a 300 ms timeout and checks it ends as a TIMEOUT no sooner, and not much later. */
+    private Outcome.Retryable timesOut(URI url) throws Exception {
+        HttpSink s = sink(url, Duration.ofMillis(300), Map.of());
+        long start = System.nanoTime();
+        Outcome o = send(s, batch(1, "x\n"));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(o).isInstanceOf(Outcome.Retryable.class);
+        assertThat(((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.TIMEOUT);
+        assertThat(tookMs).as("the timeout (300 ms) plus at most 2 s of slack").isBetween(300L, 2_300L);
+        return (Outcome.Retryable) o;
+    }
+
+    @Test
+    void keptAliveConnectionHasNoAnswerTimeoutBetweenBatches() throws Exception {
+        HttpSink s = sink(serve(ex -> 200), Duration.ofMillis(300), Map.of());
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(s, batch(i + 1, "e" + i + "\n"))).isEqualTo(Outcome.DELIVERED);
+            assertThat(s.answerTimeoutArmed()).as("after answer %d", i).isFalse();
+        }
+        assertThat(seen.stream().map(HttpExchangeSeen::clientPort).distinct()).hasSize(1);
     }
 
     @Test

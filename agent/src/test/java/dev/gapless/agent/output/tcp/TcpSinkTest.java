@@ -21,6 +21,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,6 +37,8 @@ class TcpSinkTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private ServerSocket server;
     private TcpSink sink;
+    /** Connections the test server accepted and holds open, closed after the test. */
+    private final List<Socket> held = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() throws Exception {
@@ -43,14 +48,21 @@ class TcpSinkTest {
         if (server != null) {
             server.close();
         }
+        for (Socket c : held) {
+            c.close();
+        }
         threads.shutdownNow();
         assertThat(threads.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private TcpSink sink(int port) {
+        return sink(port, TcpSink.WRITE_TIMEOUT);
+    }
+
+    private TcpSink sink(int port, Duration writeTimeout) {
         sink = new TcpSink(new TcpOutputConfig("fwd", new HostPort("127.0.0.1", port), Codec.LINE,
-                Duration.ofSeconds(2), BatchConfig.DEFAULT, RetryConfig.DEFAULT), group);
+                Duration.ofSeconds(2), BatchConfig.DEFAULT, RetryConfig.DEFAULT), group, writeTimeout);
         return sink;
     }
 
@@ -98,6 +110,27 @@ class TcpSinkTest {
         Outcome o = send(sink(port), "x\n");
         assertThat(o).isInstanceOf(Outcome.Retryable.class);
         assertThat(((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.UNREACHABLE);
+    }
+
+    @Test
+    void peerThatNeverReadsFailsTheWriteAsARetryableTimeoutWithinTheWriteTimeout() throws Exception {
+        server = new ServerSocket();
+        server.setReceiveBufferSize(4096); // before bind: the window it offers stays small (no autotuning)
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        threads.submit(() -> held.add(server.accept())); // accepted, never read
+        TcpSink s = sink(server.getLocalPort(), Duration.ofMillis(300));
+        // Far more than the peer's window and our socket's send buffer together can hold.
+        byte[] payload = new byte[32 << 20];
+        Arrays.fill(payload, (byte) 'x');
+        long start = System.nanoTime();
+        Outcome o = s.send(new EncodedBatch(1, 1, 1, payload, payload.length)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(o).isInstanceOf(Outcome.Retryable.class);
+        assertThat(((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.TIMEOUT);
+        assertThat(((Outcome.Retryable) o).message()).contains("not done in 300 ms");
+        assertThat(tookMs).as("the write timeout (300 ms) plus at most 2 s of slack").isBetween(300L, 2_300L);
+        await("the sink dropped the connection", () -> !s.connected());
     }
 
     @Test
