@@ -53,6 +53,7 @@ class ReadmeDefaultsTest {
         TcpOutputConfig tcpOut = (TcpOutputConfig) c.outputs().get(1);
         assertThat(tcpOut.codec()).isEqualTo(TcpOutputConfig.DEFAULT_CODEC);
         assertThat(tcpOut.connectTimeout()).isEqualTo(TcpOutputConfig.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(tcpOut.writeTimeout()).isEqualTo(TcpOutputConfig.DEFAULT_WRITE_TIMEOUT);
         FileOutputConfig fileOut = (FileOutputConfig) c.outputs().get(2);
         assertThat(fileOut.codec()).isEqualTo(FileOutputConfig.DEFAULT_CODEC);
         assertThat(fileOut.rollSize()).isEqualTo(FileOutputConfig.DEFAULT_ROLL_SIZE);

@@ -64,6 +64,7 @@ class ConfigLoaderTest {
 
         assertThat(c.outputs()).containsExactly(
                 new TcpOutputConfig("relay", new HostPort("relay.internal", 6000), Codec.LINE, Duration.ofSeconds(3),
+                        TcpOutputConfig.DEFAULT_WRITE_TIMEOUT,
                         new BatchConfig(10, ByteSize.ofKibibytes(4), Duration.ZERO),
                         new RetryConfig(Duration.ofMillis(50), Duration.ofSeconds(10))),
                 new HttpOutputConfig("central", URI.create("https://logs.example.com/ingest"), Codec.JSON_LINES,

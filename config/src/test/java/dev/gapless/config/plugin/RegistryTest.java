@@ -81,7 +81,9 @@ class RegistryTest {
                 new Probe.TcpConnect(new HostPort("127.0.0.1", 5170)),
                 new Probe.DirWritable(Path.of("/var/lib/gapless")));
         assertThat(c.outputs().get(0).sendTimeout()).contains(Duration.ofSeconds(7));
-        assertThat(c.outputs().get(2).sendTimeout()).isEmpty();
+        assertThat(c.outputs().get(2).sendTimeout()).as("connect_timeout + write_timeout")
+                .contains(Duration.ofSeconds(35));
+        assertThat(c.outputs().get(3).sendTimeout()).isEmpty();
     }
 
     @Test

@@ -107,10 +107,11 @@ class ProbeTest {
         DestinationProbe p = new DestinationProbe(TIMEOUT);
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             var up = new TcpOutputConfig("t", new HostPort("127.0.0.1", s.getLocalPort()), Codec.JSON_LINES, TIMEOUT,
-                    B, R);
+                    TIMEOUT, B, R);
             assertThat(p.probe(up).orElseThrow().reachable()).isTrue();
         }
-        var down = new TcpOutputConfig("t", new HostPort("127.0.0.1", closedPort()), Codec.JSON_LINES, TIMEOUT, B, R);
+        var down = new TcpOutputConfig("t", new HostPort("127.0.0.1", closedPort()), Codec.JSON_LINES, TIMEOUT,
+                TIMEOUT, B, R);
         assertThat(p.probe(down).orElseThrow().reachable()).isFalse();
     }
 

@@ -31,7 +31,7 @@ class StrugglingDestinationsTest {
         Map<String, OutputConfig> outputs = new LinkedHashMap<>();
         for (String id : List.of("throws", "unprobed", "fine", "idle")) {
             outputs.put(id, new TcpOutputConfig(id, new HostPort("127.0.0.1", 1), Codec.JSON_LINES,
-                    Duration.ofSeconds(1), BatchConfig.DEFAULT, RetryConfig.DEFAULT));
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), BatchConfig.DEFAULT, RetryConfig.DEFAULT));
         }
         Map<String, AgentHealth.Output> seen = new LinkedHashMap<>();
         seen.put("throws", failing());
@@ -75,7 +75,7 @@ class StrugglingDestinationsTest {
         outputs.put("console", new StdoutOutputConfig("console", Codec.JSON_LINES, BatchConfig.DEFAULT,
                 RetryConfig.DEFAULT));
         outputs.put("peer", new TcpOutputConfig("peer", new HostPort("127.0.0.1", closed), Codec.JSON_LINES,
-                Duration.ofSeconds(1), BatchConfig.DEFAULT, RetryConfig.DEFAULT));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), BatchConfig.DEFAULT, RetryConfig.DEFAULT));
         Map<String, AgentHealth.Output> seen = new LinkedHashMap<>();
         seen.put("console", failing());
         seen.put("peer", failing());

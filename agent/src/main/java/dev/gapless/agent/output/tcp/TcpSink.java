@@ -26,14 +26,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Newline-delimited batches over one kept-alive TCP connection. Unacknowledged: a batch counts as delivered
  * once written to the socket, so what sat in a dying peer's buffers can be lost. A write not flushed within
- * {@link #WRITE_TIMEOUT} (a peer that stopped reading) fails as a timeout and the connection is dropped: a
+ * {@code write_timeout} (a peer that stopped reading) fails as a timeout and the connection is dropped: a
  * {@link WriteTimeoutHandler} next to the socket times each write, from when it enters the socket's queue until the
  * kernel took its last byte, so an idle connection between batches has no timer.
  */
 public final class TcpSink implements Sink {
-
-    /** A batch not written within this fails (retryable {@code TIMEOUT}); the connection is closed. */
-    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     private final TcpOutputConfig config;
     private final Duration writeTimeout;
@@ -41,14 +38,10 @@ public final class TcpSink implements Sink {
     // The kept connection; set by the connect listener on the event loop, read by the worker thread.
     private volatile Channel channel;
 
+    /** A batch not written within {@code config.writeTimeout()} fails (retryable {@code TIMEOUT}). */
     public TcpSink(TcpOutputConfig config, EventLoopGroup group) {
-        this(config, group, WRITE_TIMEOUT);
-    }
-
-    /** @param writeTimeout the bound on one write ({@link #WRITE_TIMEOUT}; tests shorten it) */
-    TcpSink(TcpOutputConfig config, EventLoopGroup group, Duration writeTimeout) {
         this.config = config;
-        this.writeTimeout = writeTimeout;
+        this.writeTimeout = config.writeTimeout();
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)

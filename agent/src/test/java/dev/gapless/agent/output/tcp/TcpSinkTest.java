@@ -57,12 +57,12 @@ class TcpSinkTest {
     }
 
     private TcpSink sink(int port) {
-        return sink(port, TcpSink.WRITE_TIMEOUT);
+        return sink(port, TcpOutputConfig.DEFAULT_WRITE_TIMEOUT);
     }
 
     private TcpSink sink(int port, Duration writeTimeout) {
         sink = new TcpSink(new TcpOutputConfig("fwd", new HostPort("127.0.0.1", port), Codec.LINE,
-                Duration.ofSeconds(2), BatchConfig.DEFAULT, RetryConfig.DEFAULT), group, writeTimeout);
+                Duration.ofSeconds(2), writeTimeout, BatchConfig.DEFAULT, RetryConfig.DEFAULT), group);
         return sink;
     }
 

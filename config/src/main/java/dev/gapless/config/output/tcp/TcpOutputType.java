@@ -37,9 +37,10 @@ public final class TcpOutputType implements OutputType<TcpOutputConfig> {
         HostPort address = s.required("address", Kind.CONNECT_ADDRESS);
         Duration connectTimeout = s.get("connect_timeout", Kind.POSITIVE_DURATION,
                 TcpOutputConfig.DEFAULT_CONNECT_TIMEOUT);
+        Duration writeTimeout = s.get("write_timeout", Kind.POSITIVE_DURATION, TcpOutputConfig.DEFAULT_WRITE_TIMEOUT);
         if (c.id() == null || address == null) {
             return null;
         }
-        return new TcpOutputConfig(c.id(), address, c.codec(), connectTimeout, c.batch(), c.retry());
+        return new TcpOutputConfig(c.id(), address, c.codec(), connectTimeout, writeTimeout, c.batch(), c.retry());
     }
 }
