@@ -6,7 +6,6 @@ import dev.gapless.agent.journal.JournalReader;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -133,6 +132,10 @@ final class Committer {
     }
 
     private InFlight find(long from, long to) {
+        InFlight oldest = inFlight.peekFirst();
+        if (oldest != null && oldest.firstSeq <= from && to <= oldest.lastSeq) {
+            return oldest; // the usual case, and the only one at one batch in flight
+        }
         for (InFlight b : inFlight) {
             if (b.firstSeq <= from && to <= b.lastSeq) {
                 return b;
@@ -143,8 +146,7 @@ final class Committer {
 
     /** Moves doneSeq over the oldest batches as far as they are done, dropping those done whole. */
     private void advance() {
-        for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
-            InFlight b = it.next();
+        for (InFlight b = inFlight.peekFirst(); b != null; b = inFlight.peekFirst()) {
             if (b.doneThrough < b.firstSeq) {
                 return; // nothing of it done: later batches wait, whatever they got
             }
@@ -152,7 +154,7 @@ final class Committer {
             if (b.doneThrough < b.lastSeq) {
                 return; // its next part is still to send
             }
-            it.remove();
+            inFlight.pollFirst();
         }
     }
 

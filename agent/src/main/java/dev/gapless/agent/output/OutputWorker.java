@@ -45,6 +45,7 @@ public final class OutputWorker implements AutoCloseable {
     private final BatchSource source;
     private final Sender sender;
     private final Committer committer;
+    private final Sender.WhileInFlight whileInFlight = this::whileInFlight; // made once, not at every send
 
     /**
      * Collaborators of a worker; see the fields of the same names.
@@ -148,7 +149,7 @@ public final class OutputWorker implements AutoCloseable {
             nextRange(batch);
             return;
         }
-        Outcome outcome = sender.send(batch, this::whileInFlight);
+        Outcome outcome = sender.send(batch, whileInFlight);
         switch (sender.record(batch, outcome)) {
             case DELIVERED -> {
                 committer.delivered(encoded.firstSeq(), encoded.lastSeq());
