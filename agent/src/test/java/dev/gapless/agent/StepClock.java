@@ -1,15 +1,21 @@
 package dev.gapless.agent;
 
+import dev.gapless.agent.output.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when the test says; safe to read from other threads (an event loop) while it moves. */
-public final class StepClock extends Clock {
+/**
+ * A clock that moves only when the test says, both as wall time ({@link Clock}) and as monotonic nanoseconds
+ * ({@link Ticker}); safe to read from other threads (an event loop) while it moves.
+ */
+public final class StepClock extends Clock implements Ticker {
 
     private volatile Instant now;
+    // Monotonic nanoseconds from an arbitrary origin (not 0, so no code may take 0 for "never").
+    private volatile long nanos = 1_000_000_000_000L;
 
     public StepClock(Instant start) {
         this.now = start;
@@ -21,6 +27,17 @@ public final class StepClock extends Clock {
 
     public synchronized void advance(Duration d) {
         now = now.plus(d);
+        nanos += d.toNanos();
+    }
+
+    /** Moves both clocks by {@code nanos}. */
+    public void advanceNanos(long nanos) {
+        advance(Duration.ofNanos(nanos));
+    }
+
+    @Override
+    public long nanoTime() {
+        return nanos;
     }
 
     @Override

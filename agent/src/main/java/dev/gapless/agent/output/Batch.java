@@ -1,0 +1,144 @@
+package dev.gapless.agent.output;
+
+import dev.gapless.agent.codec.ByteSink;
+import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.journal.RecordArena;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One batch of an output, with the buffers it is read and encoded into: its records (seq {@link #firstSeq()} ..
+ * {@link #lastSeq()}, in order), the payload of the range of them being sent, how often it was sent and when it
+ * may be sent again, and where a rejected batch's bisection stands. The buffers are kept when the batch is
+ * {@link #clear() cleared}, so a {@link BatchSource} reuses the same few batches for the life of the output.
+ * Only the output worker thread touches a batch.
+ */
+final class Batch {
+
+    /** Deeper than any bisection gets: a range of n records splits at most log2(n) + 1 times. */
+    private static final int MAX_DEPTH = 32;
+
+    final List<JournalRecord> records = new ArrayList<>();
+    final RecordArena arena = new RecordArena(256 * 1024);
+    final ByteSink payload = new ByteSink(64 * 1024);
+    // When the first record was read (Ticker): max_wait counts from here, also for a batch read ahead.
+    private long readAtNanos;
+    // Sends of this batch, all its ranges; for the log.
+    private int attempts;
+    // The earliest Ticker time its next send may be made at (a retryable failure's backoff); 0: at once.
+    private long retryAtNanos;
+    // The range of records being sent, [from, to); after a rejected send is split, the ends of the right halves
+    // still to send, innermost last (at most log2(batch.max_events) + 1 of them).
+    private int from;
+    private int to;
+    private final int[] rightEnds = new int[MAX_DEPTH];
+    private int depth;
+    // The range being sent as encoded: what the next send carries (null: not encoded yet).
+    private EncodedBatch encoded;
+
+    /** Forgets the records and the state of the last use; keeps the buffers. */
+    void clear() {
+        records.clear();
+        arena.reset();
+        payload.reset();
+        readAtNanos = 0;
+        attempts = 0;
+        retryAtNanos = 0;
+        from = 0;
+        to = 0;
+        depth = 0;
+        encoded = null;
+    }
+
+    boolean isEmpty() {
+        return records.isEmpty();
+    }
+
+    long firstSeq() {
+        return records.get(0).seq();
+    }
+
+    long lastSeq() {
+        return records.get(records.size() - 1).seq();
+    }
+
+    long readAtNanos() {
+        return readAtNanos;
+    }
+
+    void readAt(long nanos) {
+        readAtNanos = nanos;
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    void attempted() {
+        attempts++;
+    }
+
+    long retryAtNanos() {
+        return retryAtNanos;
+    }
+
+    void retryAt(long nanos) {
+        retryAtNanos = nanos;
+    }
+
+    /** Sends all the records as one range (a batch just filled). */
+    void sendWhole() {
+        from = 0;
+        to = records.size();
+        depth = 0;
+    }
+
+    int rangeFrom() {
+        return from;
+    }
+
+    int rangeTo() {
+        return to;
+    }
+
+    /** True while a split left ranges to send after this one: the batch is not done with its current range. */
+    boolean splitPending() {
+        return depth > 0;
+    }
+
+    /** True if the range being sent has more than one record, so a rejection can be narrowed down. */
+    boolean splittable() {
+        return to - from > 1;
+    }
+
+    /** Narrows the range to its left half; the right half is sent once the left one is done. */
+    void splitLeft() {
+        if (depth == MAX_DEPTH) {
+            throw new IllegalStateException("bisection deeper than " + MAX_DEPTH); // n records split log2(n) deep
+        }
+        rightEnds[depth++] = to;
+        to = (from + to) >>> 1;
+    }
+
+    /**
+     * Moves to the next range still to send after a split.
+     *
+     * @return false if none is left: the batch is done
+     */
+    boolean nextRange() {
+        if (depth == 0) {
+            return false;
+        }
+        from = to;
+        to = rightEnds[--depth];
+        return true;
+    }
+
+    EncodedBatch encoded() {
+        return encoded;
+    }
+
+    void encoded(EncodedBatch batch) {
+        encoded = batch;
+    }
+}

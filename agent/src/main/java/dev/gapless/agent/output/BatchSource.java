@@ -1,0 +1,196 @@
+package dev.gapless.agent.output;
+
+import dev.gapless.agent.codec.ByteSink;
+import dev.gapless.agent.codec.Encoder;
+import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalReader;
+import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.config.BatchConfig;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An output's accumulator: reads the records after its cursor from the journal, fills a batch up to
+ * {@code max_events} / {@code max_bytes}, lingering up to {@code max_wait} (on the {@link Ticker}) for more, and
+ * encodes it in the output's codec. While a batch is in flight it reads ahead what is durable into a second batch
+ * and encodes it, so the next send is ready when this one completes. Two {@link Batch}es, swapped, carry every
+ * batch of the output: their buffers are reused, never allocated per batch. A record the codec cannot write is
+ * declared lost through the {@link Committer} and left out. Only the output worker thread uses it.
+ */
+final class BatchSource {
+
+    private static final Logger log = LoggerFactory.getLogger(OutputWorker.class); // the worker's log, one voice
+    /** How long an idle source waits for new durable records before its worker looks again (e.g. at a stop). */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How often a reader that sees no record although the journal holds later ones looks again. */
+    private static final long STUCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final String id;
+    private final Journal journal;
+    private final JournalReader reader;
+    private final Encoder encoder;
+    private final BatchConfig config;
+    private final Ticker ticker;
+    private final Waiter waiter;
+    private final Committer committer;
+    private final OutputStatus status;
+    private final BooleanSupplier running;
+
+    // Only the output worker thread. The batch being sent (null: none) or last sent, and the one read ahead while
+    // it is sent (empty: nothing read ahead); swapped when the current one is done.
+    private Batch current;
+    private Batch last = new Batch();
+    private Batch ahead = new Batch();
+
+    /** Collaborators of a source; see the fields of the same names. */
+    record Parts(String id, Journal journal, JournalReader reader, Encoder encoder, BatchConfig config,
+            Ticker ticker, Waiter waiter, Committer committer, OutputStatus status, BooleanSupplier running) {
+    }
+
+    BatchSource(Parts p) {
+        this.id = p.id();
+        this.journal = p.journal();
+        this.reader = p.reader();
+        this.encoder = p.encoder();
+        this.config = p.config();
+        this.ticker = p.ticker();
+        this.waiter = p.waiter();
+        this.committer = p.committer();
+        this.status = p.status();
+        this.running = p.running();
+    }
+
+    /** The batch being sent, null when none: {@link #fill} makes one. */
+    Batch current() {
+        return current;
+    }
+
+    /** True if a batch was read ahead and waits to be sent. */
+    boolean readAhead() {
+        return !ahead.isEmpty();
+    }
+
+    /**
+     * Makes the next batch current: the one read ahead while the previous was sent, if any, topped up while
+     * {@code max_wait} (counted from its first read) allows; else read now, waiting a while for records.
+     *
+     * @return the batch, encoded; null if no record came (the caller looks again)
+     */
+    Batch fill() throws InterruptedException {
+        int max = config.maxEvents();
+        long maxBytes = config.maxBytes().bytes();
+        Batch batch;
+        int encodedUpTo;
+        if (!ahead.isEmpty()) {
+            batch = ahead;
+            ahead = last;
+            ahead.clear();
+            encodedUpTo = batch.records.size();
+        } else {
+            batch = last;
+            batch.clear();
+            if (reader.read(max, maxBytes, batch.records, batch.arena) == 0) {
+                if (journal.durableSeq() >= reader.nextSeq()) {
+                    // Durable records the reader cannot see yet (damage it is stepping over): look again shortly
+                    // instead of spinning, since the durable point will not move to wake us.
+                    waiter.sleep(STUCK_POLL_NANOS);
+                } else {
+                    waiter.awaitDurableAfter(journal, reader.nextSeq() - 1, IDLE_WAIT_NANOS);
+                }
+                return null;
+            }
+            batch.readAt(ticker.nanoTime());
+            encodedUpTo = 0;
+        }
+        List<JournalRecord> records = batch.records;
+        long bytes = encodedBytes(records, 0);
+        // At max_wait after the first read the batch goes as it is; a full one (max_events, max_bytes) at once.
+        long deadline = batch.readAtNanos() + config.maxWait().toNanos();
+        long left;
+        while (records.size() < max && bytes < maxBytes && (left = deadline - ticker.nanoTime()) > 0
+                && running.getAsBoolean()) {
+            if (!waiter.awaitDurableAfter(journal, reader.nextSeq() - 1, left)) {
+                break;
+            }
+            int before = records.size();
+            if (reader.read(max - before, maxBytes - bytes, records, batch.arena) == 0) {
+                break; // durable records the reader cannot see yet (stepping over damage): send what we have
+            }
+            bytes += encodedBytes(records, before);
+        }
+        batch.sendWhole();
+        encodeInto(records, batch.payload, encodedUpTo, records.size());
+        batch.encoded(encodedOf(batch));
+        last = batch;
+        current = batch;
+        return batch;
+    }
+
+    /**
+     * While a batch is in flight: reads what is durable now (never waiting) into the spare batch and encodes it,
+     * so the next batch is ready when the send completes. Not while the current batch is split: its halves come
+     * first, and the records read ahead would wait the longer.
+     */
+    void prefetch() {
+        if (!ahead.isEmpty() || (current != null && current.splitPending()) || !running.getAsBoolean()) {
+            return;
+        }
+        ahead.clear();
+        if (reader.read(config.maxEvents(), config.maxBytes().bytes(), ahead.records, ahead.arena) > 0) {
+            ahead.readAt(ticker.nanoTime());
+            encodeInto(ahead.records, ahead.payload, 0, ahead.records.size());
+        }
+    }
+
+    /** Encodes the current range of {@code batch} anew into its payload (a range of a split batch). */
+    void encodeRange(Batch batch) {
+        batch.payload.reset();
+        encodeInto(batch.records, batch.payload, batch.rangeFrom(), batch.rangeTo());
+        batch.encoded(encodedOf(batch));
+    }
+
+    /** The current batch is done (delivered, or its refused records declared): none is held any more. */
+    void done() {
+        current = null;
+        status.oldestUnackedReceivedAt = 0;
+    }
+
+    private EncodedBatch encodedOf(Batch batch) {
+        List<JournalRecord> records = batch.records;
+        int from = batch.rangeFrom();
+        int to = batch.rangeTo();
+        status.oldestUnackedReceivedAt = records.get(from).receivedAtNanos() / 1_000_000;
+        return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from,
+                batch.payload.array(), batch.payload.length());
+    }
+
+    private static long encodedBytes(List<JournalRecord> list, int from) {
+        long bytes = 0;
+        for (int i = from; i < list.size(); i++) {
+            bytes += list.get(i).encodedLength();
+        }
+        return bytes;
+    }
+
+    /**
+     * Appends list[from, to) to {@code out} in the output's codec. A record the codec cannot write is declared
+     * lost (reason rejected) and left out: it would fail the same way at every attempt.
+     */
+    private void encodeInto(List<JournalRecord> list, ByteSink out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            JournalRecord r = list.get(i);
+            int mark = out.length();
+            try {
+                encoder.encode(r, out);
+            } catch (IOException | RuntimeException e) {
+                out.truncate(mark);
+                log.error("output {}: cannot encode seq {}: {}", id, r.seq(), e.toString());
+                committer.declareLost(r.seq(), r.seq());
+            }
+        }
+    }
+}
