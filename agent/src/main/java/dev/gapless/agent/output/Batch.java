@@ -23,6 +23,8 @@ final class Batch {
     final ByteSink payload = new ByteSink(64 * 1024);
     // When the first record was read (Ticker): max_wait counts from here, also for a batch read ahead.
     private long readAtNanos;
+    // Records [0, encodedCount) are in the payload (a batch read but not yet encoded: a read that threw part-way).
+    private int encodedCount;
     // Sends of this batch, all its ranges; for the log.
     private int attempts;
     // The earliest Ticker time its next send may be made at (a retryable failure's backoff); 0: at once.
@@ -42,6 +44,7 @@ final class Batch {
         arena.reset();
         payload.reset();
         readAtNanos = 0;
+        encodedCount = 0;
         attempts = 0;
         retryAtNanos = 0;
         from = 0;
@@ -68,6 +71,15 @@ final class Batch {
 
     void readAt(long nanos) {
         readAtNanos = nanos;
+    }
+
+    /** How many of the records, from the first, are encoded into the payload. */
+    int encodedCount() {
+        return encodedCount;
+    }
+
+    void encodedUpTo(int count) {
+        encodedCount = count;
     }
 
     int attempts() {

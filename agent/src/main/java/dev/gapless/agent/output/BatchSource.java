@@ -83,17 +83,14 @@ final class BatchSource {
     Batch fill() throws InterruptedException {
         int max = config.maxEvents();
         long maxBytes = config.maxBytes().bytes();
-        Batch batch;
-        int encodedUpTo;
-        if (!ahead.isEmpty()) {
-            batch = ahead;
-            ahead = last;
-            ahead.clear();
-            encodedUpTo = batch.records.size();
-        } else {
-            batch = last;
-            batch.clear();
-            if (reader.read(max, maxBytes, batch.records, batch.arena) == 0) {
+        // Read into the spare batch and make it current only once filled: records the reader handed over stay in
+        // it whatever throws on the way (the reader will not hand them over again), and the next fill goes on with
+        // them, encoding what is not encoded yet.
+        Batch batch = ahead;
+        List<JournalRecord> records = batch.records;
+        if (batch.isEmpty()) {
+            batch.readAt(ticker.nanoTime());
+            if (reader.read(max, maxBytes, records, batch.arena) == 0) {
                 if (journal.durableSeq() >= reader.nextSeq()) {
                     // Durable records the reader cannot see yet (damage it is stepping over): look again shortly
                     // instead of spinning, since the durable point will not move to wake us.
@@ -103,10 +100,7 @@ final class BatchSource {
                 }
                 return null;
             }
-            batch.readAt(ticker.nanoTime());
-            encodedUpTo = 0;
         }
-        List<JournalRecord> records = batch.records;
         long bytes = encodedBytes(records, 0);
         // At max_wait after the first read the batch goes as it is; a full one (max_events, max_bytes) at once.
         long deadline = batch.readAtNanos() + config.maxWait().toNanos();
@@ -122,9 +116,12 @@ final class BatchSource {
             }
             bytes += encodedBytes(records, before);
         }
+        encodeInto(records, batch.payload, batch.encodedCount(), records.size());
+        batch.encodedUpTo(records.size());
         batch.sendWhole();
-        encodeInto(records, batch.payload, encodedUpTo, records.size());
         batch.encoded(encodedOf(batch));
+        ahead = last;
+        ahead.clear();
         last = batch;
         current = batch;
         return batch;
@@ -139,10 +136,10 @@ final class BatchSource {
         if (!ahead.isEmpty() || (current != null && current.splitPending()) || !running.getAsBoolean()) {
             return;
         }
-        ahead.clear();
+        ahead.readAt(ticker.nanoTime());
         if (reader.read(config.maxEvents(), config.maxBytes().bytes(), ahead.records, ahead.arena) > 0) {
-            ahead.readAt(ticker.nanoTime());
             encodeInto(ahead.records, ahead.payload, 0, ahead.records.size());
+            ahead.encodedUpTo(ahead.records.size());
         }
     }
 
