@@ -40,6 +40,48 @@ class JournalTest {
     }
 
     @Test
+    void aBatchWritesEachMessagesFieldsPositionAndEventTimeAndNoneWhereNoneWasSet() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            MessageBatch batch = new MessageBatch(16);
+            batch.source("app");
+            batch.receivedAtNanos(5_000);
+            batch.add(bytes("plain"), 0, 5, 0);
+            byte[] json = bytes("xx{\"user\":\"ana\"}yy");
+            batch.add(bytes("with fields"), 0, 11, 0);
+            batch.fieldsOfLast(json, 2, json.length - 4);
+            batch.positionOfLast(42);
+            batch.eventTimeOfLast(4_000);
+            long last = j.append(batch).lastSeq();
+            j.whenDurable(last).get(5, TimeUnit.SECONDS);
+            List<JournalRecord> read = readAll(j, 0, last);
+            assertThat(read).extracting(JournalTestSupport::text).containsExactly("plain", "with fields");
+            assertThat(read).extracting(JournalTestSupport::extra).containsExactly("", "{\"user\":\"ana\"}");
+            assertThat(read).extracting(JournalRecord::sourcePosition).containsExactly(-1L, 42L);
+            assertThat(read).extracting(JournalRecord::eventTimeNanos).containsExactly(5_000L, 4_000L);
+            assertThat(read).extracting(JournalRecord::receivedAtNanos).containsExactly(5_000L, 5_000L);
+        }
+    }
+
+    @Test
+    void anEventsFieldsAreWrittenTheSameThroughTheListAdapter() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            byte[] fields = bytes("{\"k\":\"v\"}");
+            long last = j.append(List.of(new dev.gapless.agent.event.Event("app", 7, 9, 8, bytes("m"), fields, 0)))
+                    .lastSeq();
+            j.whenDurable(last).get(5, TimeUnit.SECONDS);
+            JournalRecord r = readAll(j, 0, last).get(0);
+            assertThat(JournalTestSupport.extra(r)).isEqualTo("{\"k\":\"v\"}");
+            assertThat(r.sourcePosition()).isEqualTo(7);
+            assertThat(r.receivedAtNanos()).isEqualTo(9);
+            assertThat(r.eventTimeNanos()).isEqualTo(8);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void readsNothingPastTheDurablePoint() throws Exception {
         JournalConfig slow = new JournalConfig(JournalConfig.Durability.BATCH, java.time.Duration.ofHours(1),
                 ByteSize.ofMebibytes(64), ByteSize.ofBytes(0), JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1));
@@ -111,7 +153,7 @@ class JournalTest {
     void rejectsAnOversizedEventBeforeWritingAnythingOfItsBatch() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
             List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>(events("a", 0, 2));
-            batch.add(dev.gapless.agent.event.Event.line("t", 0, 0, new byte[JournalTestSupport.MAX_RECORD], 0));
+            batch.add(dev.gapless.agent.event.Event.line("test", 0, 0, new byte[JournalTestSupport.MAX_RECORD], 0));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(batch))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record cap");
             assertThat(j.headSeq()).isZero();
