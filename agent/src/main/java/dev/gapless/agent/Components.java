@@ -40,11 +40,13 @@ final class Components {
 
     static Input input(InputConfig config, Context ctx) {
         if (config instanceof TcpInputConfig tcp) {
-            return new TcpInput(tcp, ctx.journal(), ctx.boss(), ctx.inputLoops(), ctx.clock());
+            return new TcpInput(tcp, new dev.gapless.agent.input.JournalIngest(ctx.journal(), ctx.clock()), ctx.boss(),
+                    ctx.inputLoops(), ctx.clock());
         }
         if (config instanceof FileInputConfig file) {
             boolean sync = ctx.journal().config().durability() != JournalConfig.Durability.NONE;
-            return new FileInput(file, ctx.journal(), ctx.dataDir().inputCheckpoint(file.id()), sync, ctx.clock());
+            return new FileInput(file, new dev.gapless.agent.input.JournalIngest(ctx.journal(), ctx.clock()),
+                    ctx.dataDir().inputCheckpoint(file.id()), sync, ctx.clock());
         }
         throw new IllegalArgumentException("no input for type " + config.type());
     }

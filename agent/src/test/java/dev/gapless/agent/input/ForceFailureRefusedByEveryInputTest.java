@@ -62,7 +62,8 @@ class ForceFailureRefusedByEveryInputTest {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         TcpInputConfig config = new TcpInputConfig("app", new HostPort("127.0.0.1", 0), ByteSize.ofKibibytes(1), 8,
                 TcpInputConfig.DEFAULT_IDLE_TIMEOUT, Optional.empty());
-        try (TcpInput input = new TcpInput(config, journal, boss, workers, Clock.systemUTC())) {
+        try (TcpInput input = new TcpInput(config, new JournalIngest(journal, Clock.systemUTC()), boss, workers,
+                Clock.systemUTC())) {
             input.start();
             String a = input.boundAddress();
             try (Socket s = new Socket("127.0.0.1", Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)))) {
@@ -87,7 +88,8 @@ class ForceFailureRefusedByEveryInputTest {
         Files.createDirectories(checkpoint.getParent());
         FileInputConfig config = new FileInputConfig("app", file, FileInputConfig.StartAt.BEGINNING,
                 ByteSize.ofKibibytes(1), Duration.ofMillis(10), Optional.empty());
-        FileInput input = new FileInput(config, journal, checkpoint, true, Clock.systemUTC());
+        FileInput input = new FileInput(config, new JournalIngest(journal, Clock.systemUTC()), checkpoint, true,
+                Clock.systemUTC());
         try {
             input.start();
             await("the file input paused on the refused append", () -> input.stats().blocked.sum() == 1);

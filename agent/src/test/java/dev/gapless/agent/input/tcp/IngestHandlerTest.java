@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.config.ByteSize;
@@ -30,8 +31,9 @@ class IngestHandlerTest {
             }
             long head = journal.headSeq();
             InputStats stats = new InputStats("app", "tcp");
-            EmbeddedChannel ch = new EmbeddedChannel(new LineFramer(1024),
-                    new IngestHandler("app", journal, stats, Clock.systemUTC()));
+            EmbeddedChannel ch = new EmbeddedChannel();
+            JournalIngest port = new JournalIngest(journal, Clock.systemUTC(), ch.eventLoop());
+            ch.pipeline().addLast(new LineFramer(1024), new IngestHandler(port, stats, Clock.systemUTC()));
             ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("one\ntwo\n", StandardCharsets.UTF_8));
             assertThat(ch.config().isAutoRead()).as("paused while full").isFalse();
             assertThat(stats.rejected.sum()).isZero();
