@@ -141,8 +141,12 @@ public final class JournalIngest implements IngestPort {
                 stats.paused.resume();
                 log.warn("input {}: journal has room again, resuming {}", stats.id, who);
             }
-            stats.truncated.add(truncated);
-            stats.invalidUtf8.add(invalid);
+            if (truncated > 0) { // an add of 0 would still write the counter every event loop shares
+                stats.truncated.add(truncated);
+            }
+            if (invalid > 0) {
+                stats.invalidUtf8.add(invalid);
+            }
             int n = batch.size();
             long bytes = batch.messageBytes();
             CompletableFuture<Void> durable = journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> {
