@@ -62,6 +62,7 @@ public final class FileInput implements Input {
      */
     private final LineSplitter splitter;
     private final byte[] chunk = new byte[READ_BYTES];
+    private final LineSplitter.Chunk chunkView = LineSplitter.chunk(chunk);
     private final MessageBatch lines = new MessageBatch(READ_BYTES);
 
     public FileInput(FileInputConfig config, IngestPort port, Path checkpointFile, boolean sync, Clock clock) {
@@ -217,7 +218,7 @@ public final class FileInput implements Input {
         int length = buf.position();
         lines.clear();
         lines.receivedAtNanos(nanos());
-        splitter.split(LineSplitter.chunk(chunk), 0, length, lines);
+        splitter.split(chunkView, 0, length, lines);
         if (splitter.dealtWith() == offset) {
             return length > 0; // a partial line waits for its newline
         }
