@@ -1,6 +1,5 @@
 package dev.gapless.agent.journal;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.internal.DurableFiles;
 import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
@@ -144,43 +143,10 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends events of one source, all or none: a thin adapter for tests and tools that build {@link Event}s, over
-     * {@link #append(MessageBatch)} (the one batch type; it copies the events into one). The records get the first
-     * event's receive time, and each event its own event time, position, tags and fields.
-     *
-     * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
-     * @throws IllegalArgumentException if the events come from more than one source, or one cannot fit in a record
-     *                                  of {@code maxRecordBytes}; nothing of the batch was written
-     */
-    public AppendResult append(List<Event> events) {
-        int bytes = 0;
-        for (Event e : events) {
-            bytes += e.message().length;
-        }
-        MessageBatch batch = new MessageBatch(Math.max(1, bytes));
-        for (Event e : events) {
-            if (batch.size() == 0) {
-                batch.source(e.source());
-                batch.receivedAtNanos(e.receivedAtNanos());
-            } else if (!e.source().equals(batch.source())) {
-                throw new IllegalArgumentException("one append holds the events of one source, got "
-                        + batch.source() + " and " + e.source());
-            }
-            batch.add(e.message(), 0, e.message().length, e.tags());
-            batch.positionOfLast(e.sourcePosition());
-            batch.eventTimeOfLast(e.eventTimeNanos());
-            if (e.fields().length > 0) {
-                batch.fieldsOfLast(e.fields(), 0, e.fields().length);
-            }
-        }
-        return append(batch);
-    }
-
-    /**
-     * Appends a batch of events of one source, all or none, straight from the batch's arrays (no object per
-     * event). Every message becomes an event record: the batch's receive time, the message's event time (the
-     * receive time unless it has its own), source position (-1 unless it has one), tags, and its fields as the
-     * record's extra part (empty unless it has some).
+     * Appends a batch of events of one source (the one batch type the journal takes), all or none, straight from
+     * the batch's arrays (no object per event). Every message becomes an event record: the batch's receive time,
+     * the message's event time (the receive time unless it has its own), source position (-1 unless it has one),
+     * tags, and its fields as the record's extra part (empty unless it has some).
      *
      * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
      * @throws IllegalArgumentException if one message cannot fit in a record of {@code maxRecordBytes}; nothing of

@@ -7,6 +7,7 @@ import dev.gapless.agent.input.file.FileInput;
 import dev.gapless.agent.input.tcp.TcpInput;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalHooks;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.FileInputConfig;
 import dev.gapless.config.HostPort;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +44,7 @@ class ForceFailureRefusedByEveryInputTest {
     @BeforeEach
     void failTheForce() throws Exception {
         journal = TestJournals.open(dir.resolve("journal"));
-        long seq = journal.append(List.of(dev.gapless.agent.event.Event.line("before", -1, 0,
+        long seq = journal.append(TestBatches.of(dev.gapless.agent.event.Event.line("before", -1, 0,
                 "before the failure".getBytes(StandardCharsets.UTF_8), 0))).lastSeq();
         journal.whenDurable(seq).get(10, TimeUnit.SECONDS);
         JournalHooks.failForces(journal);

@@ -11,6 +11,7 @@ import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.agent.journal.MessageBatch;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ class JournalIngestTest {
             AtomicLong acked = new AtomicLong();
             journal.registerConsumer(acked::get);
             byte[] pad = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
-            while (journal.append(List.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
+            while (journal.append(TestBatches.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
                 assertThat(journal.headSeq()).as("a 1 MiB journal fills within 10,000 appends").isLessThan(10_000);
             }
             InputStats stats = new InputStats("app", "test");
@@ -132,7 +133,7 @@ class JournalIngestTest {
         try (Journal journal = TestJournals.open(dir.resolve("journal"),
                 TestJournals.config(ByteSize.ofMebibytes(1), ByteSize.ofKibibytes(128)))) {
             byte[] pad = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
-            while (journal.append(List.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
+            while (journal.append(TestBatches.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
                 assertThat(journal.headSeq()).isLessThan(10_000);
             }
             InputStats stats = new InputStats("app", "test");

@@ -24,8 +24,8 @@ class JournalTest {
     @Test
     void appendsDenseSeqsAndReadsThemBackInOrder() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            AppendResult a = j.append(events("a", 0, 3));
-            AppendResult b = j.append(events("b", 0, 2));
+            AppendResult a = j.append(TestBatches.of(events("a", 0, 3)));
+            AppendResult b = j.append(TestBatches.of(events("b", 0, 2)));
             assertThat(a.appended()).isTrue();
             assertThat(a.firstSeq()).isEqualTo(1);
             assertThat(a.lastSeq()).isEqualTo(3);
@@ -62,21 +62,6 @@ class JournalTest {
         }
     }
 
-    @Test
-    void anEventsFieldsAreWrittenTheSameThroughTheListAdapter() throws Exception {
-        try (Journal j = open(dir, smallConfig())) {
-            byte[] fields = bytes("{\"k\":\"v\"}");
-            long last = j.append(List.of(new dev.gapless.agent.event.Event("app", 7, 9, 8, bytes("m"), fields, 0)))
-                    .lastSeq();
-            j.whenDurable(last).get(5, TimeUnit.SECONDS);
-            JournalRecord r = readAll(j, 0, last).get(0);
-            assertThat(JournalTestSupport.extra(r)).isEqualTo("{\"k\":\"v\"}");
-            assertThat(r.sourcePosition()).isEqualTo(7);
-            assertThat(r.receivedAtNanos()).isEqualTo(9);
-            assertThat(r.eventTimeNanos()).isEqualTo(8);
-        }
-    }
-
     private static byte[] bytes(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -86,7 +71,7 @@ class JournalTest {
         JournalConfig slow = new JournalConfig(JournalConfig.Durability.BATCH, java.time.Duration.ofHours(1),
                 ByteSize.ofMebibytes(64), ByteSize.ofBytes(0), JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1));
         try (Journal j = open(dir, slow)) {
-            j.append(events("x", 0, 10));
+            j.append(TestBatches.of(events("x", 0, 10)));
             List<JournalRecord> out = new java.util.ArrayList<>();
             try (JournalReader r = j.openReader("t", 0)) {
                 assertThat(r.read(100, Long.MAX_VALUE, out)).isZero();
@@ -98,11 +83,11 @@ class JournalTest {
     @Test
     void resumesAfterRestartWithSeqContinuing() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("a", 0, 100));
+            j.append(TestBatches.of(events("a", 0, 100)));
         }
         try (Journal j = open(dir, smallConfig())) {
             assertThat(j.headSeq()).isEqualTo(100);
-            AppendResult r = j.append(events("b", 0, 1));
+            AppendResult r = j.append(TestBatches.of(events("b", 0, 1)));
             assertThat(r.firstSeq()).isEqualTo(101);
             j.whenDurable(101).get(5, TimeUnit.SECONDS);
             List<JournalRecord> read = readAll(j, 95, 101);
@@ -113,7 +98,7 @@ class JournalTest {
     @Test
     void headNeverFallsBelowTheGivenFloor() throws Exception {
         try (Journal j = open(dir, smallConfig(), 500)) {
-            assertThat(j.append(events("a", 0, 1)).firstSeq()).isEqualTo(501);
+            assertThat(j.append(TestBatches.of(events("a", 0, 1))).firstSeq()).isEqualTo(501);
         }
     }
 
@@ -124,7 +109,7 @@ class JournalTest {
             j.registerConsumer(acked::get);
             byte[] big = new byte[1000];
             for (int i = 0; i < 5000; i++) {
-                j.append(List.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
+                j.append(TestBatches.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
             }
             long segments = countSegments();
             assertThat(segments).isGreaterThanOrEqualTo(4);
@@ -141,7 +126,7 @@ class JournalTest {
         try (Journal j = open(dir, smallConfig())) {
             byte[] big = new byte[1000];
             for (int i = 0; i < 3000; i++) {
-                j.append(List.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
+                j.append(TestBatches.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
             }
             j.whenDurable(3000).get(5, TimeUnit.SECONDS);
             assertThat(readAll(j, 0, 3000)).extracting(JournalRecord::seq)
@@ -154,17 +139,17 @@ class JournalTest {
         try (Journal j = open(dir, smallConfig())) {
             List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>(events("a", 0, 2));
             batch.add(dev.gapless.agent.event.Event.line("test", 0, 0, new byte[JournalTestSupport.MAX_RECORD], 0));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(batch))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(TestBatches.of(batch)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record cap");
             assertThat(j.headSeq()).isZero();
-            assertThat(j.append(events("b", 0, 1)).firstSeq()).isEqualTo(1);
+            assertThat(j.append(TestBatches.of(events("b", 0, 1))).firstSeq()).isEqualTo(1);
         }
     }
 
     @Test
     void restartsWithoutAppendsLeaveNoEmptySegmentsAndSeqsContinue() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("a", 0, 3));
+            j.append(TestBatches.of(events("a", 0, 3)));
         }
         for (int i = 0; i < 3; i++) {
             try (Journal j = open(dir, smallConfig())) {
@@ -172,7 +157,7 @@ class JournalTest {
             }
         }
         try (Journal j = open(dir, smallConfig())) {
-            AppendResult r = j.append(events("b", 0, 1));
+            AppendResult r = j.append(TestBatches.of(events("b", 0, 1)));
             assertThat(r.firstSeq()).isEqualTo(4);
             j.whenDurable(4).get(5, TimeUnit.SECONDS);
             assertThat(readAll(j, 0, 4)).extracting(JournalTestSupport::text).containsExactly("a0", "a1", "a2", "b0");

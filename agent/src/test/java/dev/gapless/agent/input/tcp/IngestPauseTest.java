@@ -7,6 +7,7 @@ import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,7 @@ class IngestPauseTest {
             AtomicLong acked = new AtomicLong();
             journal.registerConsumer(acked::get);
             byte[] pad = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
-            while (journal.append(List.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
+            while (journal.append(TestBatches.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
                 assertThat(journal.headSeq()).as("a 1 MiB journal fills within 10,000 appends").isLessThan(10_000);
             }
             InputStats stats = new InputStats("app", "tcp");
