@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link IngestPort} over the agent's journal, shared by every input and sender. The journal tells nobody when
- * it has room again, so this is the one place that looks: while at least one sender waits, every
- * {@link #FULL_RETRY_MS} one timer completes the {@link IngestPort.Full#retry()} all the refused senders share,
- * and they offer their batches again (those refused again get the next one). One timer for all senders, none per
- * sender, none when nobody waits.
+ * The {@link IngestPort} over the agent's journal; any number of inputs and senders may share one. The journal tells
+ * nobody when it has room again, so this is the one place that looks: while at least one sender waits, every
+ * {@link #FULL_RETRY_MS} one timer completes the {@link IngestPort.Full#retry()} all the refused senders share, and
+ * they offer their batches again (those refused again get the next one). One timer for all senders, none per sender,
+ * none when nobody waits.
  */
 public final class JournalIngest implements IngestPort {
 
