@@ -4,6 +4,7 @@ import dev.gapless.agent.codec.Encoder;
 import dev.gapless.agent.codec.EnvelopeEncoder;
 import dev.gapless.agent.codec.LineEncoder;
 import dev.gapless.agent.input.Input;
+import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.output.Sink;
 import dev.gapless.agent.plugin.InputContext;
@@ -37,8 +38,10 @@ final class Components {
         this.plugins = plugins;
         this.ctx = ctx;
         boolean sync = ctx.journal().config().durability() != JournalConfig.Durability.NONE;
-        this.inputContext = new InputContext(ctx.journal(), ctx.boss(), ctx.inputLoops(),
-                ctx.dataDir()::inputCheckpoint, sync, ctx.clock());
+        // One port for all inputs: one timer wakes every sender the full journal refused.
+        JournalIngest ingest = new JournalIngest(ctx.journal(), ctx.clock());
+        this.inputContext = new InputContext(ingest, ctx.boss(), ctx.inputLoops(), ctx.dataDir()::inputCheckpoint, sync,
+                ctx.clock());
         this.outputContext = new OutputContext(ctx.outputLoops(), ctx.clock());
     }
 

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigLoader;
 import java.io.OutputStream;
@@ -61,7 +62,7 @@ class AgentTest {
             assertThat(dir.resolve("data/run/agent.pid")).as("the second agent leaves the first one's run files")
                     .exists();
             assertThat(dir.resolve("data/run/listeners.json")).exists();
-            assertThat(first.journal().append(java.util.List.of(dev.gapless.agent.event.Event.line("app", -1, 1,
+            assertThat(first.journal().append(TestBatches.of(dev.gapless.agent.event.Event.line("app", -1, 1,
                     "still mine".getBytes(StandardCharsets.UTF_8), 0))).appended())
                     .as("the first agent's journal is untouched").isTrue();
         }
@@ -190,7 +191,7 @@ class AgentTest {
     void everyFileAndDirectoryTheAgentCreatesIsOwnerOnly() throws Exception {
         try (Agent agent = new Agent(config(), Clock.systemUTC(), Failpoints.none())) {
             agent.start();
-            agent.journal().append(java.util.List.of(dev.gapless.agent.event.Event.line("app", -1, 1,
+            agent.journal().append(TestBatches.of(dev.gapless.agent.event.Event.line("app", -1, 1,
                     "one".getBytes(StandardCharsets.UTF_8), 0)));
             Path events = dir.resolve("out/events.ndjson");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigLoader;
@@ -86,7 +87,7 @@ class MinFreeAtStartTest {
 
         assertThat(a.journal().minFree()).isEqualTo(ByteSize.ofBytes(96 * MiB * 5 / 100));
         // under the old default (1 GiB) this append was refused: FULL_MIN_FREE, 0 events accepted, for good
-        assertThat(a.journal().append(List.of(event("taken"))).appended()).isTrue();
+        assertThat(a.journal().append(TestBatches.of(event("taken"))).appended()).isTrue();
         assertThat(health(a).path("status").asText()).isEqualTo("ok");
         assertThat(warnings()).isEmpty();
     }
@@ -103,7 +104,7 @@ class MinFreeAtStartTest {
         assertThat(h.path("status").asText()).isEqualTo("degraded");
         assertThat(h.path("degraded").get(0).path("reason").asText()).isEqualTo("min_free");
         assertThat(h.path("degraded").get(0).path("detail").asText()).contains("min_free is 1GiB");
-        assertThat(a.journal().append(List.of(event("refused"))).appended()).isFalse();
+        assertThat(a.journal().append(TestBatches.of(event("refused"))).appended()).isFalse();
     }
 
     @Test

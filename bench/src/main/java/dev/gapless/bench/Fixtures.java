@@ -1,7 +1,7 @@
 package dev.gapless.bench;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.agent.journal.JournalOptions;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
@@ -13,9 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -41,14 +39,16 @@ final class Fixtures {
         return b;
     }
 
-    /** {@code count} events as the TCP input makes them (Event.line, source "bench"). */
-    static List<Event> events(int count, int size) {
-        List<Event> events = new ArrayList<>(count);
-        long now = System.currentTimeMillis() * 1_000_000L;
+    /** {@code count} events as the TCP input appends them: one read's lines back to back, source "bench". */
+    static MessageBatch batch(int count, int size) {
+        MessageBatch batch = new MessageBatch(count * size);
+        batch.source("bench");
+        batch.receivedAtNanos(System.currentTimeMillis() * 1_000_000L);
         for (int i = 0; i < count; i++) {
-            events.add(Event.line("bench", -1, now + i, message(i, size), 0));
+            byte[] m = message(i, size);
+            batch.add(m, 0, m.length, 0);
         }
-        return events;
+        return batch;
     }
 
     /**

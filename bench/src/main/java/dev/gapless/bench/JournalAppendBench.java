@@ -1,12 +1,11 @@
 package dev.gapless.bench;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.JournalConfig.Durability;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,7 +52,7 @@ public class JournalAppendBench extends ChronicleFork {
 
     private Path dir;
     private Journal journal;
-    private List<Event> events;
+    private MessageBatch events;
     private final ArrayDeque<CompletableFuture<Void>> undurable = new ArrayDeque<>();
     private int sinceRetain;
 
@@ -61,7 +60,7 @@ public class JournalAppendBench extends ChronicleFork {
     public void open() throws Exception {
         dir = Fixtures.tempDir("bench-append-");
         journal = Fixtures.openJournal(dir, Durability.valueOf(durability.toUpperCase()));
-        events = Fixtures.events(BATCH, eventBytes);
+        events = Fixtures.batch(BATCH, eventBytes);
     }
 
     @TearDown(Level.Trial)

@@ -1,11 +1,10 @@
 package dev.gapless.bench;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.JournalConfig.Durability;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,14 +38,14 @@ public class JournalAppendForceBench extends ChronicleFork {
 
     private Path dir;
     private Journal journal;
-    private List<Event> events;
+    private MessageBatch events;
     private int sinceRetain;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         dir = Fixtures.tempDir("bench-force-");
         journal = Fixtures.openJournal(dir, Durability.FSYNC);
-        events = Fixtures.events(batch, 256);
+        events = Fixtures.batch(batch, 256);
     }
 
     @TearDown(Level.Trial)

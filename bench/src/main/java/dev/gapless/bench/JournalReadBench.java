@@ -1,9 +1,9 @@
 package dev.gapless.bench;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.JournalConfig.Durability;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ public class JournalReadBench extends ChronicleFork {
     public void fill() throws Exception {
         dir = Fixtures.tempDir("bench-read-");
         journal = Fixtures.openJournal(dir, Durability.NONE);
-        List<Event> batch = Fixtures.events(BATCH, 256);
+        MessageBatch batch = Fixtures.batch(BATCH, 256);
         for (int i = 0; i < EVENTS / BATCH; i++) {
             if (!journal.append(batch).appended()) {
                 throw new IllegalStateException("journal refused an append while filling");

@@ -3,7 +3,8 @@ package dev.gapless.agent.event;
 import java.util.Objects;
 
 /**
- * One event as an input hands it to the journal, before it has a sequence number.
+ * One event as a value, before it has a sequence number: for code that builds events one at a time (tests). The
+ * journal appends {@code MessageBatch}es only; an event's parts are what a batch holds for each of its messages.
  *
  * @param source          the id of the input that accepted it
  * @param sourcePosition  where in the source it came from (a file offset after the line), or -1

@@ -1,8 +1,8 @@
 package dev.gapless.agent.input;
 
 /**
- * A source of events. It owns its sockets and threads, appends to the journal, and acknowledges a source
- * only once the journal made the events durable.
+ * A source of events. It owns its sockets and threads, offers its events to an {@link IngestPort} (never to the
+ * journal itself), and acknowledges a source only once the port said the events are durable.
  */
 public interface Input extends AutoCloseable {
 

@@ -2,7 +2,11 @@ package dev.gapless.agent.input;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** What an input has done, for /health and metrics. Every field is safe to read from any thread. */
+/**
+ * What an input has done, for /health and metrics. Every field is safe to read from any thread. The ingest counters
+ * (accepted, truncated, invalid_utf8, bytes, lastEventAt, blocked, paused, and rejected for what a sender drops) are
+ * counted by the {@link IngestPort} alone, never by an input itself; the connection and tail counters by the input.
+ */
 public final class InputStats {
     public final String id;
     public final String type;

@@ -1,6 +1,5 @@
 package dev.gapless.agent.journal;
 
-import dev.gapless.agent.event.Event;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.internal.DurableFiles;
 import dev.gapless.agent.journal.JournalWriter.WriteFailedException;
@@ -40,7 +39,7 @@ public final class Journal implements AutoCloseable {
     /** The source of records the agent itself writes (heartbeats, loss markers). */
     public static final String AGENT_SOURCE = EnvelopeFields.AGENT_SOURCE;
     static final byte[] AGENT_SOURCE_BYTES = AGENT_SOURCE.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] EMPTY = new byte[0];
+    static final byte[] EMPTY = new byte[0];
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
 
     private final JournalOptions options;
@@ -144,30 +143,10 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Appends events, all or none.
-     *
-     * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
-     * @throws IllegalArgumentException if one event cannot fit in a record of {@code maxRecordBytes}: the input
-     *                                  must bound what it accepts; nothing of the batch was written
-     */
-    public AppendResult append(List<Event> events) {
-        byte[][] sources = new byte[events.size()][];
-        String lastSource = null;
-        byte[] lastSourceBytes = null;
-        for (int i = 0; i < sources.length; i++) {
-            Event e = events.get(i);
-            if (!e.source().equals(lastSource)) { // one input's events share their source: encode it once
-                lastSource = e.source();
-                lastSourceBytes = checkedSource(lastSource.getBytes(StandardCharsets.UTF_8));
-            }
-            sources[i] = lastSourceBytes;
-        }
-        return appendRecords(new EventRecords(events, sources));
-    }
-
-    /**
-     * Appends a batch of messages of one source, all or none, straight from the batch's array (no object per
-     * message). Every message becomes an event record with the batch's receive time as both its times.
+     * Appends a batch of events of one source (the one batch type the journal takes), all or none, straight from
+     * the batch's arrays (no object per event). Every message becomes an event record: the batch's receive time,
+     * the message's event time (the receive time unless it has its own), source position (-1 unless it has one),
+     * tags, and its fields as the record's extra part (empty unless it has some).
      *
      * @return the seqs they got, or why the batch was not accepted (full: retry once space frees)
      * @throws IllegalArgumentException if one message cannot fit in a record of {@code maxRecordBytes}; nothing of
@@ -527,7 +506,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** A message batch as event records: both times the batch's receive time, no source position, no fields. */
+    /** A message batch as event records, each with its own position, event time, tags and fields. */
     private record MessageRecords(MessageBatch batch) implements JournalWriter.Batch {
         @Override
         public int size() {
@@ -536,35 +515,15 @@ public final class Journal implements AutoCloseable {
 
         @Override
         public int encodedLength(int i) {
-            return RecordCodec.encodedLength(batch.sourceBytes().length, batch.length(i), 0);
+            return RecordCodec.encodedLength(batch.sourceBytes().length, batch.length(i), batch.fieldsLength(i));
         }
 
         @Override
         public void encode(int i, long seq, RecordCodec codec, long bootMsb, long bootLsb, Bytes<?> out) {
-            long at = batch.receivedAtNanos();
-            codec.encodeTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, at, at, -1, batch.tags(i),
-                    batch.sourceBytes(), batch.array(), batch.offset(i), batch.length(i), EMPTY);
-        }
-    }
-
-    /** Events as event records, each with its source's UTF-8 bytes. */
-    private record EventRecords(List<Event> events, byte[][] sources) implements JournalWriter.Batch {
-        @Override
-        public int size() {
-            return events.size();
-        }
-
-        @Override
-        public int encodedLength(int i) {
-            Event e = events.get(i);
-            return RecordCodec.encodedLength(sources[i].length, e.message().length, e.fields().length);
-        }
-
-        @Override
-        public void encode(int i, long seq, RecordCodec codec, long bootMsb, long bootLsb, Bytes<?> out) {
-            Event e = events.get(i);
-            codec.encodeTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, e.receivedAtNanos(), e.eventTimeNanos(),
-                    e.sourcePosition(), e.tags(), sources[i], e.message(), 0, e.message().length, e.fields());
+            codec.encodeTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, batch.receivedAtNanos(),
+                    batch.eventTimeNanos(i), batch.position(i), batch.tags(i), batch.sourceBytes(), batch.array(),
+                    batch.offset(i), batch.length(i), batch.fieldsArray(), batch.fieldsOffset(i),
+                    batch.fieldsLength(i));
         }
     }
 

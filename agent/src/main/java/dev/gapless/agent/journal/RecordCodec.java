@@ -100,29 +100,41 @@ public final class RecordCodec {
     int encodeTo(Bytes<?> out, RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
                  long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message, int messageOffset,
                  int messageLength, byte[] extra) {
-        int length = checkedLength(source, messageLength, extra);
+        return encodeTo(out, kind, seq, bootMsb, bootLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source,
+                message, messageOffset, messageLength, extra, 0, extra.length);
+    }
+
+    /** As above, the extra part being {@code extra[extraOffset, extraOffset + extraLength)}. */
+    int encodeTo(Bytes<?> out, RecordKind kind, long seq, long bootMsb, long bootLsb, long receivedAtNanos,
+                 long eventTimeNanos, long sourcePosition, int tags, byte[] source, byte[] message, int messageOffset,
+                 int messageLength, byte[] extra, int extraOffset, int extraLength) {
+        int length = checkedLength(source, messageLength, extraLength);
         byte[] h = writeHeader;
         if (h.length < HEADER_BYTES + source.length + TRAILER_BYTES) {
             h = writeHeader = new byte[HEADER_BYTES + source.length + TRAILER_BYTES];
         }
         int head = HEADER_BYTES + source.length;
         putHeader(h, kind, seq, bootMsb, bootLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source, length,
-                messageLength, extra.length);
+                messageLength, extraLength);
         crc.reset();
         crc.update(h, 0, head);
         crc.update(message, messageOffset, messageLength);
-        crc.update(extra, 0, extra.length);
+        crc.update(extra, extraOffset, extraLength);
         INTS.set(h, head, (int) crc.getValue());
         out.write(h, 0, head);
         out.write(message, messageOffset, messageLength);
-        out.write(extra, 0, extra.length);
+        out.write(extra, extraOffset, extraLength);
         out.write(h, head, TRAILER_BYTES);
         return length;
     }
 
     /** The record's length, checked against the cap (IllegalArgumentException if over). */
     int checkedLength(byte[] source, int messageLength, byte[] extra) {
-        int length = encodedLength(source.length, messageLength, extra.length);
+        return checkedLength(source, messageLength, extra.length);
+    }
+
+    private int checkedLength(byte[] source, int messageLength, int extraLength) {
+        int length = encodedLength(source.length, messageLength, extraLength);
         if (length > maxRecordBytes || source.length > 0xFFFF) {
             throw new IllegalArgumentException("record of " + length + " bytes exceeds the cap of " + maxRecordBytes);
         }

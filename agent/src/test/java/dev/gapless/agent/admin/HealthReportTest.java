@@ -11,6 +11,7 @@ import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalHooks;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
@@ -105,7 +106,8 @@ class HealthReportTest {
         JsonNode d = h.path("degraded").get(0);
         assertThat(d.path("since").asLong()).isEqualTo(T0.toEpochMilli());
         assertThat(d.path("detail").asText()).contains("min_free is " + minFree).contains("are refused");
-        assertThat(journal.append(List.of(event("refused"))).status()).isEqualTo(AppendResult.Status.FULL_MIN_FREE);
+        assertThat(journal.append(TestBatches.of(event("refused"))).status())
+                .isEqualTo(AppendResult.Status.FULL_MIN_FREE);
 
         clock.advance(Duration.ofSeconds(30));
         JsonNode later = sampleAndRender();
@@ -122,7 +124,7 @@ class HealthReportTest {
         long last = 0;
         AppendResult r;
         // bound: 2 MiB of max_size is under 2,100 appends of 1 KiB; the loop ends at the first refusal
-        for (int i = 0; (r = journal.append(List.of(Event.line("app", -1, 0, kib, 0)))).appended(); i++) {
+        for (int i = 0; (r = journal.append(TestBatches.of(Event.line("app", -1, 0, kib, 0)))).appended(); i++) {
             assertThat(i).as("the journal refuses within its max_size").isLessThan(4096);
             last = r.lastSeq();
         }

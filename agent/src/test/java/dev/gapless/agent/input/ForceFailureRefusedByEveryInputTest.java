@@ -7,6 +7,7 @@ import dev.gapless.agent.input.file.FileInput;
 import dev.gapless.agent.input.tcp.TcpInput;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalHooks;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.input.file.FileInputConfig;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +44,7 @@ class ForceFailureRefusedByEveryInputTest {
     @BeforeEach
     void failTheForce() throws Exception {
         journal = TestJournals.open(dir.resolve("journal"));
-        long seq = journal.append(List.of(dev.gapless.agent.event.Event.line("before", -1, 0,
+        long seq = journal.append(TestBatches.of(dev.gapless.agent.event.Event.line("before", -1, 0,
                 "before the failure".getBytes(StandardCharsets.UTF_8), 0))).lastSeq();
         journal.whenDurable(seq).get(10, TimeUnit.SECONDS);
         JournalHooks.failForces(journal);
@@ -62,7 +62,8 @@ class ForceFailureRefusedByEveryInputTest {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         TcpInputConfig config = new TcpInputConfig("app", new HostPort("127.0.0.1", 0), ByteSize.ofKibibytes(1), 8,
                 TcpInputConfig.DEFAULT_IDLE_TIMEOUT, Optional.empty());
-        try (TcpInput input = new TcpInput(config, journal, boss, workers, Clock.systemUTC())) {
+        try (TcpInput input = new TcpInput(config, new JournalIngest(journal, Clock.systemUTC()), boss, workers,
+                Clock.systemUTC())) {
             input.start();
             String a = input.boundAddress();
             try (Socket s = new Socket("127.0.0.1", Integer.parseInt(a.substring(a.lastIndexOf(':') + 1)))) {
@@ -87,7 +88,8 @@ class ForceFailureRefusedByEveryInputTest {
         Files.createDirectories(checkpoint.getParent());
         FileInputConfig config = new FileInputConfig("app", file, FileInputConfig.StartAt.BEGINNING,
                 ByteSize.ofKibibytes(1), Duration.ofMillis(10), Optional.empty());
-        FileInput input = new FileInput(config, journal, checkpoint, true, Clock.systemUTC());
+        FileInput input = new FileInput(config, new JournalIngest(journal, Clock.systemUTC()), checkpoint, true,
+                Clock.systemUTC());
         try {
             input.start();
             await("the file input paused on the refused append", () -> input.stats().blocked.sum() == 1);

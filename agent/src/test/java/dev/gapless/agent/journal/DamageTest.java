@@ -36,7 +36,7 @@ class DamageTest {
     void skipsACorruptRecordInTheMiddleAndDeclaresExactlyItsSeq() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
             for (int i = 1; i <= RECORDS; i++) {
-                j.append(List.of(padded("record-" + i + "-", 200)));
+                j.append(TestBatches.of(padded("record-" + i + "-", 200)));
             }
         }
         Path data = dataFile(segmentDirs(dir).get(0));
@@ -65,7 +65,7 @@ class DamageTest {
     void scribbledTailIsDeclaredAndLaterAppendsAreDelivered() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
             for (int i = 1; i <= RECORDS; i++) {
-                j.append(List.of(padded("record-" + i + "-", 200)));
+                j.append(TestBatches.of(padded("record-" + i + "-", 200)));
             }
         }
         Path data = dataFile(segmentDirs(dir).get(0));
@@ -76,7 +76,7 @@ class DamageTest {
         long newFirst;
         try (Journal j = open(dir, smallConfig())) {
             newFirst = j.headSeq() + 1;
-            assertThat(j.append(List.of(padded("after-1-", 50), padded("after-2-", 50))).appended()).isTrue();
+            assertThat(j.append(TestBatches.of(padded("after-1-", 50), padded("after-2-", 50))).appended()).isTrue();
             long head = j.headSeq();
             j.whenDurable(head).get(5, TimeUnit.SECONDS);
             List<JournalRecord> read = readAll(j, 0, head + 1);
@@ -104,7 +104,7 @@ class DamageTest {
         }
         // And again after one more restart: the damaged segment is still stepped over, nothing new is lost.
         try (Journal j = open(dir, smallConfig())) {
-            long head = j.append(List.of(padded("again-", 50))).lastSeq();
+            long head = j.append(TestBatches.of(padded("again-", 50))).lastSeq();
             j.whenDurable(head).get(5, TimeUnit.SECONDS);
             List<JournalRecord> read = readAll(j, newFirst - 1, head);
             assertThat(read).filteredOn(r -> r.kind() == RecordKind.EVENT).extracting(JournalTestSupport::text)
@@ -118,17 +118,17 @@ class DamageTest {
         long firstOfSecond;
         try (Journal j = open(dir, smallConfig())) {
             for (int i = 1; i <= RECORDS; i++) {
-                j.append(List.of(padded("record-" + i + "-", 200)));
+                j.append(TestBatches.of(padded("record-" + i + "-", 200)));
             }
         }
         try (Journal j = open(dir, smallConfig())) {
-            firstOfSecond = j.append(List.of(padded("second-", 50))).lastSeq();
+            firstOfSecond = j.append(TestBatches.of(padded("second-", 50))).lastSeq();
         }
         Path metadata = segmentDirs(dir).get(0).resolve("metadata.cq4t");
         scribble(metadata, 0, java.nio.file.Files.size(metadata));
 
         try (Journal j = open(dir, smallConfig())) {
-            long head = j.append(List.of(padded("third-", 50))).lastSeq();
+            long head = j.append(TestBatches.of(padded("third-", 50))).lastSeq();
             j.whenDurable(head).get(5, TimeUnit.SECONDS);
             // Chronicle retries claiming the garbled file's lock for chronicle.table.store.timeoutMS (10 s) before it
             // throws: read with a deadline past that.

@@ -77,7 +77,7 @@ class DiskUseMeasurement {
                 for (int k = 0; k < 100; k++) {
                     batch.add(Event.line("bench", i + k, i + k, message, 0));
                 }
-                while (!j.append(batch).appended()) {
+                while (!j.append(TestBatches.of(batch)).appended()) {
                     Thread.onSpinWait();
                 }
             }

@@ -32,7 +32,7 @@ class DurabilityTest {
     @Test
     void fsyncCompletesPromptlyWithoutWaitingForTheTimer() throws Exception {
         try (Journal j = open(dir, config(Durability.FSYNC, Duration.ofHours(1)))) {
-            long last = j.append(events("a", 0, 10)).lastSeq();
+            long last = j.append(TestBatches.of(events("a", 0, 10))).lastSeq();
             long start = System.nanoTime();
             j.whenDurable(last).get(5, TimeUnit.SECONDS);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
@@ -44,7 +44,7 @@ class DurabilityTest {
     @Test
     void fsyncWithoutAWaiterLeavesRecordsUnreadable() throws Exception {
         try (Journal j = open(dir, config(Durability.FSYNC, Duration.ofHours(1)))) {
-            long last = j.append(events("a", 0, 10)).lastSeq();
+            long last = j.append(TestBatches.of(events("a", 0, 10))).lastSeq();
             List<JournalRecord> out = new ArrayList<>();
             try (JournalReader r = j.openReader("t", 0)) {
                 assertThat(r.read(100, Long.MAX_VALUE, out)).isZero();
@@ -60,7 +60,7 @@ class DurabilityTest {
         Duration interval = Duration.ofMillis(200);
         try (Journal j = open(dir, config(Durability.BATCH, interval))) {
             for (int round = 0; round < 3; round++) {
-                long last = j.append(events("a", round * 10, 10)).lastSeq();
+                long last = j.append(TestBatches.of(events("a", round * 10, 10))).lastSeq();
                 long start = System.nanoTime();
                 j.whenDurable(last).get(5, TimeUnit.SECONDS);
                 long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -72,7 +72,7 @@ class DurabilityTest {
     @Test
     void batchWaitsForTheTimerAndReadersWaitWithIt() throws Exception {
         try (Journal j = open(dir, config(Durability.BATCH, Duration.ofHours(1)))) {
-            long last = j.append(events("a", 0, 10)).lastSeq();
+            long last = j.append(TestBatches.of(events("a", 0, 10))).lastSeq();
             CompletableFuture<Void> durable = j.whenDurable(last);
             assertThat(durable).isNotDone();
             assertThat(j.durableSeq()).isZero();
@@ -91,7 +91,7 @@ class DurabilityTest {
     @Test
     void noneIsDurableAtOnce() throws Exception {
         try (Journal j = open(dir, config(Durability.NONE, Duration.ofHours(1)))) {
-            long last = j.append(events("a", 0, 10)).lastSeq();
+            long last = j.append(TestBatches.of(events("a", 0, 10))).lastSeq();
             assertThat(j.whenDurable(last)).isDone();
             assertThat(j.durableSeq()).isEqualTo(last);
             assertThat(readAll(j, 0, last)).hasSize(10);
@@ -105,7 +105,7 @@ class DurabilityTest {
             List<JournalRecord> out = new ArrayList<>();
             try (JournalReader r = j.openReader("t", 0)) {
                 for (int i = 0; i < 200; i++) {
-                    j.append(events("a", i * 5, 5));
+                    j.append(TestBatches.of(events("a", i * 5, 5)));
                     long durable = j.durableSeq();
                     assertThat(durable).isLessThanOrEqualTo(j.headSeq());
                     int before = out.size();

@@ -22,7 +22,7 @@ class JournalCloseTest {
     @Test
     void aReaderAfterCloseOpensNoQueueAndDoesNotAdvance() throws Exception {
         Journal j = open(dir, smallConfig());
-        long head = j.append(List.of(padded("a", 10), padded("b", 10))).lastSeq();
+        long head = j.append(TestBatches.of(padded("a", 10), padded("b", 10))).lastSeq();
         j.whenDurable(head).get(5, TimeUnit.SECONDS);
         Segment segment = j.segmentFor(head);
         JournalReader reader = j.openReader("late", 0);

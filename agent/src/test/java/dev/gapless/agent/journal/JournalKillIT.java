@@ -42,7 +42,7 @@ class JournalKillIT {
                     assertThat(JournalTestSupport.text(r)).isIn("e" + i, "after0");
                 }
                 assertThat(j.stats().lostRecords.sum()).as("a kill mid-append tears no durable record").isZero();
-                AppendResult next = j.append(events("after", 0, 1));
+                AppendResult next = j.append(TestBatches.of(events("after", 0, 1)));
                 assertThat(next.firstSeq()).isEqualTo(head + 1);
             }
         }

@@ -24,8 +24,8 @@ class JournalTest {
     @Test
     void appendsDenseSeqsAndReadsThemBackInOrder() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            AppendResult a = j.append(events("a", 0, 3));
-            AppendResult b = j.append(events("b", 0, 2));
+            AppendResult a = j.append(TestBatches.of(events("a", 0, 3)));
+            AppendResult b = j.append(TestBatches.of(events("b", 0, 2)));
             assertThat(a.appended()).isTrue();
             assertThat(a.firstSeq()).isEqualTo(1);
             assertThat(a.lastSeq()).isEqualTo(3);
@@ -40,11 +40,38 @@ class JournalTest {
     }
 
     @Test
+    void aBatchWritesEachMessagesFieldsPositionAndEventTimeAndNoneWhereNoneWasSet() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            MessageBatch batch = new MessageBatch(16);
+            batch.source("app");
+            batch.receivedAtNanos(5_000);
+            batch.add(bytes("plain"), 0, 5, 0);
+            byte[] json = bytes("xx{\"user\":\"ana\"}yy");
+            batch.add(bytes("with fields"), 0, 11, 0);
+            batch.fieldsOfLast(json, 2, json.length - 4);
+            batch.positionOfLast(42);
+            batch.eventTimeOfLast(4_000);
+            long last = j.append(batch).lastSeq();
+            j.whenDurable(last).get(5, TimeUnit.SECONDS);
+            List<JournalRecord> read = readAll(j, 0, last);
+            assertThat(read).extracting(JournalTestSupport::text).containsExactly("plain", "with fields");
+            assertThat(read).extracting(JournalTestSupport::extra).containsExactly("", "{\"user\":\"ana\"}");
+            assertThat(read).extracting(JournalRecord::sourcePosition).containsExactly(-1L, 42L);
+            assertThat(read).extracting(JournalRecord::eventTimeNanos).containsExactly(5_000L, 4_000L);
+            assertThat(read).extracting(JournalRecord::receivedAtNanos).containsExactly(5_000L, 5_000L);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void readsNothingPastTheDurablePoint() throws Exception {
         JournalConfig slow = new JournalConfig(JournalConfig.Durability.BATCH, java.time.Duration.ofHours(1),
                 ByteSize.ofMebibytes(64), ByteSize.ofBytes(0), JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1));
         try (Journal j = open(dir, slow)) {
-            j.append(events("x", 0, 10));
+            j.append(TestBatches.of(events("x", 0, 10)));
             List<JournalRecord> out = new java.util.ArrayList<>();
             try (JournalReader r = j.openReader("t", 0)) {
                 assertThat(r.read(100, Long.MAX_VALUE, out)).isZero();
@@ -56,11 +83,11 @@ class JournalTest {
     @Test
     void resumesAfterRestartWithSeqContinuing() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("a", 0, 100));
+            j.append(TestBatches.of(events("a", 0, 100)));
         }
         try (Journal j = open(dir, smallConfig())) {
             assertThat(j.headSeq()).isEqualTo(100);
-            AppendResult r = j.append(events("b", 0, 1));
+            AppendResult r = j.append(TestBatches.of(events("b", 0, 1)));
             assertThat(r.firstSeq()).isEqualTo(101);
             j.whenDurable(101).get(5, TimeUnit.SECONDS);
             List<JournalRecord> read = readAll(j, 95, 101);
@@ -71,7 +98,7 @@ class JournalTest {
     @Test
     void headNeverFallsBelowTheGivenFloor() throws Exception {
         try (Journal j = open(dir, smallConfig(), 500)) {
-            assertThat(j.append(events("a", 0, 1)).firstSeq()).isEqualTo(501);
+            assertThat(j.append(TestBatches.of(events("a", 0, 1))).firstSeq()).isEqualTo(501);
         }
     }
 
@@ -82,7 +109,7 @@ class JournalTest {
             j.registerConsumer(acked::get);
             byte[] big = new byte[1000];
             for (int i = 0; i < 5000; i++) {
-                j.append(List.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
+                j.append(TestBatches.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
             }
             long segments = countSegments();
             assertThat(segments).isGreaterThanOrEqualTo(4);
@@ -99,7 +126,7 @@ class JournalTest {
         try (Journal j = open(dir, smallConfig())) {
             byte[] big = new byte[1000];
             for (int i = 0; i < 3000; i++) {
-                j.append(List.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
+                j.append(TestBatches.of(dev.gapless.agent.event.Event.line("t", i, i, big, 0)));
             }
             j.whenDurable(3000).get(5, TimeUnit.SECONDS);
             assertThat(readAll(j, 0, 3000)).extracting(JournalRecord::seq)
@@ -111,18 +138,18 @@ class JournalTest {
     void rejectsAnOversizedEventBeforeWritingAnythingOfItsBatch() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
             List<dev.gapless.agent.event.Event> batch = new java.util.ArrayList<>(events("a", 0, 2));
-            batch.add(dev.gapless.agent.event.Event.line("t", 0, 0, new byte[JournalTestSupport.MAX_RECORD], 0));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(batch))
+            batch.add(dev.gapless.agent.event.Event.line("test", 0, 0, new byte[JournalTestSupport.MAX_RECORD], 0));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(TestBatches.of(batch)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record cap");
             assertThat(j.headSeq()).isZero();
-            assertThat(j.append(events("b", 0, 1)).firstSeq()).isEqualTo(1);
+            assertThat(j.append(TestBatches.of(events("b", 0, 1))).firstSeq()).isEqualTo(1);
         }
     }
 
     @Test
     void restartsWithoutAppendsLeaveNoEmptySegmentsAndSeqsContinue() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("a", 0, 3));
+            j.append(TestBatches.of(events("a", 0, 3)));
         }
         for (int i = 0; i < 3; i++) {
             try (Journal j = open(dir, smallConfig())) {
@@ -130,7 +157,7 @@ class JournalTest {
             }
         }
         try (Journal j = open(dir, smallConfig())) {
-            AppendResult r = j.append(events("b", 0, 1));
+            AppendResult r = j.append(TestBatches.of(events("b", 0, 1)));
             assertThat(r.firstSeq()).isEqualTo(4);
             j.whenDurable(4).get(5, TimeUnit.SECONDS);
             assertThat(readAll(j, 0, 4)).extracting(JournalTestSupport::text).containsExactly("a0", "a1", "a2", "b0");

@@ -19,7 +19,7 @@ final class KillChild {
         long head = j.headSeq();
         while (true) {
             List<dev.gapless.agent.event.Event> batch = JournalTestSupport.events("e", (int) head, 50);
-            AppendResult r = j.append(batch);
+            AppendResult r = j.append(TestBatches.of(batch));
             if (!r.appended()) {
                 throw new IllegalStateException("append refused: " + r);
             }

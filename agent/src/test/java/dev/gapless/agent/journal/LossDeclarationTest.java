@@ -40,7 +40,7 @@ class LossDeclarationTest {
     void lossMarkerIsWrittenAfterARestartWhileFullWithNoOpenSegment() throws Exception {
         long head;
         try (Journal j = open(dir, FULL_AT_16M)) {
-            for (int i = 1; j.append(List.of(padded("r" + i + ".", 1000))).appended(); i++) {
+            for (int i = 1; j.append(TestBatches.of(padded("r" + i + ".", 1000))).appended(); i++) {
                 assertThat(i).isLessThan(100_000);
             }
             head = j.headSeq();
@@ -48,7 +48,7 @@ class LossDeclarationTest {
         corrupt(segmentDirs(dir).get(0), "r500.");
 
         try (Journal j = open(dir, FULL_AT_16M)) {
-            assertThat(j.append(List.of(padded("still full", 1000))).status())
+            assertThat(j.append(TestBatches.of(padded("still full", 1000))).status())
                     .as("precondition: full at start, so no segment is open")
                             .isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
             List<JournalRecord> read = readAll(j, 0, head + 1);
@@ -65,7 +65,7 @@ class LossDeclarationTest {
     void readerStopsAtAHoleWhoseMarkerCannotBeWrittenWithoutPassingIt() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
             for (int i = 1; i <= 1000; i++) {
-                j.append(List.of(padded("r" + i + ".", 200)));
+                j.append(TestBatches.of(padded("r" + i + ".", 200)));
             }
         }
         corrupt(segmentDirs(dir).get(0), "r500.");
@@ -88,10 +88,10 @@ class LossDeclarationTest {
     @Test
     void rollAskedByAReaderOpensANewSegmentEvenWhenFull() throws Exception {
         try (Journal j = open(dir, FULL_AT_16M)) {
-            while (j.append(List.of(padded("big", 1000))).appended()) {
+            while (j.append(TestBatches.of(padded("big", 1000))).appended()) {
                 assertThat(j.headSeq()).isLessThan(100_000);
             }
-            while (j.append(List.of(padded("small", 10))).appended()) {
+            while (j.append(TestBatches.of(padded("small", 10))).appended()) {
                 assertThat(j.headSeq()).isLessThan(1_000_000);
             }
             long head = j.headSeq();
@@ -99,7 +99,7 @@ class LossDeclarationTest {
             j.requestRoll();
             assertThat(j.headSeq()).as("the roll's heartbeat was written").isEqualTo(head + 1);
             assertThat(segmentDirs(dir)).as("in a new segment").hasSize(segments + 1);
-            assertThat(j.append(List.of(padded("events still refused", 10))).appended()).isFalse();
+            assertThat(j.append(TestBatches.of(padded("events still refused", 10))).appended()).isFalse();
         }
     }
 

@@ -40,7 +40,7 @@ class PackedDocumentTest {
     @Test
     void oneAppendTakesFewDocumentsAndSmallReadsDeliverEveryRecordOnceInOrder() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            long last = j.append(events("r", 1, 1000)).lastSeq();
+            long last = j.append(TestBatches.of(events("r", 1, 1000))).lastSeq();
             assertThat(last).isEqualTo(1000);
             assertThat(documents(j)).as("Chronicle documents for 1000 records of one append").isBetween(4L, 6L);
             j.whenDurable(last).get(5, TimeUnit.SECONDS);
@@ -62,8 +62,8 @@ class PackedDocumentTest {
     @Test
     void aGarbledLengthInsideADocumentDeclaresTheRestOfItAndTheNextDocumentIsDelivered() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("a", 1, 100)); // seqs 1..100: one document
-            j.append(events("b", 101, 100)); // 101..200: the next one
+            j.append(TestBatches.of(events("a", 1, 100))); // seqs 1..100: one document
+            j.append(TestBatches.of(events("b", 101, 100))); // 101..200: the next one
         }
         Path data = dataFile(segmentDirs(dir).get(0));
         long at = indexOf(data, "a50-");
@@ -93,7 +93,7 @@ class PackedDocumentTest {
     @Test
     void aCorruptRecordInsideADocumentLosesOnlyItself() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("c", 1, 100));
+            j.append(TestBatches.of(events("c", 1, 100)));
         }
         Path data = dataFile(segmentDirs(dir).get(0));
         long at = indexOf(data, "c50-");
@@ -112,7 +112,7 @@ class PackedDocumentTest {
     @Test
     void aCorruptRecordIsCountedOnceThoughItsDocumentIsReadInParts() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            j.append(events("p", 1, 200)); // one document
+            j.append(TestBatches.of(events("p", 1, 200))); // one document
         }
         Path data = dataFile(segmentDirs(dir).get(0));
         writeInt(data, indexOf(data, "p5-") + 20, 0x5a5a5a5a); // seq 5: its CRC fails, its length holds

@@ -78,7 +78,7 @@ class PageReleaserTest {
         for (int i = from; i < from + count; i++) {
             batch.add(JournalTestSupport.padded("e" + i + " ", EVENT_BYTES));
         }
-        assertThat(journal.append(batch).appended()).isTrue();
+        assertThat(journal.append(TestBatches.of(batch)).appended()).isTrue();
         return from + count;
     }
 

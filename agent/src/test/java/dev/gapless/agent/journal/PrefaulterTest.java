@@ -26,7 +26,7 @@ class PrefaulterTest {
                 for (int i = 0; i < 100; i++) {
                     batch.add(JournalTestSupport.padded("e" + (total + i), 1000));
                 }
-                assertThat(journal.append(batch).appended()).isTrue();
+                assertThat(journal.append(TestBatches.of(batch)).appended()).isTrue();
                 total += batch.size();
             }
             Prefaulter p = journal.prefaulter();

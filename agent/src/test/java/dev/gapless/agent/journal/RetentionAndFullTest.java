@@ -37,7 +37,7 @@ class RetentionAndFullTest {
             j.registerConsumer(fast::get);
             j.registerConsumer(slow::get);
             for (int i = 0; i < 4000; i++) {
-                assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+                assertThat(j.append(TestBatches.of(padded("r" + i, 1000))).appended()).isTrue();
             }
             List<Path> before = segmentDirs(dir);
             assertThat(before).hasSizeGreaterThanOrEqualTo(4);
@@ -60,7 +60,7 @@ class RetentionAndFullTest {
             assertThat(segmentDirs(dir)).hasSize(1).as("the active segment stays");
             assertThat(j.stats().lostRecords.sum()).isZero();
             // What was not passed reads back whole after retention.
-            long head = j.append(List.of(padded("tail", 10))).lastSeq();
+            long head = j.append(TestBatches.of(padded("tail", 10))).lastSeq();
             j.whenDurable(head).get(5, TimeUnit.SECONDS);
             assertThat(readAll(j, slow.get(), head)).extracting(JournalRecord::seq).containsExactly(head);
         }
@@ -75,14 +75,15 @@ class RetentionAndFullTest {
             AppendResult r = null;
             int appended = 0;
             for (int i = 0; i < 100_000; i++) {
-                r = j.append(List.of(padded("r" + i, 1000)));
+                r = j.append(TestBatches.of(padded("r" + i, 1000)));
                 if (!r.appended()) {
                     break;
                 }
                 appended++;
             }
             assertThat(r.status()).isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
-            assertThat(j.append(List.of(padded("again", 1000))).status()).isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
+            assertThat(j.append(TestBatches.of(padded("again", 1000))).status())
+                    .isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
             assertThat(j.stats().fullReason).isEqualTo("max_size");
             assertThat(j.stats().fullRefusals.sum()).isEqualTo(2);
             assertThat(j.diskBytes()).isLessThanOrEqualTo(cfg.maxSize().bytes());
@@ -93,11 +94,11 @@ class RetentionAndFullTest {
                     .containsExactlyElementsOf(LongStream.rangeClosed(1, head).boxed().toList());
 
             assertThat(j.retain()).as("nothing acknowledged yet").isZero();
-            assertThat(j.append(List.of(padded("still full", 1000))).appended()).isFalse();
+            assertThat(j.append(TestBatches.of(padded("still full", 1000))).appended()).isFalse();
             acked.set(head);
             assertThat(j.retain()).isPositive();
             assertThat(j.stats().fullReason).isNull();
-            AppendResult after = j.append(List.of(padded("after", 10)));
+            AppendResult after = j.append(TestBatches.of(padded("after", 10)));
             assertThat(after.appended()).isTrue();
             assertThat(after.firstSeq()).isEqualTo(head + 1);
             assertThat(j.stats().lostRecords.sum()).isZero();
@@ -112,9 +113,9 @@ class RetentionAndFullTest {
             j.registerConsumer(acked::get);
             List<JournalRecord> out = new ArrayList<>();
             try (JournalReader reader = j.openReader("slow", 0)) {
-                j.append(List.of(padded("r0", 1000)));
+                j.append(TestBatches.of(padded("r0", 1000)));
                 for (int i = 1; i < 10; i++) {
-                    j.append(List.of(padded("r" + i, 1000)));
+                    j.append(TestBatches.of(padded("r" + i, 1000)));
                 }
                 readInto(j, reader, 10, out); // the reader now holds the first segment open
                 assertThat(out).hasSize(10);
@@ -122,7 +123,7 @@ class RetentionAndFullTest {
 
                 for (int i = 10; j.stats().droppedSegments.sum() == 0; i++) {
                     assertThat(i).as("appends before the first drop").isLessThan(100_000);
-                    assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+                    assertThat(j.append(TestBatches.of(padded("r" + i, 1000))).appended()).isTrue();
                 }
                 long firstKept = j.firstSeq();
                 long head = j.headSeq();
@@ -152,7 +153,7 @@ class RetentionAndFullTest {
     void aClosedSegmentNobodyReadsHoldsNoQueueNorForceChannelAndReopensOnDemand() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
             for (int i = 0; i < 3000; i++) {
-                assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+                assertThat(j.append(TestBatches.of(padded("r" + i, 1000))).appended()).isTrue();
             }
             long head = j.headSeq();
             j.whenDurable(head).get(5, TimeUnit.SECONDS);

@@ -55,7 +55,7 @@ class SmallTmpfsTest {
 
         AppendResult r = null;
         for (int i = 0; i < 200_000; i++) {
-            r = journal.append(List.of(padded("r" + i, 1000)));
+            r = journal.append(TestBatches.of(padded("r" + i, 1000)));
             if (!r.appended()) {
                 break;
             }
@@ -87,7 +87,7 @@ class SmallTmpfsTest {
         long lastAppended = appendUntilTheDiskIsFull(1, 200_000);
         // Later appends keep being refused, not thrown, while the disk stays full.
         for (int i = 0; i < 5; i++) {
-            AppendResult more = journal.append(List.of(padded("more", 1000)));
+            AppendResult more = journal.append(TestBatches.of(padded("more", 1000)));
             assertThat(more.appended()).isFalse();
             assertThat(more.status()).isIn(AppendResult.Status.WRITE_FAILED, AppendResult.Status.FULL_MIN_FREE);
         }
@@ -140,7 +140,7 @@ class SmallTmpfsTest {
             for (int k = 0; k < perAppend; k++) {
                 batch.add(padded("r" + i + "-" + k + " ", 1000));
             }
-            r = journal.append(batch);
+            r = journal.append(TestBatches.of(batch));
             if (!r.appended()) {
                 break;
             }
@@ -154,7 +154,7 @@ class SmallTmpfsTest {
     private AppendResult appendWithin(long seconds, dev.gapless.agent.event.Event e) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AppendResult r;
-        while (!(r = journal.append(List.of(e))).appended() && System.nanoTime() < deadline) {
+        while (!(r = journal.append(TestBatches.of(e))).appended() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         return r;

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gapless.agent.event.RecordKind;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class SyncerTest {
                     throw new StackOverflowError("injected");
                 }
             };
-            long seq = j.append(List.of(padded("a", 10))).lastSeq();
+            long seq = j.append(TestBatches.of(padded("a", 10))).lastSeq();
             j.whenDurable(seq).get(10, TimeUnit.SECONDS);
             assertThat(j.durableSeq()).isEqualTo(seq);
             assertThat(j.stats().syncerErrors.sum()).isEqualTo(2);
@@ -42,19 +41,20 @@ class SyncerTest {
         long first;
         long second;
         try (Journal j = open(dir, smallConfig())) {
-            first = j.append(List.of(padded("first", 10))).lastSeq();
+            first = j.append(TestBatches.of(padded("first", 10))).lastSeq();
             j.whenDurable(first).get(10, TimeUnit.SECONDS);
             segmentDir = j.segmentFor(first).dir();
             // fdatasync answers EIO (injected: the forces go through file channels kept open, as a real one would)
             j.syncer().failForces = new IOException("Input/output error (injected) on " + segmentDir + "/zz.cq4");
-            second = j.append(List.of(padded("second", 10))).lastSeq();
+            second = j.append(TestBatches.of(padded("second", 10))).lastSeq();
             var acked = j.whenDurable(second);
             JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
 
             assertThat(j.stats().forceFailedReason).contains("Input/output error");
             assertThat(j.stats().fullReason).isEqualTo("force_failed");
             assertThat(j.durableSeq()).isEqualTo(first);
-            assertThat(j.append(List.of(padded("third", 10))).status()).isEqualTo(AppendResult.Status.WRITE_FAILED);
+            assertThat(j.append(TestBatches.of(padded("third", 10))).status())
+                    .isEqualTo(AppendResult.Status.WRITE_FAILED);
             assertThat(j.appendAgentRecord(RecordKind.HEARTBEAT, s -> new byte[] {'{', '}'})).isEqualTo(-1);
 
             // The error is gone (Linux reports it once); a force now would succeed, yet nothing is acknowledged.
@@ -67,7 +67,7 @@ class SyncerTest {
         // A restart re-reads what is on disk and takes appends again.
         try (Journal j = open(dir, smallConfig())) {
             assertThat(j.headSeq()).isGreaterThanOrEqualTo(second);
-            long next = j.append(List.of(padded("after restart", 10))).lastSeq();
+            long next = j.append(TestBatches.of(padded("after restart", 10))).lastSeq();
             j.whenDurable(next).get(10, TimeUnit.SECONDS);
             assertThat(JournalTestSupport.readAll(j, 0, next)).extracting(JournalTestSupport::text)
                     .contains("first.....", "second....", "after restart");
@@ -77,11 +77,11 @@ class SyncerTest {
     @Test
     void aSegmentDirectoryThatVanishedUnderALiveSegmentIsAFailedForceNotADeletion() throws Exception {
         try (Journal j = open(dir, smallConfig())) {
-            long first = j.append(List.of(padded("first", 10))).lastSeq();
+            long first = j.append(TestBatches.of(padded("first", 10))).lastSeq();
             j.whenDurable(first).get(10, TimeUnit.SECONDS);
             Path segmentDir = j.segmentFor(first).dir();
             j.syncer().failForces = new java.nio.file.NoSuchFileException(segmentDir.resolve("x.cq4").toString());
-            long second = j.append(List.of(padded("second", 10))).lastSeq();
+            long second = j.append(TestBatches.of(padded("second", 10))).lastSeq();
             JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
             assertThat(j.durableSeq()).isEqualTo(first).isLessThan(second);
             assertThat(j.stats().forceFailedReason).contains("NoSuchFileException");
@@ -94,13 +94,13 @@ class SyncerTest {
             java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
             j.registerConsumer(acked::get);
             for (int i = 0; i < 2500; i++) {
-                assertThat(j.append(List.of(padded("r" + i, 1000))).appended()).isTrue();
+                assertThat(j.append(TestBatches.of(padded("r" + i, 1000))).appended()).isTrue();
             }
             long head = j.headSeq();
             j.whenDurable(head).get(10, TimeUnit.SECONDS);
             acked.set(head);
             j.syncer().failForces = new IOException("Input/output error (injected)");
-            j.append(List.of(padded("unforced", 10)));
+            j.append(TestBatches.of(padded("unforced", 10)));
             JournalTestSupport.await("the force to fail", 10, () -> j.stats().forceFailed);
 
             assertThat(j.retain()).isPositive();

@@ -67,7 +67,7 @@ class TruncatedJournalTest {
                 for (int i = first; i < first + PER_APPEND; i++) {
                     batch.add(padded("record-" + i + "-", 200));
                 }
-                assertThat(j.append(batch).appended()).isTrue();
+                assertThat(j.append(TestBatches.of(batch)).appended()).isTrue();
             }
             issued = j.headSeq();
             j.whenDurable(issued).get(10, TimeUnit.SECONDS);
@@ -80,7 +80,7 @@ class TruncatedJournalTest {
         }
 
         try (Journal j = open(dir, config)) {
-            long firstNew = j.append(List.of(padded("after-", 50))).firstSeq();
+            long firstNew = j.append(TestBatches.of(padded("after-", 50))).firstSeq();
             assertThat(firstNew).as("the first seq issued after the cut").isGreaterThan(issued);
             long head = j.headSeq();
             j.whenDurable(head).get(10, TimeUnit.SECONDS);

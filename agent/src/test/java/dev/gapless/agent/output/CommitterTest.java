@@ -12,6 +12,7 @@ import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalHooks;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.RetryConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class CommitterTest {
         for (int i = 1; i <= 30; i++) {
             events.add(Event.line("app", -1, 0, ("e" + i).getBytes(StandardCharsets.UTF_8), 0));
         }
-        journal.whenDurable(journal.append(events).lastSeq()).get(); // seq 1..30
+        journal.whenDurable(journal.append(TestBatches.of(events)).lastSeq()).get(); // seq 1..30
         reader = journal.openReader("out", 0);
         cursor = new CursorStore(dir.resolve("out.cursor"), true);
         status = new OutputStatus("out", "test", "nowhere");

@@ -8,6 +8,7 @@ import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.RetryConfig;
@@ -63,7 +64,7 @@ class OutputWorkerCursorTest {
     private long append(String... messages) throws Exception {
         List<Event> events = java.util.Arrays.stream(messages)
                 .map(m -> Event.line("app", -1, 0, m.getBytes(StandardCharsets.UTF_8), 0)).toList();
-        long last = journal.append(events).lastSeq();
+        long last = journal.append(TestBatches.of(events)).lastSeq();
         journal.whenDurable(last).get();
         return last;
     }

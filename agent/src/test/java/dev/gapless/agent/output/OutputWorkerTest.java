@@ -15,6 +15,7 @@ import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalHooks;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.RetryConfig;
@@ -107,7 +108,7 @@ class OutputWorkerTest {
         for (String m : messages) {
             events.add(Event.line("app", -1, 0, m.getBytes(StandardCharsets.UTF_8), 0));
         }
-        long last = journal.append(events).lastSeq();
+        long last = journal.append(TestBatches.of(events)).lastSeq();
         journal.whenDurable(last).get();
         return last;
     }

@@ -1,13 +1,13 @@
 package dev.gapless.agent.input.file;
 
-import dev.gapless.agent.event.Event;
-import dev.gapless.agent.event.Tags;
+import dev.gapless.agent.input.IngestPort.Offer;
+import dev.gapless.agent.input.IngestPort.Taken;
+import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.journal.AppendResult;
-import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.input.LineSplitter;
+import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.input.file.FileInputConfig;
-import dev.gapless.contract.Utf8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,9 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,24 +29,22 @@ import org.slf4j.LoggerFactory;
  * line of it becomes a line — and then the new one from its start; after a restart the rotated file is looked up
  * by its inode next to the path and finished first (if it is gone, the skipped range is counted and logged at
  * ERROR). A file that shrinks below what was read (a partial line included) is read again from its start. Lines over
- * {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped. A damaged checkpoint means reading
- * from the start (duplicates, never loss). One thread per file input.
+ * {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped (the inputs' one
+ * {@link LineSplitter}). A damaged checkpoint means reading from the start (duplicates, never loss). One thread per
+ * file input: while the journal is full it blocks in {@link IngestPort.Sender#append} (nothing is read meanwhile,
+ * nothing dropped), then until the force.
  */
 public final class FileInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(FileInput.class);
     /** Bytes read per step; a batch holds the lines they complete, so it is bounded by this plus one line. */
     static final int READ_BYTES = 256 * 1024;
-    /** While the journal is full, the append is retried this often (until it takes the batch or closes). */
-    static final long FULL_RETRY_MS = 50;
-    private static final byte[] NONE = new byte[0];
 
     private final FileInputConfig config;
-    private final Journal journal;
+    private final IngestPort.Sender sender;
     private final FileCheckpoint checkpoint;
     private final Clock clock;
     private final InputStats stats;
-    private final int maxLine;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -57,20 +52,27 @@ public final class FileInput implements Input {
     private FileChannel channel;
     /** The inode of the file the position is in, -1 when unknown (read whatever is at the path from offset). */
     private long inode = -1;
-    /** Just past the last byte dealt with (lines appended, empty lines, skipped rest of a cut line); -1: none yet. */
+    /** Just past the last byte dealt with and checkpointed (lines taken, empty lines, skipped rest); -1: none yet. */
     private long offset = -1;
-    /** Bytes from offset on that do not end a line yet; at most maxLine + 1 of them. */
-    private byte[] carry = NONE;
-    /** True while skipping the rest of a line already cut. */
+    /** True while skipping the rest of a line already cut, as checkpointed with offset. */
     private boolean discarding;
+    /**
+     * Splits what was read since offset: it carries the partial last line (at most max_line_bytes + 1 bytes; it is
+     * read again after a restart, as the checkpoint is before it) and is rewound to offset when an append fails.
+     */
+    private final LineSplitter splitter;
+    private final byte[] chunk = new byte[READ_BYTES];
+    private final LineSplitter.Chunk chunkView = LineSplitter.chunk(chunk);
+    private final MessageBatch lines = new MessageBatch(READ_BYTES);
 
-    public FileInput(FileInputConfig config, Journal journal, Path checkpointFile, boolean sync, Clock clock) {
+    public FileInput(FileInputConfig config, IngestPort port, Path checkpointFile, boolean sync, Clock clock) {
         this.config = config;
-        this.journal = journal;
         this.checkpoint = new FileCheckpoint(checkpointFile, sync);
         this.clock = clock;
         this.stats = new InputStats(config.id(), config.type());
-        this.maxLine = (int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L, config.maxLineBytes().bytes());
+        this.sender = port.open(stats, config.path().toString());
+        this.splitter = LineSplitter.positioned((int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L,
+                config.maxLineBytes().bytes()));
         this.thread = new Thread(this::run, "gapless-input-" + config.id());
         this.thread.setDaemon(true);
     }
@@ -97,6 +99,7 @@ public final class FileInput implements Input {
             offset = saved.offset();
             discarding = saved.discarding();
         }
+        splitter.restart(offset, discarding);
     }
 
     @Override
@@ -130,12 +133,12 @@ public final class FileInput implements Input {
             return false;
         }
         long size = channel.size();
-        if (size < offset + carry.length) { // shorter than what was read: a pending partial line is stale too
+        if (size < splitter.position()) { // shorter than what was read: a pending partial line is stale too
             log.warn("input {}: {} was truncated; reading it from its start", config.id(), config.path());
             restartAt(0);
             size = channel.size();
         }
-        long from = offset + carry.length;
+        long from = splitter.position();
         if (size > from) {
             return read(from, (int) Math.min(READ_BYTES, size - from));
         }
@@ -148,11 +151,11 @@ public final class FileInput implements Input {
         }
         // Rotated: the old file is read to its end. Its unfinished last line will never be finished.
         log.warn("input {}: {} was replaced; reading the new file from its start", config.id(), config.path());
-        if (carry.length > 0 && !discarding) {
-            int end = carry[carry.length - 1] == '\r' ? carry.length - 1 : carry.length;
-            List<Event> last = new ArrayList<>(1);
-            last.add(event(carry, 0, end, false, offset + carry.length, nanos()));
-            append(last);
+        lines.clear();
+        splitter.finish(lines);
+        if (lines.size() > 0) {
+            lines.receivedAtNanos(nanos());
+            append();
         }
         closeChannel();
         inode = -1;
@@ -174,6 +177,7 @@ public final class FileInput implements Input {
         channel = ch;
         if (offset < 0) {
             offset = config.startAt() == FileInputConfig.StartAt.END ? ch.size() : 0;
+            splitter.restart(offset, false);
             inode = ino;
             // Saved at once: a restart before the first line must not skip what was written meanwhile.
             checkpoint.save(new FileCheckpoint.Position(inode, offset, false));
@@ -199,113 +203,54 @@ public final class FileInput implements Input {
 
     private void restartAt(long position) {
         offset = position;
-        carry = NONE;
         discarding = false;
+        splitter.restart(position, false);
     }
 
     /** Reads n bytes at from, appends the lines they complete, and checkpoints past them. */
     private boolean read(long from, int n) throws IOException, InterruptedException {
-        byte[] chunk = Arrays.copyOf(carry, carry.length + n);
-        ByteBuffer buf = ByteBuffer.wrap(chunk, carry.length, n);
+        ByteBuffer buf = ByteBuffer.wrap(chunk, 0, n);
         while (buf.hasRemaining()) {
-            if (channel.read(buf, from + buf.position() - carry.length) < 0) {
+            if (channel.read(buf, from + buf.position()) < 0) {
                 break;
             }
         }
         int length = buf.position();
-        List<Event> events = new ArrayList<>();
-        long now = nanos();
-        boolean skip = discarding;
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            if (chunk[i] != '\n') {
-                continue;
-            }
-            int end = i > start && chunk[i - 1] == '\r' ? i - 1 : i;
-            if (skip) {
-                skip = false;
-            } else if (end - start > maxLine) {
-                events.add(truncated(chunk, start, offset + i + 1, now));
-            } else if (end > start) {
-                events.add(event(chunk, start, end, false, offset + i + 1, now));
-            }
-            start = i + 1;
+        lines.clear();
+        lines.receivedAtNanos(nanos());
+        splitter.split(chunkView, 0, length, lines);
+        if (splitter.dealtWith() == offset) {
+            return length > 0; // a partial line waits for its newline
         }
-        int rest = length - start;
-        if (!skip && (rest > maxLine + 1 || rest == maxLine + 1 && chunk[length - 1] != '\r')) {
-            events.add(truncated(chunk, start, offset + length, now));
-            skip = true;
+        if (lines.size() > 0) {
+            append();
         }
-        int consumed = skip ? length : start;
-        if (consumed == 0) {
-            carry = Arrays.copyOf(chunk, length); // a partial line waits for its newline
-            return length > 0;
-        }
-        if (!events.isEmpty()) {
-            append(events);
-        }
-        offset += consumed;
-        carry = consumed == length ? NONE : Arrays.copyOfRange(chunk, consumed, length);
-        discarding = skip;
+        offset = splitter.dealtWith();
+        discarding = splitter.discarding();
         checkpoint.save(new FileCheckpoint.Position(inode, offset, discarding));
         return true;
     }
 
-    private Event truncated(byte[] chunk, int from, long position, long now) {
-        int end = Utf8.safeCut(chunk, from, from + maxLine, chunk[from + maxLine]);
-        return event(chunk, from, end, true, position, now);
-    }
-
-    private Event event(byte[] chunk, int from, int to, boolean truncated, long position, long now) {
-        int tags = 0;
-        if (truncated) {
-            tags |= Tags.TRUNCATED;
-            stats.truncated.increment();
-        }
-        if (!Utf8.isValid(chunk, from, to)) {
-            tags |= Tags.INVALID_UTF8;
-            stats.invalidUtf8.increment();
-        }
-        return Event.line(config.id(), position, now, Arrays.copyOfRange(chunk, from, to), tags);
-    }
-
-    /** Appends, waiting while the journal is full, then waits for the force that makes them acknowledged. */
-    private void append(List<Event> events) throws InterruptedException {
-        AppendResult r;
-        boolean warned = false;
+    /**
+     * Appends the lines, waiting while the journal is full, then waits for the force that makes them acknowledged.
+     * If that fails the splitter is rewound to the checkpoint, so the same bytes are read again.
+     */
+    private void append() throws InterruptedException {
+        boolean done = false;
         try {
-            while (!(r = journal.append(events)).appended()) {
-                if (r.status() == AppendResult.Status.CLOSED || !running) {
-                    throw new InterruptedException("journal closed");
-                }
-                if (!warned) {
-                    warned = true;
-                    stats.blocked.increment();
-                    stats.paused.pause(clock.millis());
-                    log.warn("input {}: journal full ({}), pausing", config.id(), r.status());
-                }
-                TimeUnit.MILLISECONDS.sleep(FULL_RETRY_MS);
+            Offer offer = sender.append(lines);
+            if (!(offer instanceof Taken taken)) {
+                throw new InterruptedException("journal closed");
             }
-        } finally {
-            if (warned) {
-                stats.paused.resume();
-            }
-        }
-        if (warned) {
-            log.warn("input {}: journal has room again, resuming", config.id());
-        }
-        try {
-            journal.whenDurable(r.lastSeq()).get();
+            taken.durable().toCompletableFuture().get();
+            done = true;
         } catch (ExecutionException e) {
             throw new InterruptedException("journal closed before the force");
+        } finally {
+            if (!done) {
+                splitter.restart(offset, discarding);
+            }
         }
-        long bytes = 0;
-        for (Event e : events) {
-            bytes += e.message().length;
-        }
-        stats.accepted.add(events.size());
-        stats.bytes.add(bytes);
-        stats.lastEventAt = clock.millis();
     }
 
     private long nanos() {
@@ -363,6 +308,7 @@ public final class FileInput implements Input {
         }
         if (!thread.isAlive()) {
             closeChannel();
+            sender.close();
         }
     }
 }

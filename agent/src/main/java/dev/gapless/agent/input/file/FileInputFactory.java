@@ -17,7 +17,7 @@ public final class FileInputFactory implements InputFactory<FileInputConfig> {
 
     @Override
     public Input create(FileInputConfig config, InputContext ctx) {
-        return new FileInput(config, ctx.journal(), ctx.checkpointFile().apply(config.id()), ctx.syncCheckpoints(),
+        return new FileInput(config, ctx.ingest(), ctx.checkpointFile().apply(config.id()), ctx.syncCheckpoints(),
                 ctx.clock());
     }
 }

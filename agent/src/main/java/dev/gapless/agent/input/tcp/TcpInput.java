@@ -1,8 +1,8 @@
 package dev.gapless.agent.input.tcp;
 
+import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
-import dev.gapless.agent.journal.Journal;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -25,17 +25,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Newline-delimited lines over TCP. Binds 127.0.0.1 unless configured otherwise. Each connection gets its own
- * {@link LineFramer} and {@link IngestHandler}; at {@code max_connections} a new connection evicts an idle one or
- * is refused, as {@link ConnectionSlots} decides.
+ * {@link LineFramer} and {@link IngestHandler}, which hands its lines to the {@link IngestPort} (a sender of its
+ * own); at {@code max_connections} a new connection evicts an idle one or is refused, as {@link ConnectionSlots}
+ * decides.
  */
 public final class TcpInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(TcpInput.class);
-    /** The largest socket read (and so journal append) of one connection. */
+    /** The largest socket read (and so batch offered to the port) of one connection. */
     static final int MAX_READ_BYTES = 256 * 1024;
 
     private final TcpInputConfig config;
-    private final Journal journal;
+    private final IngestPort port;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Clock clock;
@@ -44,9 +45,9 @@ public final class TcpInput implements Input {
     private final ConnectionSlots slots;
     private Channel server;
 
-    public TcpInput(TcpInputConfig config, Journal journal, EventLoopGroup boss, EventLoopGroup workers, Clock clock) {
+    public TcpInput(TcpInputConfig config, IngestPort port, EventLoopGroup boss, EventLoopGroup workers, Clock clock) {
         this.config = config;
-        this.journal = journal;
+        this.port = port;
         this.boss = boss;
         this.workers = workers;
         this.clock = clock;
@@ -73,7 +74,7 @@ public final class TcpInput implements Input {
                         slots.admit(ch).ifPresent(readStamp -> {
                             connections.add(ch);
                             ch.pipeline().addLast(readStamp, new LineFramer(maxLine),
-                                    new IngestHandler(config.id(), journal, stats, clock));
+                                    new IngestHandler(port, stats, clock));
                         });
                     }
                 });

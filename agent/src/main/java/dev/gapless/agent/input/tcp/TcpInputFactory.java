@@ -17,6 +17,6 @@ public final class TcpInputFactory implements InputFactory<TcpInputConfig> {
 
     @Override
     public Input create(TcpInputConfig config, InputContext ctx) {
-        return new TcpInput(config, ctx.journal(), ctx.boss(), ctx.workers(), ctx.clock());
+        return new TcpInput(config, ctx.ingest(), ctx.boss(), ctx.workers(), ctx.clock());
     }
 }

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.gapless.agent.event.Tags;
+import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalRecord;
@@ -60,7 +61,8 @@ class FileInputTest {
         }
         FileInputConfig config = new FileInputConfig("app", file, startAt, ByteSize.ofBytes(maxLine),
                 Duration.ofMillis(10), Optional.empty());
-        input = new FileInput(config, journal, checkpoint, true, Clock.systemUTC());
+        input = new FileInput(config, new JournalIngest(journal, Clock.systemUTC()), checkpoint, true,
+                Clock.systemUTC());
         input.restore();
         return input;
     }
@@ -288,7 +290,8 @@ class FileInputTest {
     void runsOnItsOwnThreadUntilClosed() throws Exception {
         FileInputConfig config = new FileInputConfig("app", file, FileInputConfig.StartAt.BEGINNING,
                 ByteSize.ofKibibytes(1), Duration.ofMillis(5), Optional.empty());
-        input = new FileInput(config, journal, checkpoint, true, Clock.systemUTC());
+        input = new FileInput(config, new JournalIngest(journal, Clock.systemUTC()), checkpoint, true,
+                Clock.systemUTC());
         input.start();
         append("x\n");
         await("x accepted", () -> input.stats().accepted.sum() == 1);

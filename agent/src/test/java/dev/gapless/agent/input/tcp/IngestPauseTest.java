@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.event.Event;
 import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,15 +35,16 @@ class IngestPauseTest {
             AtomicLong acked = new AtomicLong();
             journal.registerConsumer(acked::get);
             byte[] pad = "x".repeat(1000).getBytes(StandardCharsets.UTF_8);
-            while (journal.append(List.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
+            while (journal.append(TestBatches.of(Event.line("fill", -1, 0, pad, 0))).appended()) {
                 assertThat(journal.headSeq()).as("a 1 MiB journal fills within 10,000 appends").isLessThan(10_000);
             }
             InputStats stats = new InputStats("app", "tcp");
             Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-            EmbeddedChannel first = new EmbeddedChannel(new LineFramer(1024), new IngestHandler("app", journal, stats,
-                    clock));
-            EmbeddedChannel second = new EmbeddedChannel(new LineFramer(1024), new IngestHandler("app", journal, stats,
-                    clock));
+            EmbeddedChannel first = new EmbeddedChannel();
+            EmbeddedChannel second = new EmbeddedChannel();
+            JournalIngest port = new JournalIngest(journal, clock, first.eventLoop()); // its retry timer: stepped here
+            first.pipeline().addLast(new LineFramer(1024), new IngestHandler(port, stats, clock));
+            second.pipeline().addLast(new LineFramer(1024), new IngestHandler(port, stats, clock));
 
             first.writeInbound(Unpooled.copiedBuffer("one\n", StandardCharsets.UTF_8));
             second.writeInbound(Unpooled.copiedBuffer("two\n", StandardCharsets.UTF_8));
@@ -55,7 +57,7 @@ class IngestPauseTest {
             journal.whenDurable(journal.headSeq()).get();
             acked.set(journal.headSeq()); // the output caught up: retention frees the journal
             assertThat(journal.retain()).isPositive();
-            first.advanceTimeBy(IngestHandler.FULL_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            first.advanceTimeBy(JournalIngest.FULL_RETRY_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             long before = journal.headSeq();
             first.runScheduledPendingTasks(); // the retry of the held batch
             assertThat(journal.headSeq()).as("the held line taken").isEqualTo(before + 1);

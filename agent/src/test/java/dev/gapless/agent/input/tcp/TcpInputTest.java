@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.StepClock;
 import dev.gapless.agent.event.Tags;
+import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
@@ -65,7 +66,7 @@ class TcpInputTest {
     private TcpInput start(Journal journal, int maxLine, int maxConnections, Clock clock) throws Exception {
         TcpInputConfig config = new TcpInputConfig("app", new HostPort("127.0.0.1", 0), ByteSize.ofBytes(maxLine),
                 maxConnections, IDLE_TIMEOUT, Optional.empty());
-        TcpInput input = closeLater(new TcpInput(config, journal, boss, workers, clock));
+        TcpInput input = closeLater(new TcpInput(config, new JournalIngest(journal, clock), boss, workers, clock));
         input.start();
         return input;
     }
