@@ -36,7 +36,13 @@ final class SyslogEvents {
 
     /** Adds {@code b[from, from + n)}, parsed, to {@code out} with {@code tags} (e.g. truncated by the framer). */
     void add(byte[] b, int from, int n, int tags, MessageBatch out) {
-        if (!parser.parse(b, from, from + n, message)) {
+        boolean parsed;
+        try {
+            parsed = parser.parse(b, from, from + n, message);
+        } catch (RuntimeException bug) {
+            parsed = false; // a parser bug must not lose the message: it is kept raw like any unparsable one
+        }
+        if (!parsed) {
             out.add(b, from, n, tags | Tags.SYSLOG_PARSE_FAILED);
             return;
         }

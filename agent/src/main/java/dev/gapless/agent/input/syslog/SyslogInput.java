@@ -139,6 +139,11 @@ public final class SyslogInput implements Input {
         drops.read().ifPresent(v -> stats.kernelDrops = v);
     }
 
+    /** The open TCP connections; tests look at their autoRead. */
+    ChannelGroup connections() {
+        return connections;
+    }
+
     /** The listening channel: the server socket (TCP) or the datagram socket (UDP); tests pause its reading. */
     Channel channel() {
         return server;

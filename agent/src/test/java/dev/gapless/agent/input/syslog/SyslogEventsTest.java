@@ -215,4 +215,28 @@ class SyslogEventsTest {
         assertThat(e.fields().length()).isGreaterThan(5 * n)
                 .isLessThanOrEqualTo(n * SyslogInputConfig.FIELDS_EXPANSION + SyslogInputConfig.FIELDS_OVERHEAD);
     }
+
+    @Test
+    void anyBytesMakeExactlyOneEventWithValidJsonFields() throws Exception {
+        String[] seeds = {"<165>1 2003-10-11T22:14:15.003Z host app 12 ID [a@1 k=\"v\\\"\"][b] \uFEFFmsg",
+            "<13>Dec  2 02:07:07 host sshd[1]: m", "<13>2026-12-02T02:07:07Z h t: m", "Dec 2 02:07:07 x y: z"};
+        java.util.Random random = new java.util.Random(42);
+        int failed = 0;
+        for (int round = 0; round < 5_000; round++) {
+            byte[] b = seeds[round % seeds.length].getBytes(StandardCharsets.UTF_8);
+            b = Arrays.copyOf(b, random.nextInt(b.length + 1));
+            for (int k = random.nextInt(4); k > 0 && b.length > 0; k--) {
+                b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+            Event e = parse(b, NOW, ZoneOffset.UTC);
+            if (!e.fields().isEmpty()) {
+                assertThat(JSON.readTree(e.fields()).get("syslog").isObject()).isTrue();
+            }
+            if ((e.tags() & Tags.SYSLOG_PARSE_FAILED) != 0) {
+                assertThat(e.bytes()).isEqualTo(b);
+                failed++;
+            }
+        }
+        assertThat(failed).as("some mutations break the message, most do not").isBetween(25, 4_975);
+    }
 }

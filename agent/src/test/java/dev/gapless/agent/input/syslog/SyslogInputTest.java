@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
@@ -16,7 +17,9 @@ import dev.gapless.config.input.syslog.SyslogInputConfig.Protocol;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -278,5 +281,57 @@ class SyslogInputTest {
         assertThat(records).hasSize((int) accepted);
         assertThat(text(records.get(0))).startsWith("0 yyy");
         assertThat(input.stats().blocked.sum()).isPositive();
+    }
+
+    @Test
+    void fullJournalPausesTcpReadingAndResumesWithNothingLost() throws Exception {
+        Journal journal = closeLater(TestJournals.open(dir.resolve("journal"),
+                TestJournals.config(ByteSize.ofMebibytes(1), ByteSize.ofKibibytes(128))));
+        AtomicLong acked = new AtomicLong();
+        journal.registerConsumer(acked::get);
+        SyslogInput input = start(journal, Protocol.TCP, 1024);
+        int n = 20_000;
+        String pad = "x".repeat(80);
+        Socket s = closeLater(new Socket("127.0.0.1", port(input)));
+        Thread sender = new Thread(() -> {
+            try {
+                OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+                for (int i = 0; i < n; i++) {
+                    byte[] frame = ("<13>1 - h app - - - " + i + " " + pad).getBytes(StandardCharsets.US_ASCII);
+                    out.write((frame.length + " ").getBytes(StandardCharsets.US_ASCII));
+                    out.write(frame);
+                }
+                out.flush();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, "test-sender");
+        sender.setDaemon(true);
+        sender.start();
+        closeLater(() -> sender.join(5000));
+
+        await("the journal refused an append", () -> input.stats().blocked.sum() > 0);
+        await("the connection stopped reading", () -> input.connections().stream()
+                .anyMatch(c -> !c.config().isAutoRead()));
+        assertThat(input.stats().accepted.sum()).isLessThan(n);
+
+        List<JournalRecord> got = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (JournalReader reader = journal.openReader("drain", 0)) {
+            while (got.size() < n && System.nanoTime() < deadline) {
+                if (reader.read(5000, Long.MAX_VALUE, got) == 0) {
+                    journal.awaitDurableAfter(reader.nextSeq() - 1, 20, TimeUnit.MILLISECONDS);
+                } else {
+                    acked.set(got.get(got.size() - 1).seq());
+                }
+                journal.retain();
+            }
+        }
+        assertThat(got).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(text(got.get(i))).isEqualTo(i + " " + pad);
+        }
+        await("all accepted", () -> input.stats().accepted.sum() == n);
+        assertThat(input.stats().rejected.sum()).isZero();
     }
 }
