@@ -34,8 +34,19 @@ final class SyslogEvents {
         this.parser = parser;
     }
 
-    /** Adds {@code b[from, from + n)}, parsed, to {@code out} with {@code tags} (e.g. truncated by the framer). */
+    /**
+     * Adds {@code b[from, from + n)}, parsed, to {@code out} with {@code tags} (e.g. truncated by the framer); a
+     * trailing newline is dropped first.
+     */
     void add(byte[] b, int from, int n, int tags, MessageBatch out) {
+        // A trailing \n or \r\n is not the message's: rsyslog ends its octet-counted frames with one, some
+        // senders end their datagrams with one.
+        if (n > 0 && b[from + n - 1] == '\n') {
+            n--;
+            if (n > 0 && b[from + n - 1] == '\r') {
+                n--;
+            }
+        }
         boolean parsed;
         try {
             parsed = parser.parse(b, from, from + n, message);

@@ -79,13 +79,6 @@ final class UdpIngestHandler extends ChannelInboundHandlerAdapter {
             if (n > maxLineBytes) {
                 n = Utf8.safeCut(datagram, 0, maxLineBytes, datagram[maxLineBytes]);
                 tags = Tags.TRUNCATED;
-            } else {
-                if (n > 0 && datagram[n - 1] == '\n') {
-                    n--;
-                }
-                if (n > 0 && datagram[n - 1] == '\r') {
-                    n--;
-                }
             }
             events.add(datagram, 0, n, tags, batch);
         } finally {

@@ -77,6 +77,13 @@ class SyslogEventsTest {
     }
 
     @Test
+    void aTrailingNewlineIsNotPartOfTheMessage() {
+        assertThat(parse("<13>1 - h a - - - m\n").message()).isEqualTo("m");
+        assertThat(parse("<13>1 - h a - - - m\r\n").message()).isEqualTo("m");
+        assertThat(parse("<13>1 - h a - - - m\n\n").message()).isEqualTo("m\n");
+    }
+
+    @Test
     void structuredDataEscapesAreUndoneAndOtherBackslashesKept() throws Exception {
         Event e = parse("<13>1 - h a - - [x@1 q=\"say \\\"hi\\\"\" b=\"a\\\\b\" br=\"[\\]\" other=\"\\n\" "
                 + "r=\"1\" r=\"2\"][y@1] m");
