@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Frames one TCP connection's syslog stream per RFC 6587, deciding for each frame on its own: a frame that starts
@@ -205,12 +207,12 @@ final class SyslogFramer extends ChannelInboundHandlerAdapter {
 
     private void ensureFrame(int n) {
         if (n > frame.length) {
-            frame = java.util.Arrays.copyOf(frame, Math.min(maxLineBytes + 1, Math.max(n, frame.length * 2)));
+            frame = Arrays.copyOf(frame, Math.min(maxLineBytes + 1, Math.max(n, frame.length * 2)));
         }
     }
 
     private String headerText() {
-        return new String(header, 0, headerLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(header, 0, headerLength, StandardCharsets.ISO_8859_1);
     }
 
     private void shrinkIfIdle() {

@@ -1,5 +1,6 @@
 package dev.gapless.agent.input.syslog;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class SyslogMessage {
         Map<String, Object> params = element(sdId);
         Object before = params.putIfAbsent(name, value);
         if (before instanceof String first) {
-            params.put(name, new java.util.ArrayList<>(List.of(first, value)));
+            params.put(name, new ArrayList<>(List.of(first, value)));
         } else if (before instanceof List<?> list) {
             ((List<Object>) list).add(value);
         }

@@ -5,6 +5,7 @@ import dev.gapless.config.HostPort;
 import dev.gapless.config.InputConfig;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,7 +39,8 @@ public record SyslogInputConfig(
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /**
      * An event's structured fields may hold all of its frame (hostname, app name, structured data) as JSON, where
-     * one byte can become six ({@code \u0001}); so an event is at most this many times {@code max_line_bytes}.
+     * one byte can become six (a control byte is written as a six-character escape); so an event is at most this
+     * many times {@code max_line_bytes}.
      */
     public static final int FIELDS_EXPANSION = 7;
     /** Room for the fields' own keys ({@code "syslog"}, {@code "facility"}, ...) beyond the expanded bytes. */
@@ -51,7 +53,7 @@ public record SyslogInputConfig(
 
         /** The YAML spelling. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
