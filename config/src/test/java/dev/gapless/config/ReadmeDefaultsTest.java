@@ -3,6 +3,7 @@ package dev.gapless.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.config.input.file.FileInputConfig;
+import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.output.file.FileOutputConfig;
@@ -44,6 +45,12 @@ class ReadmeDefaultsTest {
         assertThat(fileIn.startAt()).isEqualTo(FileInputConfig.DEFAULT_START_AT);
         assertThat(fileIn.maxLineBytes()).isEqualTo(FileInputConfig.DEFAULT_MAX_LINE_BYTES);
         assertThat(fileIn.pollInterval()).isEqualTo(FileInputConfig.DEFAULT_POLL_INTERVAL);
+        SyslogInputConfig syslogIn = (SyslogInputConfig) c.inputs().get(2);
+        assertThat(syslogIn.protocol()).isEqualTo(SyslogInputConfig.DEFAULT_PROTOCOL);
+        assertThat(syslogIn.maxLineBytes()).isEqualTo(SyslogInputConfig.DEFAULT_MAX_LINE_BYTES);
+        assertThat(syslogIn.maxConnections()).isEqualTo(SyslogInputConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(syslogIn.idleTimeout()).isEqualTo(SyslogInputConfig.DEFAULT_IDLE_TIMEOUT);
+        assertThat(syslogIn.timezone()).isEmpty();
 
         HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
         assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);

@@ -92,6 +92,7 @@ public final class HealthReport {
                 g.writeNumberField("skipped_tails", in.skippedTails.sum());
                 g.writeNumberField("connections_refused", in.connectionsRefused.sum());
                 g.writeNumberField("connections_evicted", in.connectionsEvicted.sum());
+                g.writeNumberField("kernel_drops", in.kernelDrops);
                 time(g, HealthFields.LAST_EVENT_AT, in.lastEventAt);
                 g.writeEndObject();
             }

@@ -10,6 +10,8 @@ public final class Tags {
     public static final int TRUNCATED = 1;
     /** The message was not valid UTF-8; encoders replace bad bytes with U+FFFD. */
     public static final int INVALID_UTF8 = 1 << 1;
+    /** A syslog input could not parse the message as RFC 5424 or RFC 3164: its raw text is the message. */
+    public static final int SYSLOG_PARSE_FAILED = 1 << 2;
 
     private Tags() {
     }
@@ -21,6 +23,9 @@ public final class Tags {
         }
         if ((tags & INVALID_UTF8) != 0) {
             out.add("invalid_utf8");
+        }
+        if ((tags & SYSLOG_PARSE_FAILED) != 0) {
+            out.add("_syslog_parse_failed");
         }
         return out;
     }

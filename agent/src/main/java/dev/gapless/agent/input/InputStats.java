@@ -33,6 +33,12 @@ public final class InputStats {
      * inode next to the path (each logged at ERROR with the byte range).
      */
     public final LongAdder skippedTails = new LongAdder();
+    /**
+     * UDP: datagrams the kernel dropped for the input's socket (its receive buffer was full), as the kernel counts
+     * them since the socket opened ({@code /proc/net/udp}'s {@code drops}); read every few seconds by the input
+     * alone, 0 for other inputs.
+     */
+    public volatile long kernelDrops;
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 

@@ -94,6 +94,17 @@ class HealthReportTest {
     }
 
     @Test
+    void anInputsKernelDropsAreShownAndInMetrics() throws Exception {
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        app.kernelDrops = 17;
+        assertThat(sampleAndRender().path("inputs").path("app").path("kernel_drops").asLong()).isEqualTo(17);
+        AgentMetrics metrics = new AgentMetrics(new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test",
+                T0.toEpochMilli(), journal, List.of(app), List.of(central)), watch, clock);
+        assertThat(metrics.registry().getGauges().get(MetricNames.input("app", "kernel_drops")).getValue())
+                .isEqualTo(17L);
+    }
+
+    @Test
     void minFreeAboveTheFreeSpaceIsDegradedFromTheFirstSampleBeforeAnyAppend() throws Exception {
         long usable = Files.getFileStore(dir).getUsableSpace();
         ByteSize minFree = ByteSize.ofBytes(usable + (1L << 40)); // as min_free 1GiB on the 96 MiB tmpfs

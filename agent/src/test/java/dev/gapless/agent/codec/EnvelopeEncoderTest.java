@@ -52,6 +52,14 @@ class EnvelopeEncoderTest {
     }
 
     @Test
+    void aSyslogMessageThatFailedToParseCarriesItsNamedTag() throws Exception {
+        String line = encode(record(RecordKind.EVENT, 8, "syslog", "not syslog".getBytes(StandardCharsets.UTF_8), "",
+                Tags.SYSLOG_PARSE_FAILED | Tags.TRUNCATED));
+        assertThat(line).contains("\"message\":\"not syslog\"")
+                .endsWith("\"tags\":[\"truncated\",\"_syslog_parse_failed\"]}\n");
+    }
+
+    @Test
     void heartbeatCarriesTheDurableHeadWhenEncoded() throws Exception {
         String line = encode(record(RecordKind.HEARTBEAT, 45, "_agent", new byte[0],
                 "{\"interval_ms\":1000,\"uptime_ms\":5,\"accepted\":7}", 0));

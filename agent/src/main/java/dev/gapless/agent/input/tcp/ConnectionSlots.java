@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Accepts run on several event loops at once: {@link #admit}, the release on close and the log state are
  * guarded by this object's lock; a connection's last-read time is a volatile field written by its own loop.
  */
-final class ConnectionSlots {
+public final class ConnectionSlots {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionSlots.class);
     /** Refusals and evictions in between are summed into the next line, at most one line this often. */
@@ -43,7 +43,7 @@ final class ConnectionSlots {
     private long refusedSinceLog;
     private long evictedSinceLog;
 
-    ConnectionSlots(String input, int maxConnections, Duration idleTimeout, InputStats stats, Clock clock) {
+    public ConnectionSlots(String input, int maxConnections, Duration idleTimeout, InputStats stats, Clock clock) {
         this.input = input;
         this.maxConnections = maxConnections;
         this.idleTimeoutMs = idleTimeout.toMillis();
@@ -74,7 +74,7 @@ final class ConnectionSlots {
      *
      * @return the handler that keeps the connection's last-read time, or empty when refused
      */
-    Optional<ChannelInboundHandlerAdapter> admit(Channel ch) {
+    public Optional<ChannelInboundHandlerAdapter> admit(Channel ch) {
         long now = clock.millis();
         Slot evicted = null;
         synchronized (this) {

@@ -20,9 +20,10 @@ import java.util.concurrent.RejectedExecutionException;
  * port refuses a batch (journal full), or more than {@link #MAX_UNDURABLE_BYTES} of this connection's taken bytes
  * wait for their force, the connection stops reading (TCP pushes back on the sender) until the port says to retry,
  * or the force came. Lines of a connection that closes while the journal is still full are dropped, counted as
- * rejected by the port. Per-connection state: never shared; every method runs on the connection's event loop.
+ * rejected by the port. The syslog input's TCP connections end in this handler too. Per-connection state: never
+ * shared; every method runs on the connection's event loop.
  */
-final class IngestHandler extends ChannelInboundHandlerAdapter {
+public final class IngestHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Reading pauses once this many message bytes of this connection were appended and wait for their force, and
@@ -44,7 +45,7 @@ final class IngestHandler extends ChannelInboundHandlerAdapter {
     private long undurableBytes;
     private boolean retryAwaited;
 
-    IngestHandler(IngestPort port, InputStats stats, Clock clock) {
+    public IngestHandler(IngestPort port, InputStats stats, Clock clock) {
         this.port = port;
         this.stats = stats;
         this.clock = clock;

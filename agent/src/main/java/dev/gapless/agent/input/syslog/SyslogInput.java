@@ -1,0 +1,177 @@
+package dev.gapless.agent.input.syslog;
+
+import dev.gapless.agent.input.IngestPort;
+import dev.gapless.agent.input.Input;
+import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.input.tcp.ConnectionSlots;
+import dev.gapless.agent.input.tcp.IngestHandler;
+import dev.gapless.config.input.syslog.SyslogInputConfig;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Syslog over TCP or UDP. Binds 127.0.0.1 unless configured otherwise. TCP: each connection gets its own
+ * {@link SyslogFramer} (RFC 6587), {@link SyslogDecoder} and the TCP input's {@code IngestHandler} (back-pressure:
+ * reading pauses while the journal refuses), admitted by the TCP input's {@code ConnectionSlots} at
+ * {@code max_connections}. UDP: one socket and its {@link UdpIngestHandler} (no back-pressure: what the journal
+ * refuses is dropped and counted rejected); the kernel's drops for the socket are read every
+ * {@link #DROPS_EVERY_SECONDS} s into {@link InputStats#kernelDrops}.
+ */
+public final class SyslogInput implements Input {
+
+    private static final Logger log = LoggerFactory.getLogger(SyslogInput.class);
+    /** The largest socket read of one TCP connection, as the tcp input's. */
+    static final int MAX_READ_BYTES = 256 * 1024;
+    /** The largest UDP payload (65,535 less the IPv4 and UDP headers, rounded up). */
+    static final int MAX_DATAGRAM = 65_536;
+    /** The receive buffer asked of the kernel for UDP (it caps it at net.core.rmem_max). */
+    static final int UDP_RECEIVE_BUFFER = 4 << 20;
+    static final int DROPS_EVERY_SECONDS = 5;
+
+    private final SyslogInputConfig config;
+    private final IngestPort port;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final InputStats stats;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel server;
+    private UdpDrops drops;
+    private ScheduledFuture<?> dropsPoll;
+
+    public SyslogInput(SyslogInputConfig config, IngestPort port, EventLoopGroup boss, EventLoopGroup workers,
+                       Clock clock) {
+        this.config = config;
+        this.port = port;
+        this.boss = boss;
+        this.workers = workers;
+        this.clock = clock;
+        this.zone = config.timezone().orElse(ZoneId.systemDefault());
+        this.stats = new InputStats(config.id(), config.type());
+    }
+
+    private int maxLine() {
+        return (int) config.maxLineBytes().bytes(); // bounded by the config's binding
+    }
+
+    private SyslogEvents events() {
+        return new SyslogEvents(new SyslogParser(clock, zone));
+    }
+
+    @Override
+    public void start() throws InterruptedException, IOException {
+        ChannelFuture bound = switch (config.protocol()) {
+            case TCP -> bindTcp();
+            case UDP -> bindUdp();
+        };
+        bound.await();
+        if (!bound.isSuccess()) {
+            throw new IOException("input " + config.id() + ": cannot listen (" + config.protocol().wireName()
+                    + ") on " + config.listen() + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
+        if (config.protocol() == SyslogInputConfig.Protocol.UDP) {
+            drops = UdpDrops.ofPort(((InetSocketAddress) server.localAddress()).getPort());
+            dropsPoll = server.eventLoop().scheduleAtFixedRate(this::pollDrops, 0, DROPS_EVERY_SECONDS,
+                    TimeUnit.SECONDS);
+        }
+        log.info("input {} listening for syslog over {} on {}", config.id(), config.protocol().wireName(),
+                boundAddress());
+    }
+
+    private ChannelFuture bindTcp() {
+        ConnectionSlots slots = new ConnectionSlots(config.id(), config.maxConnections(), config.idleTimeout(),
+                stats, clock);
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        slots.admit(ch).ifPresent(readStamp -> {
+                            connections.add(ch);
+                            ch.pipeline().addLast(readStamp, new SyslogFramer(maxLine()),
+                                    new SyslogDecoder(events()), new IngestHandler(port, stats, clock));
+                        });
+                    }
+                });
+        return b.bind(config.listen().host(), config.listen().port());
+    }
+
+    private ChannelFuture bindUdp() {
+        Bootstrap b = new Bootstrap().group(workers).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
+                // One buffer holds a whole datagram, one byte more than the longest kept: a longer one is cut
+                // (by the kernel past the buffer) and known to be longer, so it is tagged truncated.
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(Math.min(MAX_DATAGRAM, maxLine() + 1)))
+                .handler(new UdpIngestHandler(port, stats, clock, maxLine(), events()));
+        return b.bind(config.listen().host(), config.listen().port());
+    }
+
+    /** Reads the kernel's drop count for the UDP socket once (every few seconds on its loop; tests call it). */
+    void pollDrops() {
+        drops.read().ifPresent(v -> stats.kernelDrops = v);
+    }
+
+    /** The open TCP connections; tests look at their autoRead. */
+    ChannelGroup connections() {
+        return connections;
+    }
+
+    /** The listening channel: the server socket (TCP) or the datagram socket (UDP); tests pause its reading. */
+    Channel channel() {
+        return server;
+    }
+
+    @Override
+    public String boundAddress() {
+        if (server == null) {
+            return null;
+        }
+        InetSocketAddress a = (InetSocketAddress) server.localAddress();
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    @Override
+    public InputStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        if (dropsPoll != null) {
+            dropsPoll.cancel(false);
+        }
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}
