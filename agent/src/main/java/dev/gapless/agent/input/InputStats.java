@@ -33,6 +33,8 @@ public final class InputStats {
      * inode next to the path (each logged at ERROR with the byte range).
      */
     public final LongAdder skippedTails = new LongAdder();
+    /** File: files a scan found beyond max_files, not followed (each counted and logged once while it stays). */
+    public final LongAdder filesNotFollowed = new LongAdder();
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 
