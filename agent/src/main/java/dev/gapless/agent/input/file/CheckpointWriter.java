@@ -41,6 +41,11 @@ final class CheckpointWriter {
         }
     }
 
+    /** @return true if no snapshot waits to be written (one may be being written) */
+    boolean idle() {
+        return pending.get() == null;
+    }
+
     private void writePending() {
         List<FileCheckpoint.Entry> entries = pending.getAndSet(null);
         if (entries != null) {

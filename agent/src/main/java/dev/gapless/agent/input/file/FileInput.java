@@ -350,9 +350,13 @@ public final class FileInput implements Input {
             return false; // at the bound: the caller waits for the oldest force
         }
         int n = tailers.size();
+        long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
             int at = (next + i) % n;
             Tailer t = tailers.get(at);
+            if (t.idleUntil - now > 0) {
+                continue; // found at its end lately: looked at again once poll_interval has passed
+            }
             boolean did;
             try {
                 did = read(t);
@@ -360,6 +364,7 @@ public final class FileInput implements Input {
                 log.warn("input {}: reading {} failed: {}; reading again from offset {}", config.id(), t,
                         e.toString(), t.queuedOffset);
                 t.splitter.restart(t.queuedOffset, t.queuedDiscarding);
+                t.idleUntil = now + config.pollInterval().toNanos();
                 continue;
             }
             if (t.closed) {
@@ -417,6 +422,8 @@ public final class FileInput implements Input {
         Tailer.Key atPath = Tailer.Key.of(t.path);
         if (!t.key.equals(atPath)) {
             scanRequested = true; // replaced or removed: find out where it went, and what is there now
+        } else {
+            t.idleUntil = System.nanoTime() + config.pollInterval().toNanos();
         }
         return false;
     }
@@ -478,9 +485,9 @@ public final class FileInput implements Input {
         }
     }
 
-    /** Hands the checkpoint to its writer if a position moved. */
+    /** Hands the checkpoint to its writer if a position moved and no earlier snapshot waits to be written. */
     private void publish() {
-        if (dirty && scanned) {
+        if (dirty && scanned && writer.idle()) {
             dirty = false;
             writer.offer(entries());
         }

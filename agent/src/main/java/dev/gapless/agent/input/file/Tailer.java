@@ -50,6 +50,8 @@ final class Tailer {
     /** No longer under the glob (renamed away, deleted): read to its end, then closed. */
     boolean gone;
     boolean closed;
+    /** System.nanoTime() before which this file, found at its end, is not looked at again (poll_interval). */
+    long idleUntil;
 
     Tailer(Key key, Path path, FileChannel channel, LineSplitter splitter) {
         this.key = key;

@@ -68,7 +68,8 @@ class FileInputTest {
 
     private static FileInputConfig config(Path path, List<String> exclude, FileInputConfig.StartAt startAt,
                                           int maxLine, int maxFiles) {
-        return new FileInputConfig("app", path, exclude, startAt, ByteSize.ofBytes(maxLine), Duration.ofMillis(10),
+        // poll_interval 1ns: a file found at its end is looked at again by the very next step
+        return new FileInputConfig("app", path, exclude, startAt, ByteSize.ofBytes(maxLine), Duration.ofNanos(1),
                 Duration.ofSeconds(10), maxFiles, FileInputConfig.DEFAULT_FINGERPRINT_BYTES, Optional.empty());
     }
 
