@@ -10,18 +10,11 @@ import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.input.file.FileInputConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +46,6 @@ public final class FileInput implements Input {
     static final long MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
     /** Batches that may wait for their force at once (tailing slowly makes small ones); same at the bound. */
     static final int MAX_IN_FLIGHT_BATCHES = 16_384;
-    /** Files a scan lists beyond max_files (to count those not followed); the walk stops there. */
-    private static final int SCAN_SLACK = 4096;
 
     /** One batch (or one skipped stretch with no line) waiting for its force. */
     private record InFlight(Tailer tailer, int generation, long offset, boolean discarding, int bytes,
@@ -68,31 +59,20 @@ public final class FileInput implements Input {
     private final FileGlob glob;
     private final Clock clock;
     private final InputStats stats;
+    private final FileSet files;
     private final long maxInFlightBytes;
-    private final int fingerprintBytes;
     private final int maxLine;
     private final Thread thread;
     private volatile boolean running = true;
 
     // Only the input's thread (and the test stepping it, and close() once the thread is gone).
-    private final List<Tailer> tailers = new ArrayList<>();
     /** Closed files whose last batches wait for their force: their entries stay in the checkpoint until then. */
     private final List<Tailer> finishing = new ArrayList<>();
-    private final Map<Tailer.Key, Tailer> byKey = new HashMap<>();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long inFlightBytes;
-    /** Files found at the bound and not followed, by the last scan: each logged and counted once. */
-    private Set<Tailer.Key> notFollowed = new HashSet<>();
-    /** The checkpoint's entries until the first scan has matched them; null after it. */
-    private Restored restored;
-    /** No checkpoint existed at start: start_at applies to the files of the first scan. */
-    private boolean firstRun;
-    private boolean scanned;
-    private boolean scanRequested;
     private boolean dirty;
     private int next;
     private final byte[] chunk = new byte[READ_BYTES];
-    private final byte[] prefix;
     private final LineSplitter.Chunk chunkView = LineSplitter.chunk(chunk);
     private final MessageBatch lines = new MessageBatch(READ_BYTES);
 
@@ -110,9 +90,8 @@ public final class FileInput implements Input {
         this.stats = new InputStats(config.id(), config.type());
         this.sender = port.open(stats, glob.toString());
         this.maxInFlightBytes = maxInFlightBytes;
-        this.fingerprintBytes = (int) config.fingerprintBytes().bytes();
-        this.prefix = new byte[fingerprintBytes];
         this.maxLine = (int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L, config.maxLineBytes().bytes());
+        this.files = new FileSet(config, glob, stats, maxLine);
         this.thread = new Thread(this::run, "gapless-input-" + config.id());
         this.thread.setDaemon(true);
     }
@@ -134,8 +113,7 @@ public final class FileInput implements Input {
                     e.getMessage(), glob);
             saved = List.of();
         }
-        firstRun = saved == null;
-        restored = new Restored(saved == null ? List.of() : saved, fingerprintBytes, config.path().toAbsolutePath());
+        files.restore(saved);
     }
 
     @Override
@@ -147,7 +125,7 @@ public final class FileInput implements Input {
         long nextScan = System.nanoTime();
         try {
             while (running) {
-                if (scanRequested || System.nanoTime() - nextScan >= 0) {
+                if (files.scanRequested() || System.nanoTime() - nextScan >= 0) {
                     scan();
                     nextScan = System.nanoTime() + config.scanInterval().toNanos();
                 }
@@ -165,176 +143,12 @@ public final class FileInput implements Input {
         }
     }
 
-    /** Matches the glob: new files followed, moved ones found again, vanished ones marked to be finished. */
+    /** Matches the glob (see {@link FileSet#scan}); the first scan saves the checkpoint at once. */
     void scan() {
-        scanRequested = false;
-        List<Path> found;
-        try {
-            found = glob.match(config.maxFiles() + SCAN_SLACK);
-        } catch (IOException e) {
-            log.warn("input {}: scanning {} failed: {}; trying again next scan", config.id(), glob, e.toString());
-            return;
-        }
-        Set<Tailer.Key> seen = new HashSet<>();
-        Set<Tailer.Key> beyond = new HashSet<>();
-        List<Path> fresh = new ArrayList<>();
-        List<Tailer.Key> freshKeys = new ArrayList<>();
-        for (Path p : found) {
-            Tailer.Key key;
-            try {
-                key = Tailer.Key.of(p);
-            } catch (IOException e) {
-                continue; // unreadable: not followed this scan
-            }
-            if (key == null || !seen.add(key)) {
-                continue; // gone meanwhile, or a second link to a file already seen
-            }
-            Tailer t = byKey.get(key);
-            if (t != null) {
-                t.path = p;
-                t.gone = false;
-            } else if (tailers.size() + fresh.size() >= config.maxFiles()) {
-                beyond.add(key);
-                if (!notFollowed.contains(key)) {
-                    stats.filesNotFollowed.increment();
-                    log.warn("input {}: {} not followed: {} files are followed already (max_files)", config.id(), p,
-                            config.maxFiles());
-                }
-            } else {
-                fresh.add(p);
-                freshKeys.add(key);
-            }
-        }
-        notFollowed = beyond;
-        for (Tailer t : tailers) {
-            if (!seen.contains(t.key) && !t.gone) {
-                t.gone = true;
-                log.info("input {}: {} is no longer under {}; reading it to its end", config.id(), t, glob);
-            }
-        }
-        follow(fresh, freshKeys);
-        if (!scanned) {
-            scanned = true;
-            finishUnclaimed();
-            restored = null;
+        if (files.scan()) {
             save(); // a restart before the first line must not skip what start_at: end passed over
         }
         dirty = true;
-    }
-
-    /** Opens the new files and gives each its start: a checkpoint's entry, start_at, or 0. */
-    private void follow(List<Path> paths, List<Tailer.Key> keys) {
-        List<Tailer> opened = new ArrayList<>();
-        List<FileCheckpoint.Entry> starts = new ArrayList<>();
-        for (int i = 0; i < paths.size(); i++) {
-            Tailer t = open(paths.get(i), keys.get(i));
-            if (t != null) {
-                opened.add(t);
-                starts.add(null);
-            }
-        }
-        if (!scanned) {
-            try {
-                for (int i = 0; i < opened.size(); i++) {
-                    Tailer t = opened.get(i);
-                    starts.set(i, restored.claimExact(t.key, t.path, t.channel, t.fingerprint, t.prefixLen, prefix));
-                }
-                for (int i = 0; i < opened.size(); i++) {
-                    Tailer t = opened.get(i);
-                    if (starts.get(i) == null) {
-                        starts.set(i, restored.claimByFingerprint(t.fingerprint, t.prefixLen));
-                    }
-                }
-            } catch (IOException e) {
-                log.warn("input {}: reading a file's first bytes failed: {}", config.id(), e.toString());
-            }
-        }
-        for (int i = 0; i < opened.size(); i++) {
-            Tailer t = opened.get(i);
-            FileCheckpoint.Entry e = starts.get(i);
-            long size = size(t);
-            if (e != null && e.offset() > size) {
-                log.warn("input {}: {} is shorter ({}) than its checkpoint ({}): truncated while stopped; reading it "
-                        + "from its start", config.id(), t, size, e.offset());
-                t.startAt(0, false);
-            } else if (e != null) {
-                t.startAt(e.offset(), e.discarding());
-            } else {
-                t.startAt(!scanned && firstRun && config.startAt() == FileInputConfig.StartAt.END ? size : 0, false);
-            }
-            tailers.add(t);
-            byKey.put(t.key, t);
-            log.info("input {}: following {} from offset {}", config.id(), t, t.committedOffset);
-        }
-    }
-
-    private Tailer open(Path p, Tailer.Key key) {
-        try {
-            FileChannel ch = FileChannel.open(p);
-            Tailer.Key now = Tailer.Key.of(p);
-            if (!key.equals(now)) {
-                ch.close(); // replaced between the scan and the open: the next scan sees the new one
-                scanRequested = true;
-                return null;
-            }
-            Tailer t = new Tailer(key, p, ch, LineSplitter.positioned(maxLine));
-            t.refreshFingerprint(fingerprintBytes, prefix);
-            return t;
-        } catch (IOException e) {
-            log.warn("input {}: {} cannot be opened: {}; trying again next scan", config.id(), p, e.toString());
-            return null;
-        }
-    }
-
-    /**
-     * After the first scan: a checkpointed file no file under the glob claimed was rotated out of it while the agent
-     * was stopped. Found by inode and first bytes in the glob's folder, it is read to its end; else its unread tail
-     * is lost, counted and logged at ERROR.
-     */
-    private void finishUnclaimed() {
-        for (FileCheckpoint.Entry e : restored.unclaimed()) {
-            Tailer t = findMoved(e);
-            if (t != null) {
-                t.startAt(e.offset(), e.discarding());
-                t.gone = true;
-                tailers.add(t);
-                byKey.put(t.key, t);
-                log.warn("input {}: {} was rotated while stopped; reading the rest of it from offset {}",
-                        config.id(), t, e.offset());
-            } else {
-                stats.skippedTails.increment();
-                log.error("input {}: the file last seen at {} (inode {}) is gone: its bytes from offset {} to its end "
-                        + "were not read, if it had any", config.id(), e.path().isEmpty() ? glob : e.path(), e.inode(),
-                        e.offset());
-            }
-        }
-    }
-
-    private Tailer findMoved(FileCheckpoint.Entry e) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(glob.base())) {
-            int looked = 0;
-            for (Path p : files) {
-                if (++looked > config.maxFiles() + SCAN_SLACK) {
-                    break; // bounded like a scan
-                }
-                Tailer.Key key = Tailer.Key.of(p);
-                if (key == null || key.inode() != e.inode() || byKey.containsKey(key)
-                        || e.device() != -1 && key.device() != e.device()) {
-                    continue;
-                }
-                Tailer t = open(p, key);
-                if (t != null && (e.prefixLen() < 0
-                        || Restored.sameBytes(e, t.channel, t.fingerprint, t.prefixLen, prefix))) {
-                    return t;
-                }
-                if (t != null) {
-                    t.close();
-                }
-            }
-        } catch (IOException ignored) {
-            // the folder is gone: so is the file
-        }
-        return null;
     }
 
     /**
@@ -343,12 +157,13 @@ public final class FileInput implements Input {
      */
     boolean step() throws InterruptedException {
         commitDurable();
-        if (scanRequested) {
+        if (files.scanRequested()) {
             scan();
         }
         if (inFlightBytes >= maxInFlightBytes || inFlight.size() >= MAX_IN_FLIGHT_BATCHES) {
             return false; // at the bound: the caller waits for the oldest force
         }
+        List<Tailer> tailers = files.tailers();
         int n = tailers.size();
         long now = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -368,8 +183,7 @@ public final class FileInput implements Input {
                 continue;
             }
             if (t.closed) {
-                tailers.remove(at);
-                byKey.remove(t.key);
+                files.remove(at);
                 if (t.inFlight > 0) {
                     finishing.add(t);
                 }
@@ -382,7 +196,7 @@ public final class FileInput implements Input {
                 return true;
             }
         }
-        return scanRequested; // a file is no longer at its path: step again, which scans first
+        return files.scanRequested(); // a file is no longer at its path: step again, which scans first
     }
 
     /** @return true if bytes were read or the file finished */
@@ -404,9 +218,7 @@ public final class FileInput implements Input {
             lines.clear();
             lines.receivedAtNanos(nanos());
             t.splitter.split(chunkView, 0, length, lines);
-            if (t.prefixLen < fingerprintBytes) {
-                t.refreshFingerprint(fingerprintBytes, prefix);
-            }
+            files.refreshFingerprint(t);
             queue(t, length);
             return length > 0;
         }
@@ -421,7 +233,7 @@ public final class FileInput implements Input {
         }
         Tailer.Key atPath = Tailer.Key.of(t.path);
         if (!t.key.equals(atPath)) {
-            scanRequested = true; // replaced or removed: find out where it went, and what is there now
+            files.requestScan(); // replaced or removed: find out where it went, and what is there now
         } else {
             t.idleUntil = System.nanoTime() + config.pollInterval().toNanos();
         }
@@ -487,7 +299,7 @@ public final class FileInput implements Input {
 
     /** Hands the checkpoint to its writer if a position moved and no earlier snapshot waits to be written. */
     private void publish() {
-        if (dirty && scanned && writer.idle()) {
+        if (dirty && files.scanned() && writer.idle()) {
             dirty = false;
             writer.offer(entries());
         }
@@ -499,8 +311,8 @@ public final class FileInput implements Input {
     }
 
     private List<FileCheckpoint.Entry> entries() {
-        List<FileCheckpoint.Entry> out = new ArrayList<>(tailers.size() + finishing.size());
-        for (Tailer t : tailers) {
+        List<FileCheckpoint.Entry> out = new ArrayList<>(files.tailers().size() + finishing.size());
+        for (Tailer t : files.tailers()) {
             out.add(t.entry());
         }
         for (Tailer t : finishing) {
@@ -519,7 +331,7 @@ public final class FileInput implements Input {
             awaitProgress(Math.min(TimeUnit.MILLISECONDS.toNanos(50), deadline - System.nanoTime()));
             commitDurable();
         }
-        return scanned && save() && inFlight.isEmpty();
+        return files.scanned() && save() && inFlight.isEmpty();
     }
 
     /** Batches read and not durable yet (for tests). */
@@ -529,15 +341,7 @@ public final class FileInput implements Input {
 
     /** Files followed now (for tests). */
     int following() {
-        return tailers.size();
-    }
-
-    private long size(Tailer t) {
-        try {
-            return t.channel.size();
-        } catch (IOException e) {
-            return 0;
-        }
+        return files.tailers().size();
     }
 
     private long nanos() {
@@ -566,7 +370,7 @@ public final class FileInput implements Input {
             } catch (RuntimeException e) {
                 log.warn("input {}: final checkpoint: {}", config.id(), e.toString());
             }
-            for (Tailer t : tailers) {
+            for (Tailer t : files.tailers()) {
                 t.close();
             }
             sender.close();
