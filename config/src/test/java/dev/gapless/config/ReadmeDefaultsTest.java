@@ -12,6 +12,7 @@ import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,10 @@ class ReadmeDefaultsTest {
         assertThat(fileIn.startAt()).isEqualTo(FileInputConfig.DEFAULT_START_AT);
         assertThat(fileIn.maxLineBytes()).isEqualTo(FileInputConfig.DEFAULT_MAX_LINE_BYTES);
         assertThat(fileIn.pollInterval()).isEqualTo(FileInputConfig.DEFAULT_POLL_INTERVAL);
+        assertThat(fileIn.exclude()).isEqualTo(List.of("*.gz"));
+        assertThat(fileIn.scanInterval()).isEqualTo(FileInputConfig.DEFAULT_SCAN_INTERVAL);
+        assertThat(fileIn.maxFiles()).isEqualTo(FileInputConfig.DEFAULT_MAX_FILES);
+        assertThat(fileIn.fingerprintBytes()).isEqualTo(FileInputConfig.DEFAULT_FINGERPRINT_BYTES);
         SyslogInputConfig syslogIn = (SyslogInputConfig) c.inputs().get(2);
         assertThat(syslogIn.protocol()).isEqualTo(SyslogInputConfig.DEFAULT_PROTOCOL);
         assertThat(syslogIn.maxLineBytes()).isEqualTo(SyslogInputConfig.DEFAULT_MAX_LINE_BYTES);

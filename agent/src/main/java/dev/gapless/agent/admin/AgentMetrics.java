@@ -51,6 +51,7 @@ public final class AgentMetrics {
             gauge(MetricNames.input(id, "bytes"), in.bytes::sum);
             gauge(MetricNames.input(id, "blocked"), in.blocked::sum);
             gauge(MetricNames.input(id, "skipped_tails"), in.skippedTails::sum);
+            gauge(MetricNames.input(id, "files_not_followed"), in.filesNotFollowed::sum);
             gauge(MetricNames.input(id, "connections_refused"), in.connectionsRefused::sum);
             gauge(MetricNames.input(id, "connections_evicted"), in.connectionsEvicted::sum);
             gauge(MetricNames.input(id, "kernel_drops"), () -> in.kernelDrops);

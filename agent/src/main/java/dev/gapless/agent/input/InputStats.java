@@ -39,6 +39,8 @@ public final class InputStats {
      * alone, 0 for other inputs.
      */
     public volatile long kernelDrops;
+    /** File: files a scan found beyond max_files, not followed (each counted and logged once while it stays). */
+    public final LongAdder filesNotFollowed = new LongAdder();
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 

@@ -1,8 +1,8 @@
 package dev.gapless.agent.input.file;
 
+import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.IngestPort.Offer;
 import dev.gapless.agent.input.IngestPort.Taken;
-import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.LineSplitter;
@@ -10,69 +10,88 @@ import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.input.file.FileInputConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows one file line by line. After every batch the journal made durable, the offset just past its last
- * line is checkpointed, so a restart resumes there: nothing acknowledged is read twice and nothing is
- * skipped. A partial last line waits for its newline. The file stays open between reads, so when it is
- * replaced (rotated: another inode at the path) the old one is read to its end first — an unfinished last
- * line of it becomes a line — and then the new one from its start; after a restart the rotated file is looked up
- * by its inode next to the path and finished first (if it is gone, the skipped range is counted and logged at
- * ERROR). A file that shrinks below what was read (a partial line included) is read again from its start. Lines over
- * {@code max_line_bytes} are cut and tagged; the rest of such a line is skipped (the inputs' one
- * {@link LineSplitter}). A damaged checkpoint means reading from the start (duplicates, never loss). One thread per
- * file input: while the journal is full it blocks in {@link IngestPort.Sender#append} (nothing is read meanwhile,
- * nothing dropped), then until the force.
+ * Follows the files {@code path} matches, line by line, on one thread, round-robin, one chunk of a file per step.
+ * Reads are pipelined with durability: a chunk's lines go to the journal as one batch and reading goes on while
+ * earlier batches wait for their force, up to {@link #MAX_IN_FLIGHT_BYTES}; as forces complete (in order) each file's
+ * checkpoint moves to just past the last line of its newest durable batch, never past a line not yet durable. The
+ * checkpoint (one entry per file, keyed by fingerprint, device and inode: {@link FileCheckpoint}, {@link Restored})
+ * is written by its own thread ({@link CheckpointWriter}). What the journal refuses (full) blocks the thread until it
+ * takes it: nothing is read meanwhile, nothing dropped.
+ *
+ * <p>Files: the glob is matched at start and every {@code scan_interval} (and at once when a followed file is no
+ * longer at its path). A file found later is read from its start. A file no longer matched (renamed out of the glob,
+ * deleted) is read to its end, its unfinished last line made a line, and closed; a file renamed within the glob is
+ * the same file. A file shorter than what was read (copytruncate) is read again from its start. At {@code max_files}
+ * further files are logged and counted, not followed, until a followed one closes.
  */
 public final class FileInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(FileInput.class);
     /** Bytes read per step; a batch holds the lines they complete, so it is bounded by this plus one line. */
-    static final int READ_BYTES = 256 * 1024;
+    static final int READ_BYTES = 512 * 1024;
+    /** Bytes read whose lines may wait for their force at once; at the bound reading waits for the oldest force. */
+    static final long MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
+    /** Batches that may wait for their force at once (tailing slowly makes small ones); same at the bound. */
+    static final int MAX_IN_FLIGHT_BATCHES = 16_384;
+
+    /** One batch (or one skipped stretch with no line) waiting for its force. */
+    private record InFlight(Tailer tailer, int generation, long offset, boolean discarding, int bytes,
+                            CompletableFuture<Void> durable) {
+    }
 
     private final FileInputConfig config;
     private final IngestPort.Sender sender;
     private final FileCheckpoint checkpoint;
+    private final CheckpointWriter writer;
+    private final FileGlob glob;
     private final Clock clock;
     private final InputStats stats;
+    private final FileSet files;
+    private final long maxInFlightBytes;
+    private final int maxLine;
     private final Thread thread;
     private volatile boolean running = true;
 
-    // Only the input's thread (and start(), before it runs).
-    private FileChannel channel;
-    /** The inode of the file the position is in, -1 when unknown (read whatever is at the path from offset). */
-    private long inode = -1;
-    /** Just past the last byte dealt with and checkpointed (lines taken, empty lines, skipped rest); -1: none yet. */
-    private long offset = -1;
-    /** True while skipping the rest of a line already cut, as checkpointed with offset. */
-    private boolean discarding;
-    /**
-     * Splits what was read since offset: it carries the partial last line (at most max_line_bytes + 1 bytes; it is
-     * read again after a restart, as the checkpoint is before it) and is rewound to offset when an append fails.
-     */
-    private final LineSplitter splitter;
+    // Only the input's thread (and the test stepping it, and close() once the thread is gone).
+    /** Closed files whose last batches wait for their force: their entries stay in the checkpoint until then. */
+    private final List<Tailer> finishing = new ArrayList<>();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private long inFlightBytes;
+    private boolean dirty;
+    private int next;
     private final byte[] chunk = new byte[READ_BYTES];
     private final LineSplitter.Chunk chunkView = LineSplitter.chunk(chunk);
     private final MessageBatch lines = new MessageBatch(READ_BYTES);
 
     public FileInput(FileInputConfig config, IngestPort port, Path checkpointFile, boolean sync, Clock clock) {
+        this(config, port, checkpointFile, sync, clock, MAX_IN_FLIGHT_BYTES);
+    }
+
+    FileInput(FileInputConfig config, IngestPort port, Path checkpointFile, boolean sync, Clock clock,
+              long maxInFlightBytes) {
         this.config = config;
         this.checkpoint = new FileCheckpoint(checkpointFile, sync);
+        this.writer = new CheckpointWriter(checkpoint, config.id());
+        this.glob = new FileGlob(config.path(), config.exclude());
         this.clock = clock;
         this.stats = new InputStats(config.id(), config.type());
-        this.sender = port.open(stats, config.path().toString());
-        this.splitter = LineSplitter.positioned((int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L,
-                config.maxLineBytes().bytes()));
+        this.sender = port.open(stats, glob.toString());
+        this.maxInFlightBytes = maxInFlightBytes;
+        this.maxLine = (int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L, config.maxLineBytes().bytes());
+        this.files = new FileSet(config, glob, stats, maxLine);
         this.thread = new Thread(this::run, "gapless-input-" + config.id());
         this.thread.setDaemon(true);
     }
@@ -81,25 +100,20 @@ public final class FileInput implements Input {
     public void start() {
         restore();
         thread.start();
-        log.info("input {} following {}", config.id(), config.path());
+        log.info("input {} following {}", config.id(), glob);
     }
 
-    /** Loads the checkpoint; a damaged one means reading the file from its start. */
+    /** Loads the checkpoint; a damaged one means reading every file from its start. */
     void restore() {
-        FileCheckpoint.Position saved;
+        List<FileCheckpoint.Entry> saved;
         try {
             saved = checkpoint.load();
         } catch (IOException e) {
-            log.error("input {}: {}; reading {} from its start (duplicates possible)", config.id(), e.getMessage(),
-                    config.path());
-            saved = new FileCheckpoint.Position(-1, 0, false);
+            log.error("input {}: {}; reading the files of {} from their start (duplicates possible)", config.id(),
+                    e.getMessage(), glob);
+            saved = List.of();
         }
-        if (saved != null) {
-            inode = saved.inode();
-            offset = saved.offset();
-            discarding = saved.discarding();
-        }
-        splitter.restart(offset, discarding);
+        files.restore(saved);
     }
 
     @Override
@@ -108,149 +122,226 @@ public final class FileInput implements Input {
     }
 
     private void run() {
-        while (running) {
-            try {
-                if (!step()) {
-                    TimeUnit.NANOSECONDS.sleep(config.pollInterval().toNanos());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                log.warn("input {}: reading {} failed: {}; retrying", config.id(), config.path(), e.toString());
-                closeChannel();
-                try {
-                    TimeUnit.NANOSECONDS.sleep(config.pollInterval().toNanos());
-                } catch (InterruptedException ie) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** One look at the file. @return true if something was taken (so look again at once) */
-    boolean step() throws IOException, InterruptedException {
-        if (channel == null && !open()) {
-            return false;
-        }
-        long size = channel.size();
-        if (size < splitter.position()) { // shorter than what was read: a pending partial line is stale too
-            log.warn("input {}: {} was truncated; reading it from its start", config.id(), config.path());
-            restartAt(0);
-            size = channel.size();
-        }
-        long from = splitter.position();
-        if (size > from) {
-            return read(from, (int) Math.min(READ_BYTES, size - from));
-        }
-        long atPath = inodeAtPath();
-        if (channel.size() > from) {
-            return true; // the old file grew meanwhile: read that first
-        }
-        if (atPath == inode || atPath == -1) {
-            return false; // nothing new
-        }
-        // Rotated: the old file is read to its end. Its unfinished last line will never be finished.
-        log.warn("input {}: {} was replaced; reading the new file from its start", config.id(), config.path());
-        lines.clear();
-        splitter.finish(lines);
-        if (lines.size() > 0) {
-            lines.receivedAtNanos(nanos());
-            append();
-        }
-        closeChannel();
-        inode = -1;
-        restartAt(0);
-        checkpoint.save(new FileCheckpoint.Position(inode, offset, false));
-        return true;
-    }
-
-    /** Opens the file at the path. @return false if there is none */
-    private boolean open() throws IOException {
-        FileChannel ch;
-        long ino;
+        long nextScan = System.nanoTime();
         try {
-            ch = FileChannel.open(config.path(), StandardOpenOption.READ);
-            ino = inodeAtPath();
-        } catch (NoSuchFileException e) {
-            return false;
-        }
-        channel = ch;
-        if (offset < 0) {
-            offset = config.startAt() == FileInputConfig.StartAt.END ? ch.size() : 0;
-            splitter.restart(offset, false);
-            inode = ino;
-            // Saved at once: a restart before the first line must not skip what was written meanwhile.
-            checkpoint.save(new FileCheckpoint.Position(inode, offset, false));
-        } else if (inode != -1 && ino != inode) {
-            FileChannel rotated = openByInode(inode);
-            if (rotated != null) {
-                // Rotated while stopped: finish the old file from the checkpoint first; step() then moves to the new.
-                log.warn("input {}: {} was replaced while stopped; reading the rest of the rotated file (inode {}) "
-                        + "from offset {} first", config.id(), config.path(), inode, offset);
-                ch.close();
-                channel = rotated;
-                return true;
+            while (running) {
+                if (files.scanRequested() || System.nanoTime() - nextScan >= 0) {
+                    scan();
+                    nextScan = System.nanoTime() + config.scanInterval().toNanos();
+                }
+                boolean read = step();
+                publish();
+                if (!read) {
+                    awaitProgress(config.pollInterval().toNanos());
+                }
             }
-            stats.skippedTails.increment();
-            log.error("input {}: {} was replaced while stopped and the rotated file (inode {}) is no longer next to "
-                    + "it: its bytes from offset {} to its end were not read; reading the new file from its start",
-                    config.id(), config.path(), inode, offset);
-            restartAt(0);
+        } catch (InterruptedException e) {
+            // closing, or the journal closed: the checkpoint holds what was durable
+        } catch (RuntimeException e) {
+            log.error("input {}: stopped by an unexpected error; restart to resume from the checkpoint",
+                    config.id(), e);
         }
-        inode = ino;
-        return true;
     }
 
-    private void restartAt(long position) {
-        offset = position;
-        discarding = false;
-        splitter.restart(position, false);
-    }
-
-    /** Reads n bytes at from, appends the lines they complete, and checkpoints past them. */
-    private boolean read(long from, int n) throws IOException, InterruptedException {
-        ByteBuffer buf = ByteBuffer.wrap(chunk, 0, n);
-        while (buf.hasRemaining()) {
-            if (channel.read(buf, from + buf.position()) < 0) {
-                break;
-            }
+    /** Matches the glob (see {@link FileSet#scan}); the first scan saves the checkpoint at once. */
+    void scan() {
+        if (files.scan()) {
+            save(); // a restart before the first line must not skip what start_at: end passed over
         }
-        int length = buf.position();
-        lines.clear();
-        lines.receivedAtNanos(nanos());
-        splitter.split(chunkView, 0, length, lines);
-        if (splitter.dealtWith() == offset) {
-            return length > 0; // a partial line waits for its newline
-        }
-        if (lines.size() > 0) {
-            append();
-        }
-        offset = splitter.dealtWith();
-        discarding = splitter.discarding();
-        checkpoint.save(new FileCheckpoint.Position(inode, offset, discarding));
-        return true;
+        dirty = true;
     }
 
     /**
-     * Appends the lines, waiting while the journal is full, then waits for the force that makes them acknowledged.
-     * If that fails the splitter is rewound to the checkpoint, so the same bytes are read again.
+     * Reads one chunk of the next file with something to read (round-robin), after moving the checkpoint over the
+     * forces done. @return true if something was read or a file closed (so step again at once)
      */
-    private void append() throws InterruptedException {
-        boolean done = false;
-        try {
-            Offer offer = sender.append(lines);
+    boolean step() throws InterruptedException {
+        commitDurable();
+        if (files.scanRequested()) {
+            scan();
+        }
+        if (inFlightBytes >= maxInFlightBytes || inFlight.size() >= MAX_IN_FLIGHT_BATCHES) {
+            return false; // at the bound: the caller waits for the oldest force
+        }
+        List<Tailer> tailers = files.tailers();
+        int n = tailers.size();
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            int at = (next + i) % n;
+            Tailer t = tailers.get(at);
+            if (t.idleUntil - now > 0) {
+                continue; // found at its end lately: looked at again once poll_interval has passed
+            }
+            boolean did;
+            try {
+                did = read(t);
+            } catch (IOException e) {
+                log.warn("input {}: reading {} failed: {}; reading again from offset {}", config.id(), t,
+                        e.toString(), t.queuedOffset);
+                t.splitter.restart(t.queuedOffset, t.queuedDiscarding);
+                t.idleUntil = now + config.pollInterval().toNanos();
+                continue;
+            }
+            if (t.closed) {
+                files.remove(at);
+                if (t.inFlight > 0) {
+                    finishing.add(t);
+                }
+                dirty = true;
+                next = n > 1 ? at % (n - 1) : 0;
+                return true;
+            }
+            if (did) {
+                next = (at + 1) % n;
+                return true;
+            }
+        }
+        return files.scanRequested(); // a file is no longer at its path: step again, which scans first
+    }
+
+    /** @return true if bytes were read or the file finished */
+    private boolean read(Tailer t) throws IOException, InterruptedException {
+        long size = t.channel.size();
+        if (size < t.splitter.position()) { // shorter than what was read: copytruncate, or rewritten
+            log.warn("input {}: {} was truncated to {} bytes; reading it from its start", config.id(), t, size);
+            t.restartAtZero();
+            dirty = true;
+        }
+        long from = t.splitter.position();
+        if (size > from) {
+            int n = (int) Math.min(READ_BYTES, size - from);
+            ByteBuffer buf = ByteBuffer.wrap(chunk, 0, n);
+            while (buf.hasRemaining() && t.channel.read(buf, from + buf.position()) > 0) {
+                // positional reads until the chunk is full or the file ends
+            }
+            int length = buf.position();
+            lines.clear();
+            lines.receivedAtNanos(nanos());
+            t.splitter.split(chunkView, 0, length, lines);
+            files.refreshFingerprint(t);
+            queue(t, length);
+            return length > 0;
+        }
+        if (t.gone) {
+            lines.clear();
+            lines.receivedAtNanos(nanos());
+            t.splitter.finish(lines);
+            queue(t, 0);
+            t.close();
+            log.info("input {}: {} read to its end and closed", config.id(), t);
+            return true;
+        }
+        Tailer.Key atPath = Tailer.Key.of(t.path);
+        if (!t.key.equals(atPath)) {
+            files.requestScan(); // replaced or removed: find out where it went, and what is there now
+        } else {
+            t.idleUntil = System.nanoTime() + config.pollInterval().toNanos();
+        }
+        return false;
+    }
+
+    /** Offers the lines read and queues the position past them; a stretch with no line is queued all the same. */
+    private void queue(Tailer t, int bytes) throws InterruptedException {
+        long dealt = t.splitter.dealtWith();
+        if (lines.size() == 0 && dealt == t.queuedOffset && t.splitter.discarding() == t.queuedDiscarding) {
+            return; // only a partial line grew: nothing to say yet
+        }
+        CompletableFuture<Void> durable;
+        if (lines.size() > 0) {
+            Offer offer = sender.append(lines); // blocks while the journal is full
             if (!(offer instanceof Taken taken)) {
                 throw new InterruptedException("journal closed");
             }
-            taken.durable().toCompletableFuture().get();
-            done = true;
-        } catch (ExecutionException e) {
-            throw new InterruptedException("journal closed before the force");
-        } finally {
-            if (!done) {
-                splitter.restart(offset, discarding);
-            }
+            durable = taken.durable().toCompletableFuture();
+        } else {
+            durable = CompletableFuture.completedFuture(null);
         }
+        t.queuedOffset = dealt;
+        t.queuedDiscarding = t.splitter.discarding();
+        t.inFlight++;
+        inFlightBytes += bytes;
+        inFlight.add(new InFlight(t, t.generation, dealt, t.queuedDiscarding, bytes, durable));
+    }
+
+    /** Moves each file's committed position over the batches whose force completed (in order). */
+    private void commitDurable() throws InterruptedException {
+        while (!inFlight.isEmpty() && inFlight.peek().durable().isDone()) {
+            InFlight f = inFlight.poll();
+            inFlightBytes -= f.bytes();
+            f.tailer().inFlight--;
+            if (f.durable().isCompletedExceptionally()) {
+                throw new InterruptedException("journal closed before the force");
+            }
+            if (f.generation() == f.tailer().generation) {
+                f.tailer().committedOffset = f.offset();
+                f.tailer().committedDiscarding = f.discarding();
+            }
+            if (f.tailer().closed && f.tailer().inFlight == 0) {
+                finishing.remove(f.tailer());
+            }
+            dirty = true;
+        }
+    }
+
+    /** Waits up to {@code nanos} for the oldest force, or sleeps that long when nothing waits for one. */
+    private void awaitProgress(long nanos) throws InterruptedException {
+        InFlight head = inFlight.peek();
+        if (head == null) {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return;
+        }
+        try {
+            head.durable().get(nanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // commitDurable decides: a failed force stops the input, a slow one is waited for again
+        }
+    }
+
+    /** Hands the checkpoint to its writer if a position moved and no earlier snapshot waits to be written. */
+    private void publish() {
+        if (dirty && files.scanned() && writer.idle()) {
+            dirty = false;
+            writer.offer(entries());
+        }
+    }
+
+    private boolean save() {
+        dirty = false;
+        return writer.save(entries());
+    }
+
+    private List<FileCheckpoint.Entry> entries() {
+        List<FileCheckpoint.Entry> out = new ArrayList<>(files.tailers().size() + finishing.size());
+        for (Tailer t : files.tailers()) {
+            out.add(t.entry());
+        }
+        for (Tailer t : finishing) {
+            out.add(t.entry());
+        }
+        return out;
+    }
+
+    /**
+     * Waits (up to {@code timeoutMs}) until every batch read is durable, then saves the checkpoint on this thread.
+     * @return true if everything read was durable and saved
+     */
+    boolean flush(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            awaitProgress(Math.min(TimeUnit.MILLISECONDS.toNanos(50), deadline - System.nanoTime()));
+            commitDurable();
+        }
+        return files.scanned() && save() && inFlight.isEmpty();
+    }
+
+    /** Batches read and not durable yet (for tests). */
+    int inFlightBatches() {
+        return inFlight.size();
+    }
+
+    /** Files followed now (for tests). */
+    int following() {
+        return files.tailers().size();
     }
 
     private long nanos() {
@@ -258,47 +349,11 @@ public final class FileInput implements Input {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    /** @return a channel on the file next to the path whose inode is {@code ino}, or null if there is none */
-    private FileChannel openByInode(long ino) throws IOException {
-        Path parent = config.path().toAbsolutePath().getParent();
-        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(parent)) {
-            for (Path p : files) {
-                try {
-                    if (Files.isRegularFile(p) && Files.getAttribute(p, "unix:ino") instanceof Number n
-                            && n.longValue() == ino) {
-                        return FileChannel.open(p, StandardOpenOption.READ);
-                    }
-                } catch (IOException gone) {
-                    // removed meanwhile: not the one
-                }
-            }
-        }
-        return null;
-    }
-
-    /** @return the inode of the file now at the path, or -1 when there is none */
-    private long inodeAtPath() throws IOException {
-        try {
-            Object key = Files.getAttribute(config.path(), "unix:ino");
-            return key instanceof Number n ? n.longValue() : -1;
-        } catch (NoSuchFileException e) {
-            return -1;
-        }
-    }
-
-    private void closeChannel() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // read-only: nothing to lose
-            }
-            channel = null;
-        }
-    }
-
     @Override
     public void close() {
+        if (!running) {
+            return; // closed already
+        }
         running = false;
         thread.interrupt();
         try {
@@ -306,8 +361,18 @@ public final class FileInput implements Input {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        writer.close();
         if (!thread.isAlive()) {
-            closeChannel();
+            try {
+                flush(5000); // what the journal forces within the bound is checkpointed; the rest is read again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.warn("input {}: final checkpoint: {}", config.id(), e.toString());
+            }
+            for (Tailer t : files.tailers()) {
+                t.close();
+            }
             sender.close();
         }
     }

@@ -7,8 +7,9 @@ import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
-/** {@code type: file}: one file followed line by line, its read offset checkpointed. */
+/** {@code type: file}: the files a glob matches, followed line by line, each one's read offset checkpointed. */
 public final class FileInputType implements InputType<FileInputConfig> {
 
     public static final String NAME = "file";
@@ -34,9 +35,21 @@ public final class FileInputType implements InputType<FileInputConfig> {
                 FileInputConfig.DEFAULT_START_AT);
         ByteSize maxLineBytes = s.get("max_line_bytes", Kind.POSITIVE_SIZE, FileInputConfig.DEFAULT_MAX_LINE_BYTES);
         Duration pollInterval = s.get("poll_interval", Kind.POSITIVE_DURATION, FileInputConfig.DEFAULT_POLL_INTERVAL);
+        List<String> exclude = s.get("exclude", Kind.STRING_LIST, FileInputConfig.DEFAULT_EXCLUDE);
+        Duration scanInterval = s.get("scan_interval", Kind.POSITIVE_DURATION, FileInputConfig.DEFAULT_SCAN_INTERVAL);
+        Integer maxFiles = s.get("max_files", Kind.integer(1, FileInputConfig.MAX_MAX_FILES),
+                FileInputConfig.DEFAULT_MAX_FILES);
+        ByteSize fingerprintBytes = s.get("fingerprint_bytes", Kind.POSITIVE_SIZE,
+                FileInputConfig.DEFAULT_FINGERPRINT_BYTES);
+        if (fingerprintBytes.bytes() > FileInputConfig.MAX_FINGERPRINT_BYTES) {
+            s.problem("fingerprint_bytes: expected at most " + FileInputConfig.MAX_FINGERPRINT_BYTES / 1024
+                    + "KiB, got " + fingerprintBytes, "fingerprint_bytes");
+            return null;
+        }
         if (common.id() == null || path == null) {
             return null;
         }
-        return new FileInputConfig(common.id(), path, startAt, maxLineBytes, pollInterval, common.expectEventsEvery());
+        return new FileInputConfig(common.id(), path, exclude, startAt, maxLineBytes, pollInterval, scanInterval,
+                maxFiles, fingerprintBytes, common.expectEventsEvery());
     }
 }
