@@ -164,7 +164,7 @@ public final class ArchiveSink implements Sink {
         long keep;
         try (FileChannel ch = FileChannel.open(open, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             size = ch.size();
-            keep = frames.completePrefix(ch, size);
+            keep = Frames.ofSuffix(name.suffix()).completePrefix(ch, size); // its own, if the config changed
             if (keep < size) {
                 log.warn("archive file {}: cutting {} bytes after its last complete frame (a write cut short;"
                         + " it is sent again)", open, size - keep);

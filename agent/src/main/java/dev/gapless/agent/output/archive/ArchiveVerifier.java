@@ -2,7 +2,6 @@ package dev.gapless.agent.output.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gapless.config.output.archive.ArchiveOutputConfig.Compression;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -206,8 +205,6 @@ final class ArchiveVerifier {
     }
 
     private static Frames framesOf(String name) {
-        Compression c = name.contains(".ndjson.gz") ? Compression.GZIP
-                : name.contains(".ndjson.zst") ? Compression.ZSTD : Compression.NONE;
-        return Frames.of(c);
+        return Frames.ofSuffix(ArchiveNames.parse(name).orElseThrow().suffix());
     }
 }

@@ -48,6 +48,20 @@ interface Frames {
         }
     }
 
+    /** The frames of a file by its name's suffix ({@code .ndjson.gz}, {@code .ndjson.zst}, {@code .ndjson}). */
+    static Frames ofSuffix(String suffix) {
+        switch (suffix) {
+            case ".ndjson.gz":
+                return new GzipFrames();
+            case ".ndjson.zst":
+                return new ZstdFrames();
+            case ".ndjson":
+                return new PlainFrames();
+            default:
+                throw new IllegalArgumentException("no archive file ends in " + suffix);
+        }
+    }
+
     /** Reads exactly {@code len} bytes at {@code position}, or fewer at end of file. */
     static int readFully(FileChannel file, byte[] dst, int len, long position) throws IOException {
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(dst, 0, len);

@@ -262,6 +262,19 @@ class ArchiveSinkTest {
     }
 
     @Test
+    void aFileLeftOpenIsRecoveredByItsOwnCompressionWhenTheConfigChanged() throws Exception {
+        ArchiveSink crashed = sink(config(archive(), Compression.GZIP));
+        send(crashed, lines(1, "gz1"));
+        sinks.remove(crashed);
+        ArchiveSink restarted = sink(config(archive(), Compression.ZSTD));
+        send(restarted, lines(2, "zst2"));
+        List<Path> files = dataFiles(archive());
+        assertThat(decoded(files.get(0), Compression.GZIP)).isEqualTo("gz1\n");
+        assertThat(decoded(files.get(1), Compression.ZSTD)).isEqualTo("zst2\n");
+        assertThat(files.get(1).toString()).endsWith(".ndjson.zst.open");
+    }
+
+    @Test
     void aDamagedLastFrameIsCutLikeATornOne() throws Exception {
         ArchiveSink crashed = sink(config(archive(), Compression.ZSTD));
         send(crashed, lines(1, "a1"));

@@ -5,6 +5,7 @@ import static dev.gapless.agent.output.archive.ArchiveFixtures.dataFiles;
 import static dev.gapless.agent.output.archive.ArchiveFixtures.envelopes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gapless.agent.Main;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.output.archive.ArchiveOutputConfig.Compression;
 import java.io.IOException;
@@ -72,10 +73,10 @@ class VerifyArchiveCommandTest {
     private int verify(String... extra) {
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
-        CommandLine cmd = new CommandLine(new VerifyArchiveCommand());
+        CommandLine cmd = new CommandLine(new Main()); // as `gapless verify-archive …` runs it
         cmd.setOut(new PrintWriter(o));
         cmd.setErr(new PrintWriter(e));
-        List<String> args = new ArrayList<>(List.of(dir.toString()));
+        List<String> args = new ArrayList<>(List.of("verify-archive", dir.toString()));
         args.addAll(List.of(extra));
         int exit = cmd.execute(args.toArray(String[]::new));
         out = o.toString();
