@@ -110,7 +110,7 @@ public final class ArchiveSink implements Sink {
             }
             Frames.Frame frame = frames.encode(batch.bytes(), batch.length());
             Instant now = clock.instant();
-            if (current != null && (current.size > 0 && current.size + frame.length() > rollBytes
+            if (current != null && current.size > 0 && (current.size + frame.length() > rollBytes
                     || !now.isBefore(current.openedAt.plus(rollInterval)))) {
                 closeCurrent();
             }
@@ -289,6 +289,7 @@ public final class ArchiveSink implements Sink {
             manifest.close();
             manifest = null;
         }
+        frames.release();
         started = false;
     }
 }

@@ -31,6 +31,10 @@ interface Frames {
     /** The decompressed content of a stream of frames. */
     InputStream decoded(InputStream raw) throws IOException;
 
+    /** Frees native memory the encoder holds; the next {@link #encode} takes it again. */
+    default void release() {
+    }
+
     /** One encoded batch: {@code length} bytes of {@code bytes}. */
     record Frame(byte[] bytes, int length) {
     }

@@ -22,8 +22,8 @@ final class GzipFrames implements Frames {
     /** Bytes read from the file at a time while walking members. */
     private static final int READ_CHUNK = 64 * 1024;
 
-    // Only the output worker thread.
-    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    // Only the output worker thread; native memory, made at the first encode and freed by release().
+    private Deflater deflater;
     private final CRC32 crc = new CRC32();
     private byte[] out = new byte[READ_CHUNK];
 
@@ -41,6 +41,9 @@ final class GzipFrames implements Frames {
         }
         System.arraycopy(HEADER, 0, out, 0, HEADER.length);
         int pos = HEADER.length;
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        }
         deflater.reset();
         deflater.setInput(src, 0, len);
         deflater.finish();
@@ -58,6 +61,14 @@ final class GzipFrames implements Frames {
         putIntLe(out, pos, (int) crc.getValue());
         putIntLe(out, pos + 4, len);
         return new Frame(out, pos + TRAILER);
+    }
+
+    @Override
+    public void release() {
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+        }
     }
 
     @Override

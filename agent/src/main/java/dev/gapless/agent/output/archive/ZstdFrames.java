@@ -26,9 +26,8 @@ final class ZstdFrames implements Frames {
      */
     static final int MAX_FRAME = 1 << 30;
 
-    // Only the output worker thread.
-    private final ZstdCompressCtx ctx = new ZstdCompressCtx().setLevel(LEVEL).setChecksum(true)
-            .setContentSize(true);
+    // Only the output worker thread; native memory, made at the first encode and freed by release().
+    private ZstdCompressCtx ctx;
     private byte[] out = new byte[0];
 
     @Override
@@ -42,8 +41,19 @@ final class ZstdFrames implements Frames {
         if (out.length < bound) {
             out = new byte[bound];
         }
+        if (ctx == null) {
+            ctx = new ZstdCompressCtx().setLevel(LEVEL).setChecksum(true).setContentSize(true);
+        }
         int n = ctx.compressByteArray(out, 0, out.length, src, 0, len);
         return new Frame(out, n);
+    }
+
+    @Override
+    public void release() {
+        if (ctx != null) {
+            ctx.close();
+            ctx = null;
+        }
     }
 
     @Override
