@@ -155,6 +155,19 @@ class VerifyArchiveCommandTest {
     }
 
     @Test
+    void halfAFrameAppendedToAClosedFileIsNamed() throws Exception {
+        long size = Files.size(files.get(0));
+        Frames.Frame frame = Frames.of(Compression.ZSTD).encode(envelopes(51, 52, false).bytes(),
+                envelopes(51, 52, false).length());
+        try (FileChannel ch = FileChannel.open(files.get(0), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(frame.bytes(), 0, frame.length() / 2));
+        }
+        assertThat(verifyWithKey()).isEqualTo(VerifyArchiveCommand.EXIT_DAMAGED);
+        assertThat(out).contains("DAMAGED  " + name(0) + ": modified: " + (size + frame.length() / 2)
+                + " bytes where the manifest says " + size);
+    }
+
+    @Test
     void aTruncatedFileIsNamed() throws Exception {
         long size = Files.size(files.get(2));
         try (FileChannel ch = FileChannel.open(files.get(2), StandardOpenOption.WRITE)) {
