@@ -2,6 +2,7 @@ package dev.gapless.agent;
 
 import dev.gapless.audit.AuditCommand;
 import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.agent.output.archive.VerifyArchiveCommand;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
@@ -21,9 +22,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The agent's command line: {@code gapless agent}, {@code gapless validate}. */
+/**
+ * The agent's command line: {@code gapless agent}, {@code gapless validate}, {@code gapless audit} and
+ * {@code gapless verify-archive}.
+ */
 @Command(name = "gapless", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {Main.AgentCommand.class, Main.ValidateCommand.class, AuditCommand.class},
+        subcommands = {Main.AgentCommand.class, Main.ValidateCommand.class, AuditCommand.class,
+            VerifyArchiveCommand.class},
         description = "Gapless log agent")
 public final class Main {
 

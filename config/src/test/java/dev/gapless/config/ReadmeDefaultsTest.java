@@ -6,6 +6,7 @@ import dev.gapless.config.input.file.FileInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
+import dev.gapless.config.output.archive.ArchiveOutputConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
@@ -73,6 +74,14 @@ class ReadmeDefaultsTest {
 
         StdoutOutputConfig stdout = (StdoutOutputConfig) c.outputs().get(3);
         assertThat(stdout.codec()).isEqualTo(StdoutOutputConfig.DEFAULT_CODEC);
+        ArchiveOutputConfig archive = (ArchiveOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("vault")).findFirst().orElseThrow();
+        assertThat(archive.codec()).isEqualTo(ArchiveOutputConfig.DEFAULT_CODEC);
+        assertThat(archive.rollSize()).isEqualTo(ArchiveOutputConfig.DEFAULT_ROLL_SIZE);
+        assertThat(archive.rollInterval()).isEqualTo(ArchiveOutputConfig.DEFAULT_ROLL_INTERVAL);
+        assertThat(archive.compression()).isEqualTo(ArchiveOutputConfig.DEFAULT_COMPRESSION);
+        assertThat(archive.hmacKeyFile()).isNull();
+        assertThat(archive.probe()).isEqualTo(new Probe.DirWritable(Path.of("/mnt/archive/gapless")));
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

@@ -3,6 +3,7 @@ package dev.gapless.config.plugin;
 import dev.gapless.config.input.file.FileInputType;
 import dev.gapless.config.input.syslog.SyslogInputType;
 import dev.gapless.config.input.tcp.TcpInputType;
+import dev.gapless.config.output.archive.ArchiveOutputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
@@ -31,7 +32,8 @@ public final class Registry {
             TcpOutputType.INSTANCE,
             HttpOutputType.INSTANCE,
             FileOutputType.INSTANCE,
-            StdoutOutputType.INSTANCE);
+            StdoutOutputType.INSTANCE,
+            ArchiveOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
