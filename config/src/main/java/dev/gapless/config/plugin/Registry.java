@@ -4,6 +4,7 @@ import dev.gapless.config.input.file.FileInputType;
 import dev.gapless.config.input.tcp.TcpInputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
+import dev.gapless.config.output.kafka.KafkaOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ public final class Registry {
             TcpOutputType.INSTANCE,
             HttpOutputType.INSTANCE,
             FileOutputType.INSTANCE,
-            StdoutOutputType.INSTANCE);
+            StdoutOutputType.INSTANCE,
+            KafkaOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
