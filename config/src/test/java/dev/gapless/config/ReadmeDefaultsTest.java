@@ -7,6 +7,7 @@ import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.kafka.KafkaOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
@@ -61,6 +62,15 @@ class ReadmeDefaultsTest {
 
         StdoutOutputConfig stdout = (StdoutOutputConfig) c.outputs().get(3);
         assertThat(stdout.codec()).isEqualTo(StdoutOutputConfig.DEFAULT_CODEC);
+        KafkaOutputConfig kafka = (KafkaOutputConfig) c.outputs().get(4);
+        assertThat(kafka.codec()).isEqualTo(KafkaOutputConfig.DEFAULT_CODEC);
+        assertThat(kafka.key()).isEqualTo(KafkaOutputConfig.DEFAULT_KEY);
+        assertThat(kafka.compression()).isEqualTo(KafkaOutputConfig.DEFAULT_COMPRESSION);
+        assertThat(kafka.deliveryTimeout()).isEqualTo(KafkaOutputConfig.DEFAULT_DELIVERY_TIMEOUT);
+        assertThat(kafka.requestTimeout()).isEqualTo(KafkaOutputConfig.DEFAULT_REQUEST_TIMEOUT);
+        assertThat(kafka.linger()).isEqualTo(KafkaOutputConfig.DEFAULT_LINGER);
+        assertThat(kafka.tls()).isEmpty();
+        assertThat(kafka.sasl()).isEmpty();
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

@@ -151,6 +151,13 @@ public final class KafkaSink implements Sink {
                 acks.abandon(records.size() - i); // timed out: the rest would only be duplicates of the retry
                 return;
             }
+            Throwable failed = acks.firstFailure();
+            if (failed != null) {
+                // the batch fails whatever becomes of the rest (metadata not found, the buffer full): handing them
+                // over would only block up to request_timeout each and make duplicates of the retry
+                acks.failRest(records.size() - i, failed);
+                return;
+            }
             try {
                 p.send(records.get(i), acks);
             } catch (RuntimeException e) {
@@ -197,6 +204,12 @@ public final class KafkaSink implements Sink {
             if (pending.decrementAndGet() == 0) {
                 finish();
             }
+        }
+
+        /** A failure seen so far, or null. */
+        Throwable firstFailure() {
+            Throwable e = retryable.get();
+            return e != null ? e : rejected.get();
         }
 
         /** The hand-over failed: the records not handed over count as failed with {@code e}. */
