@@ -24,32 +24,46 @@ final class KafkaBroker implements AutoCloseable {
 
     private static final long READY_SECONDS = 60;
 
+    /** The SASL/PLAIN user the broker knows on its SASL listener, and its password. */
+    static final String SASL_USER = "gapless";
+    static final String SASL_PASSWORD = "s3cret \"quoted\"";
+
     private final Path dir;
     private final Path properties;
     private final int port;
+    private final int saslPort;
     private Process process;
 
-    private KafkaBroker(Path dir, Path properties, int port) {
+    private KafkaBroker(Path dir, Path properties, int port, int saslPort) {
         this.dir = dir;
         this.properties = properties;
         this.port = port;
+        this.saslPort = saslPort;
     }
 
     /** Formats the storage and starts the broker; returns once it answers. */
     static KafkaBroker start(Path dir, int partitions) throws Exception {
         long begin = System.nanoTime();
         int port = freePort();
+        int saslPort = freePort();
         int controller = freePort();
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controller),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                        + ",CONTROLLER://127.0.0.1:" + controller),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:"
+                        + saslPort),
+                Map.entry("sasl.enabled.mechanisms", "PLAIN"),
+                Map.entry("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
+                                + ProducerSettings.quoted(SASL_PASSWORD) + "\";"),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("listener.security.protocol.map",
+                        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("log.dirs", dir.resolve("data").toString()),
                 Map.entry("num.partitions", Integer.toString(partitions)),
                 Map.entry("offsets.topic.replication.factor", "1"),
@@ -73,7 +87,7 @@ final class KafkaBroker implements AutoCloseable {
         }
         System.out.printf("kafka storage formatted in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
-        KafkaBroker broker = new KafkaBroker(dir, props, port);
+        KafkaBroker broker = new KafkaBroker(dir, props, port, saslPort);
         broker.start();
         return broker;
     }
@@ -84,6 +98,11 @@ final class KafkaBroker implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The listener that takes SASL/PLAIN ({@link #SASL_USER}), without TLS. */
+    int saslPort() {
+        return saslPort;
     }
 
     /** Starts the broker process (again) and waits until the cluster answers. */

@@ -269,6 +269,42 @@ class KafkaOutputIT {
     }
 
     @Test
+    void authenticatesWithSaslPlainAndRetriesWrongCredentialsForeverWithAnError() throws Exception {
+        createTopic("secured", 1, Map.of());
+        long last = append(1, 100, 10);
+        Path wrong = dir.resolve("wrong-password");
+        Files.writeString(wrong, "not the password\n");
+        Path right = dir.resolve("password");
+        Files.writeString(right, KafkaBroker.SASL_PASSWORD + "\n");
+        KafkaOutputConfig plain = config("secured", Duration.ofSeconds(10), Duration.ofSeconds(3));
+
+        OutputWorker refused = worker(sasl(plain, wrong));
+        await("a refused attempt", Duration.ofSeconds(60), () -> refused.status().failedAttempts.sum() >= 2);
+        OutputStatus seen = refused.status();
+        System.out.printf("kafka sasl: wrong password: %d failed attempts, %s %s%n", seen.failedAttempts.sum(),
+                seen.lastErrorKind, seen.lastError);
+        assertThat(seen.lastErrorKind).isEqualTo(dev.gapless.agent.output.Outcome.ErrorKind.REFUSED);
+        assertThat(seen.lastError).contains("SaslAuthenticationException").doesNotContain("not the password");
+        assertThat(seen.ackedSeq).isZero();
+        refused.close();
+        worker = null;
+
+        OutputWorker w = worker(sasl(plain, right));
+        await("every event delivered with the right password", Duration.ofSeconds(60),
+                () -> w.status().ackedSeq >= last);
+        ReadBack r = readBack("secured", 100, Duration.ofSeconds(30));
+        assertThat(r.seen.cardinality()).isEqualTo(100);
+        assertThat(r.badKeys).isEmpty();
+    }
+
+    private static KafkaOutputConfig sasl(KafkaOutputConfig c, Path passwordFile) {
+        return new KafkaOutputConfig(c.id(), List.of(new HostPort("127.0.0.1", broker.saslPort())), c.topic(),
+                c.key(), c.compression(), c.deliveryTimeout(), c.requestTimeout(), c.linger(), Optional.empty(),
+                Optional.of(new KafkaOutputConfig.Sasl(KafkaOutputConfig.Mechanism.PLAIN, KafkaBroker.SASL_USER,
+                        passwordFile)), c.codec(), c.batch(), c.retry());
+    }
+
+    @Test
     void anEventTooLargeForTheTopicIsDeadLetteredAndTheEventsAroundItDelivered() throws Exception {
         createTopic("tight", 1, Map.of("max.message.bytes", "2000"));
         append(1, 5, 100);
