@@ -42,7 +42,7 @@ final class Components {
         JournalIngest ingest = new JournalIngest(ctx.journal(), ctx.clock());
         this.inputContext = new InputContext(ingest, ctx.boss(), ctx.inputLoops(), ctx.dataDir()::inputCheckpoint, sync,
                 ctx.clock());
-        this.outputContext = new OutputContext(ctx.outputLoops(), ctx.clock());
+        this.outputContext = new OutputContext(ctx.outputLoops(), ctx.clock(), ctx.agentId());
     }
 
     Input input(InputConfig config) {

@@ -2,6 +2,7 @@ package dev.gapless.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,19 @@ public sealed interface Probe {
     record TcpConnect(HostPort address) implements Probe {
         public TcpConnect {
             Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /**
+     * A TCP connect to at least one of the addresses succeeds (a cluster reached through any of several bootstrap
+     * servers); tried in order, each bounded by the probe's timeout.
+     */
+    record AnyTcpConnect(List<HostPort> addresses) implements Probe {
+        public AnyTcpConnect {
+            addresses = List.copyOf(addresses);
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("no address to probe");
+            }
         }
     }
 

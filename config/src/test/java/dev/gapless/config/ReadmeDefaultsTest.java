@@ -9,6 +9,7 @@ import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.output.archive.ArchiveOutputConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.kafka.KafkaOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
@@ -82,6 +83,16 @@ class ReadmeDefaultsTest {
         assertThat(archive.compression()).isEqualTo(ArchiveOutputConfig.DEFAULT_COMPRESSION);
         assertThat(archive.hmacKeyFile()).isNull();
         assertThat(archive.probe()).isEqualTo(new Probe.DirWritable(Path.of("/mnt/archive/gapless")));
+        KafkaOutputConfig kafka = (KafkaOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("bus")).findFirst().orElseThrow();
+        assertThat(kafka.codec()).isEqualTo(KafkaOutputConfig.DEFAULT_CODEC);
+        assertThat(kafka.key()).isEqualTo(KafkaOutputConfig.DEFAULT_KEY);
+        assertThat(kafka.compression()).isEqualTo(KafkaOutputConfig.DEFAULT_COMPRESSION);
+        assertThat(kafka.deliveryTimeout()).isEqualTo(KafkaOutputConfig.DEFAULT_DELIVERY_TIMEOUT);
+        assertThat(kafka.requestTimeout()).isEqualTo(KafkaOutputConfig.DEFAULT_REQUEST_TIMEOUT);
+        assertThat(kafka.linger()).isEqualTo(KafkaOutputConfig.DEFAULT_LINGER);
+        assertThat(kafka.tls()).isEmpty();
+        assertThat(kafka.sasl()).isEmpty();
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

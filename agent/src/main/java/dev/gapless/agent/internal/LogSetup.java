@@ -53,6 +53,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.addAppender(stderr);
         context.getLogger("net.openhft").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        // The kafka output reports its own outcomes; the producer's per-attempt connection warnings would repeat
+        // every second of an outage.
+        context.getLogger("org.apache.kafka").setLevel(Level.WARN);
+        context.getLogger("org.apache.kafka.clients.NetworkClient").setLevel(Level.ERROR);
     }
 
     /** The level named (any case), INFO when unset or not a level. */

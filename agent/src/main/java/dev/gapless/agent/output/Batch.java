@@ -21,6 +21,8 @@ final class Batch {
     final List<JournalRecord> records = new ArrayList<>();
     final RecordArena arena = new RecordArena(256 * 1024);
     final ByteSink payload = new ByteSink(64 * 1024);
+    // Where each encoded record lies in the payload; reset with it.
+    final Frames.Builder frames = new Frames.Builder();
     // When the first record was read (Ticker): max_wait counts from here, also for a batch read ahead.
     private long readAtNanos;
     // Records [0, encodedCount) are in the payload (a batch read but not yet encoded: a read that threw part-way).
@@ -43,6 +45,7 @@ final class Batch {
         records.clear();
         arena.reset();
         payload.reset();
+        frames.reset();
         readAtNanos = 0;
         encodedCount = 0;
         attempts = 0;

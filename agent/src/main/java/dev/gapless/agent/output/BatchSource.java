@@ -116,7 +116,7 @@ final class BatchSource {
             }
             bytes += encodedBytes(records, before);
         }
-        encodeInto(records, batch.payload, batch.encodedCount(), records.size());
+        encodeInto(batch, batch.encodedCount(), records.size());
         batch.encodedUpTo(records.size());
         batch.sendWhole();
         batch.encoded(encodedOf(batch));
@@ -138,7 +138,7 @@ final class BatchSource {
         }
         ahead.readAt(ticker.nanoTime());
         if (reader.read(config.maxEvents(), config.maxBytes().bytes(), ahead.records, ahead.arena) > 0) {
-            encodeInto(ahead.records, ahead.payload, 0, ahead.records.size());
+            encodeInto(ahead, 0, ahead.records.size());
             ahead.encodedUpTo(ahead.records.size());
         }
     }
@@ -146,7 +146,8 @@ final class BatchSource {
     /** Encodes the current range of {@code batch} anew into its payload (a range of a split batch). */
     void encodeRange(Batch batch) {
         batch.payload.reset();
-        encodeInto(batch.records, batch.payload, batch.rangeFrom(), batch.rangeTo());
+        batch.frames.reset();
+        encodeInto(batch, batch.rangeFrom(), batch.rangeTo());
         batch.encoded(encodedOf(batch));
     }
 
@@ -162,7 +163,7 @@ final class BatchSource {
         int to = batch.rangeTo();
         status.oldestUnackedReceivedAt = records.get(from).receivedAtNanos() / 1_000_000;
         return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from,
-                batch.payload.array(), batch.payload.length());
+                batch.payload.array(), batch.payload.length(), batch.frames.view());
     }
 
     private static long encodedBytes(List<JournalRecord> list, int from) {
@@ -174,15 +175,19 @@ final class BatchSource {
     }
 
     /**
-     * Appends list[from, to) to {@code out} in the output's codec. A record the codec cannot write is declared
-     * lost (reason rejected) and left out: it would fail the same way at every attempt.
+     * Appends the batch's records [from, to) to its payload in the output's codec, noting each one's frame. A record
+     * the codec cannot write is declared lost (reason rejected) and left out: it would fail the same way at every
+     * attempt.
      */
-    private void encodeInto(List<JournalRecord> list, ByteSink out, int from, int to) {
+    private void encodeInto(Batch batch, int from, int to) {
+        List<JournalRecord> list = batch.records;
+        ByteSink out = batch.payload;
         for (int i = from; i < to; i++) {
             JournalRecord r = list.get(i);
             int mark = out.length();
             try {
                 encoder.encode(r, out);
+                batch.frames.add(r.seq(), out.length());
             } catch (IOException | RuntimeException e) {
                 out.truncate(mark);
                 log.error("output {}: cannot encode seq {}: {}", id, r.seq(), e.toString());

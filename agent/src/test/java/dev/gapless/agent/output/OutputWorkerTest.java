@@ -53,12 +53,24 @@ class OutputWorkerTest {
     static class ScriptedSink implements Sink {
         final List<String> sent = new ArrayList<>();
         final List<String> delivered = new ArrayList<>();
+        // Per send, each frame as "<seq>=<its bytes>"; the frames of a send must make up its payload.
+        final List<List<String>> framed = new ArrayList<>();
         Function<String, Outcome> answer = p -> Outcome.DELIVERED;
 
         @Override
         public CompletionStage<Outcome> send(EncodedBatch batch) {
             String payload = new String(batch.bytes(), 0, batch.length(), StandardCharsets.UTF_8);
             sent.add(payload);
+            List<String> frames = new ArrayList<>();
+            StringBuilder whole = new StringBuilder();
+            for (int i = 0; i < batch.frames().count(); i++) {
+                String bytes = new String(batch.bytes(), batch.frames().start(i),
+                        batch.frames().end(i) - batch.frames().start(i), StandardCharsets.UTF_8);
+                frames.add(batch.frames().seq(i) + "=" + bytes);
+                whole.append(bytes);
+            }
+            assertThat(whole.toString()).as("the frames make up the payload").isEqualTo(payload);
+            framed.add(frames);
             Outcome o = answer.apply(payload);
             if (o instanceof Outcome.Delivered) {
                 delivered.addAll(Arrays.asList(payload.split("\n")));
@@ -270,6 +282,22 @@ class OutputWorkerTest {
         // halving is bounded: two poisons in 16 need at most 2 * (1 + 2 * log2 16) sends
         assertThat(sink.sent.size()).isLessThanOrEqualTo(18);
         assertThat(cursor.load()).isGreaterThanOrEqualTo(last);
+    }
+
+    @Test
+    void framesNameEachRecordsBytesAndSeqAlsoInTheHalvesOfASplitBatch() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.answer = p -> p.contains("poison") ? new Outcome.Rejected("HTTP 400") : Outcome.DELIVERED;
+        long last = append("a", "b", "poison", "d");
+        OutputWorker w = worker(sink, 4);
+        runUntilAcked(w, last);
+        long first = last - 3;
+        assertThat(sink.framed).containsExactly(
+                List.of(first + "=a\n", (first + 1) + "=b\n", (first + 2) + "=poison\n", (first + 3) + "=d\n"),
+                List.of(first + "=a\n", (first + 1) + "=b\n"),
+                List.of((first + 2) + "=poison\n", (first + 3) + "=d\n"),
+                List.of((first + 2) + "=poison\n"),
+                List.of((first + 3) + "=d\n"));
     }
 
     @Test

@@ -30,10 +30,12 @@ public final class Kind<T> {
         POSITIVE_SIZE,
         LISTEN_ADDRESS,
         CONNECT_ADDRESS,
+        CONNECT_ADDRESS_LIST,
         HTTP_URL,
         PATH,
         HEADERS,
         STRING_LIST,
+        BOOLEAN,
         ENUM
     }
 
@@ -49,6 +51,8 @@ public final class Kind<T> {
     public static final Kind<HostPort> LISTEN_ADDRESS = new Kind<>(Form.LISTEN_ADDRESS, 0, 0, null);
     /** An address to connect to, host:port with a port from 1 to 65535. */
     public static final Kind<HostPort> CONNECT_ADDRESS = new Kind<>(Form.CONNECT_ADDRESS, 0, 0, null);
+    /** A non-empty list of addresses to connect to, each checked (and any error located) on its own. */
+    public static final Kind<List<HostPort>> CONNECT_ADDRESS_LIST = new Kind<>(Form.CONNECT_ADDRESS_LIST, 0, 0, null);
     /** An http or https URL with a host and no credentials in it. */
     public static final Kind<URI> HTTP_URL = new Kind<>(Form.HTTP_URL, 0, 0, null);
     /** A path, made absolute against the config file's directory. */
@@ -56,6 +60,8 @@ public final class Kind<T> {
     /** HTTP header names to values, each entry checked on its own. */
     public static final Kind<Map<String, String>> HEADERS = new Kind<>(Form.HEADERS, 0, 0, null);
     public static final Kind<List<String>> STRING_LIST = new Kind<>(Form.STRING_LIST, 0, 0, null);
+    /** {@code true} or {@code false}, unquoted (or from a variable). */
+    public static final Kind<Boolean> BOOLEAN = new Kind<>(Form.BOOLEAN, 0, 0, null);
 
     private final Form form;
     private final int min;

@@ -6,6 +6,7 @@ import dev.gapless.config.input.tcp.TcpInputType;
 import dev.gapless.config.output.archive.ArchiveOutputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
+import dev.gapless.config.output.kafka.KafkaOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
@@ -33,7 +34,8 @@ public final class Registry {
             HttpOutputType.INSTANCE,
             FileOutputType.INSTANCE,
             StdoutOutputType.INSTANCE,
-            ArchiveOutputType.INSTANCE);
+            ArchiveOutputType.INSTANCE,
+            KafkaOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);

@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The watchdog's own probe of an output's destination, from the watchdog's process: if the watchdog
  * reaches what the agent cannot, the fault is the agent's. Which check fits an output is data in its config record
- * ({@link Probe}): a TCP connect, an HTTP GET (any answer counts), a directory that exists and is writable, or none.
- * Each probe is bounded by one timeout.
+ * ({@link Probe}): a TCP connect (to one address, or to any of several), an HTTP GET (any answer counts), a
+ * directory that exists and is writable, or none. Each connect or request is bounded by one timeout.
  */
 public final class DestinationProbe {
 
@@ -54,6 +56,8 @@ public final class DestinationProbe {
         Probe p = output.probe();
         if (p instanceof Probe.TcpConnect tcp) {
             return Optional.of(connect(tcp.address()));
+        } else if (p instanceof Probe.AnyTcpConnect any) {
+            return Optional.of(connectAny(any.addresses()));
         } else if (p instanceof Probe.HttpGet http) {
             return Optional.of(get(http.url()));
         } else if (p instanceof Probe.DirWritable dir) {
@@ -105,6 +109,23 @@ public final class DestinationProbe {
         } catch (IOException e) {
             return new DestinationStatus(false, "tcp " + hp + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Connects to each address in turn until one answers: reachable if any does. Bounded by the timeout per address,
+     * so by the timeout times the number of addresses (a cluster lists a few bootstrap servers).
+     */
+    DestinationStatus connectAny(List<HostPort> addresses) {
+        List<String> failures = new ArrayList<>();
+        for (HostPort hp : addresses) {
+            DestinationStatus one = connect(hp);
+            if (one.reachable()) {
+                return failures.isEmpty() ? one
+                        : new DestinationStatus(true, one.detail() + " (after " + String.join("; ", failures) + ")");
+            }
+            failures.add(one.detail());
+        }
+        return new DestinationStatus(false, String.join("; ", failures));
     }
 
     DestinationStatus get(URI url) {

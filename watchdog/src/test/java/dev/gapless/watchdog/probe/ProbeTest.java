@@ -10,6 +10,7 @@ import dev.gapless.config.Probe;
 import dev.gapless.config.RetryConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.kafka.KafkaOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -113,6 +115,25 @@ class ProbeTest {
         var down = new TcpOutputConfig("t", new HostPort("127.0.0.1", closedPort()), Codec.JSON_LINES, TIMEOUT,
                 TIMEOUT, B, R);
         assertThat(p.probe(down).orElseThrow().reachable()).isFalse();
+    }
+
+    @Test
+    void anyTcpProbeIsReachableWhenOneOfTheAddressesConnects() throws Exception {
+        DestinationProbe p = new DestinationProbe(TIMEOUT);
+        HostPort closedA = new HostPort("127.0.0.1", closedPort());
+        HostPort closedB = new HostPort("127.0.0.1", closedPort());
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            HostPort open = new HostPort("127.0.0.1", s.getLocalPort());
+            var third = new KafkaOutputConfig("k", List.of(closedA, closedB, open), "logs",
+                    KafkaOutputConfig.DEFAULT_KEY, KafkaOutputConfig.DEFAULT_COMPRESSION, Duration.ofSeconds(40),
+                    TIMEOUT, Duration.ZERO, Optional.empty(), Optional.empty(), Codec.JSON_LINES, B, R);
+            DestinationStatus seen = p.probe(third).orElseThrow();
+            assertThat(seen.reachable()).isTrue();
+            assertThat(seen.detail()).startsWith("tcp " + open + " connected").contains(closedA.toString());
+        }
+        DestinationStatus none = p.connectAny(List.of(closedA, closedB));
+        assertThat(none.reachable()).isFalse();
+        assertThat(none.detail()).contains(closedA.toString()).contains(closedB.toString());
     }
 
     @Test

@@ -88,10 +88,12 @@ final class TypeSettings implements Settings {
             case POSITIVE_SIZE -> values::positiveSize;
             case LISTEN_ADDRESS -> values::listenAddress;
             case CONNECT_ADDRESS -> values::connectAddress;
+            case CONNECT_ADDRESS_LIST -> values::connectAddressList;
             case HTTP_URL -> values::httpUrl;
             case PATH -> values::path;
             case HEADERS -> values::headers;
             case STRING_LIST -> values::stringList;
+            case BOOLEAN -> values::bool;
             case ENUM -> values.oneOf((Class) kind.enumType());
         };
         return (Conversion<T>) c;

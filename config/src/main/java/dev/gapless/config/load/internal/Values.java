@@ -206,6 +206,39 @@ final class Values {
         return address;
     }
 
+    /** A non-empty list of addresses to connect to; each bad element is reported on its own. */
+    List<HostPort> connectAddressList(Node node) throws Invalid {
+        String expected = "a list of addresses host:port, such as [127.0.0.1:9092]";
+        if (!(node instanceof Node.Sequence seq)) {
+            throw new Invalid("expected " + expected + ", got " + node.describe());
+        }
+        if (seq.items().isEmpty()) {
+            throw new Invalid("expected " + expected + ", got an empty list");
+        }
+        List<HostPort> out = new ArrayList<>();
+        for (Node item : seq.items()) {
+            try {
+                out.add(connectAddress(item));
+            } catch (Invalid e) {
+                problems.add(item, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** {@code true} or {@code false}: a YAML boolean, or a variable's text. A quoted "true" is a string. */
+    Boolean bool(Node node) throws Invalid {
+        if (node instanceof Node.Scalar s && s.kind() == Node.Kind.BOOLEAN) {
+            String v = s.text().toLowerCase(Locale.ROOT); // YAML 1.1 also reads yes/no and on/off as booleans
+            return v.equals("true") || v.equals("yes") || v.equals("on");
+        }
+        Text t = text(node, "true or false");
+        if (t.substituted() && (t.value().equals("true") || t.value().equals("false"))) {
+            return Boolean.parseBoolean(t.value());
+        }
+        throw t.invalid("expected true or false, got " + node.describe());
+    }
+
     URI httpUrl(Node node) throws Invalid {
         String expected = "an http or https URL, such as https://logs.example.com/ingest";
         Text t = text(node, expected);

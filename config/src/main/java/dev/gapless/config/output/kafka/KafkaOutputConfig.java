@@ -1,0 +1,164 @@
+package dev.gapless.config.output.kafka;
+
+import dev.gapless.config.BatchConfig;
+import dev.gapless.config.Codec;
+import dev.gapless.config.HostPort;
+import dev.gapless.config.OutputConfig;
+import dev.gapless.config.Probe;
+import dev.gapless.config.RetryConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Events produced to a Kafka topic, one record per event (the value is the event's encoded line, without its
+ * newline). A batch is delivered once every record of it is acknowledged by all in-sync replicas ({@code acks=all},
+ * idempotent producer: neither is settable). A producer that gives up on a record ({@code delivery_timeout}), an
+ * unreachable cluster and errors about the destination or the credentials (authorization, an unknown topic) are
+ * retried forever; only a record the broker refuses for its own sake (too large) rejects the batch, which the
+ * worker splits to find it.
+ *
+ * @param bootstrapServers where the producer first connects; the watchdog probes each in turn
+ * @param topic            the topic every event goes to
+ * @param key              what each record's key is
+ * @param compression      the producer's compression of record batches
+ * @param deliveryTimeout  the producer gives up on a record not acknowledged this long after it was handed over;
+ *                         the batch is then retried by the output (delivery.timeout.ms)
+ * @param requestTimeout   one request without an answer this long fails (request.timeout.ms); also how long handing a
+ *                         record to the producer may block while the cluster's metadata is unknown (max.block.ms)
+ * @param linger           how long the producer waits to fill a request (linger.ms): small, the output batches
+ * @param tls              TLS to the brokers, when set
+ * @param sasl             SASL authentication, when set
+ */
+public record KafkaOutputConfig(
+        String id,
+        List<HostPort> bootstrapServers,
+        String topic,
+        Key key,
+        Compression compression,
+        Duration deliveryTimeout,
+        Duration requestTimeout,
+        Duration linger,
+        Optional<Tls> tls,
+        Optional<Sasl> sasl,
+        Codec codec,
+        BatchConfig batch,
+        RetryConfig retry) implements OutputConfig {
+
+    public static final Codec DEFAULT_CODEC = Codec.JSON_LINES;
+    public static final Key DEFAULT_KEY = Key.AGENT_SEQ;
+    /** No compression by default: gzip needs nothing but the JDK, lz4, zstd and snappy run bundled native code. */
+    public static final Compression DEFAULT_COMPRESSION = Compression.NONE;
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
+    /** Added to the producer's own bounds for the sink's: the callbacks of records it gave up on have come by then. */
+    public static final Duration SEND_MARGIN = Duration.ofSeconds(5);
+
+    /** What a record's key is. */
+    public enum Key {
+        /** {@code <agent_id>:<seq>}: unique per event, so records spread over the partitions. */
+        AGENT_SEQ,
+        /** No key: the producer's sticky partitioner picks the partition per request. */
+        NONE
+    }
+
+    /** The producer's compression.type. */
+    public enum Compression {
+        NONE,
+        GZIP,
+        LZ4,
+        ZSTD,
+        SNAPPY
+    }
+
+    /**
+     * TLS to the brokers.
+     *
+     * @param caFile   PEM certificates the brokers' must chain to; empty: the JVM's trusted authorities
+     * @param certFile this client's PEM certificate chain, with {@code keyFile}; empty: no client certificate
+     * @param keyFile  this client's unencrypted PKCS#8 PEM private key
+     */
+    public record Tls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile) {
+        public Tls {
+            Objects.requireNonNull(caFile, "caFile");
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            if (certFile.isPresent() != keyFile.isPresent()) {
+                throw new IllegalArgumentException("cert_file and key_file go together");
+            }
+        }
+    }
+
+    /** The SASL mechanisms offered, by their Kafka names. */
+    public enum Mechanism {
+        PLAIN("PLAIN"),
+        SCRAM_SHA_256("SCRAM-SHA-256"),
+        SCRAM_SHA_512("SCRAM-SHA-512");
+
+        private final String kafkaName;
+
+        Mechanism(String kafkaName) {
+            this.kafkaName = kafkaName;
+        }
+
+        /** As Kafka (and the config) writes it: {@code SCRAM-SHA-256}. */
+        public String kafkaName() {
+            return kafkaName;
+        }
+    }
+
+    /**
+     * SASL authentication; the password is read from a file when the output starts, never held in the config.
+     *
+     * @param passwordFile holds the password (one trailing newline is ignored); should be readable by the agent only
+     */
+    public record Sasl(Mechanism mechanism, String username, Path passwordFile) {
+        public Sasl {
+            Objects.requireNonNull(mechanism, "mechanism");
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+        }
+    }
+
+    public KafkaOutputConfig {
+        Objects.requireNonNull(id, "id");
+        bootstrapServers = List.copyOf(bootstrapServers);
+        if (bootstrapServers.isEmpty()) {
+            throw new IllegalArgumentException("no bootstrap server");
+        }
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(deliveryTimeout, "deliveryTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(linger, "linger");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(sasl, "sasl");
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(retry, "retry");
+    }
+
+    @Override
+    public String type() {
+        return KafkaOutputType.NAME;
+    }
+
+    /** A TCP connect to any bootstrap server: the cluster is reachable if one of them answers. */
+    @Override
+    public Probe probe() {
+        return new Probe.AnyTcpConnect(bootstrapServers);
+    }
+
+    /**
+     * Handing the records over may block up to {@code request_timeout} (unknown metadata, a full buffer), and the
+     * producer gives up on each {@code delivery_timeout} after; the sink fails the send itself a margin later.
+     */
+    @Override
+    public Optional<Duration> sendTimeout() {
+        return Optional.of(requestTimeout.plus(deliveryTimeout).plus(SEND_MARGIN));
+    }
+}
