@@ -3,6 +3,7 @@ package dev.gapless.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.config.input.file.FileInputConfig;
+import dev.gapless.config.input.http.HttpInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.output.file.FileOutputConfig;
@@ -44,6 +45,17 @@ class ReadmeDefaultsTest {
         assertThat(fileIn.startAt()).isEqualTo(FileInputConfig.DEFAULT_START_AT);
         assertThat(fileIn.maxLineBytes()).isEqualTo(FileInputConfig.DEFAULT_MAX_LINE_BYTES);
         assertThat(fileIn.pollInterval()).isEqualTo(FileInputConfig.DEFAULT_POLL_INTERVAL);
+        HttpInputConfig httpIn = (HttpInputConfig) c.inputs().get(2);
+        assertThat(httpIn.path()).isEqualTo(HttpInputConfig.DEFAULT_PATH);
+        assertThat(httpIn.maxBodyBytes()).isEqualTo(HttpInputConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(httpIn.maxDecompressedBytes().bytes()).isEqualTo(
+                HttpInputConfig.DEFAULT_MAX_BODY_BYTES.bytes() * HttpInputConfig.DEFAULT_DECOMPRESSION_RATIO);
+        assertThat(httpIn.maxEventBytes()).isEqualTo(HttpInputConfig.DEFAULT_MAX_EVENT_BYTES);
+        assertThat(httpIn.messageKey()).isEqualTo(HttpInputConfig.DEFAULT_MESSAGE_KEY);
+        assertThat(httpIn.maxConnections()).isEqualTo(HttpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(httpIn.idleTimeout()).isEqualTo(HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
+        assertThat(httpIn.auth()).isEmpty();
+        assertThat(httpIn.tls()).isEmpty();
 
         HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
         assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);
