@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -430,7 +431,13 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A broken connection (reset, TLS failure): what it was sending was never taken, so never acknowledged.
-        log.warn("input {}: connection {} failed: {}", stats.id, ctx.channel().remoteAddress(), cause.toString());
+        // A refused TLS handshake is the operator's business (a client without a valid certificate); a reset is not.
+        if (cause.getCause() instanceof SSLException || cause instanceof SSLException) {
+            log.warn("input {}: TLS with {} failed: {}", stats.id, ctx.channel().remoteAddress(),
+                    (cause.getCause() == null ? cause : cause.getCause()).getMessage());
+        } else {
+            log.debug("input {}: connection {} failed: {}", stats.id, ctx.channel().remoteAddress(), cause.toString());
+        }
         releaseBody();
         ctx.close();
     }
