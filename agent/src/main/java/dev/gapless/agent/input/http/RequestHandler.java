@@ -1,7 +1,5 @@
 package dev.gapless.agent.input.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.IngestPort.Closed;
 import dev.gapless.agent.input.IngestPort.Full;
@@ -10,7 +8,6 @@ import dev.gapless.agent.input.IngestPort.Taken;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.MessageBatch;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -29,7 +26,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -54,7 +50,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Whole seconds a client is told to wait when the journal is full: the port offers again every 50 ms. */
     static final String RETRY_AFTER_SECONDS = "1";
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final HttpInput.Settings settings;
@@ -189,7 +184,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                     + " bytes exceeds max_body_bytes (" + settings.maxBodyBytes() + ")", 1, true);
             return;
         }
-        format = format(r.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        format = Answers.format(r.headers().get(HttpHeaderNames.CONTENT_TYPE));
         if (format == null) {
             refuse(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/x-ndjson,"
                     + " application/json or text/plain", 1, false);
@@ -304,7 +299,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (offer instanceof Full full) {
-            FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, "error",
+            FullHttpResponse r = Answers.response(HttpResponseStatus.SERVICE_UNAVAILABLE, "error",
                     "the journal is full (" + full.reason().name().toLowerCase(Locale.ROOT)
                             + "): nothing of this request was taken, send it again later");
             r.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -312,7 +307,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (offer instanceof Closed) {
-            answer(ctx, response(HttpResponseStatus.SERVICE_UNAVAILABLE, "error",
+            answer(ctx, Answers.response(HttpResponseStatus.SERVICE_UNAVAILABLE, "error",
                     "the agent is shutting down: nothing of this request was taken"), true);
             return;
         }
@@ -320,10 +315,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         ((Taken) offer).durable().whenComplete((v, err) -> {
             Runnable reply = () -> {
                 if (err == null) {
-                    answer(ctx, response(HttpResponseStatus.OK, "accepted", events), false);
+                    answer(ctx, Answers.response(HttpResponseStatus.OK, "accepted", events), false);
                 } else {
                     // The journal closed before its force: never acknowledged, so the client sends it again.
-                    answer(ctx, response(HttpResponseStatus.SERVICE_UNAVAILABLE, "error",
+                    answer(ctx, Answers.response(HttpResponseStatus.SERVICE_UNAVAILABLE, "error",
                             "the agent is shutting down: not acknowledged, send it again"), true);
                 }
             };
@@ -341,7 +336,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             sender.reject(events, status.code() + " " + why);
         }
         boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
-        FullHttpResponse r = response(status, "error", why);
+        FullHttpResponse r = Answers.response(status, "error", why);
         if (status == HttpResponseStatus.UNAUTHORIZED) {
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
         } else if (status == HttpResponseStatus.METHOD_NOT_ALLOWED) {
@@ -367,7 +362,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Refuses a request whose body was read whole. */
     private void answerRefused(ChannelHandlerContext ctx, HttpResponseStatus status, String why, int events) {
         sender.reject(events, status.code() + " " + why);
-        answer(ctx, response(status, "error", why), false);
+        answer(ctx, Answers.response(status, "error", why), false);
     }
 
     /** Sends the answer of the request read whole, then reads the next one (or closes). */
@@ -384,41 +379,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (!inRead) {
             next(ctx);
         }
-    }
-
-    private static FullHttpResponse response(HttpResponseStatus status, String key, Object value) {
-        DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
-        try (ByteBufOutputStream out = new ByteBufOutputStream(r.content());
-             JsonGenerator g = JSON.createGenerator((java.io.OutputStream) out)) {
-            g.writeStartObject();
-            if (value instanceof Integer n) {
-                g.writeNumberField(key, n);
-            } else {
-                g.writeStringField(key, String.valueOf(value));
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        r.content().writeByte('\n');
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
-        return r;
-    }
-
-    /** The body format a {@code Content-Type} names, or null. */
-    static BodyParser.Format format(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        int semi = contentType.indexOf(';');
-        String mime = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-        return switch (mime) {
-            case "application/x-ndjson", "application/ndjson" -> BodyParser.Format.NDJSON;
-            case "application/json" -> BodyParser.Format.JSON;
-            case "text/plain" -> BodyParser.Format.TEXT;
-            default -> null;
-        };
     }
 
     private void releaseBody() {
