@@ -324,4 +324,19 @@ class HttpInputTest {
         }
         assertThat(since(head)).extracting(x -> text(x.message())).containsExactly("first", "second");
     }
+
+    @Test
+    void curlWaitingFor100ContinueGetsItOrTheRefusalBeforeSendingTheBody() throws Exception {
+        long head = journal.headSeq();
+        Path small = dir.resolve("small.txt");
+        Files.writeString(small, "continued\n");
+        Path big = dir.resolve("big.txt");
+        Files.writeString(big, "b\n".repeat(MAX_BODY));
+
+        assertThat(curl("--data-binary", "@" + small, "-H", "Expect: 100-continue", "-H", "Content-Type: text/plain",
+                "-H", "Authorization: Bearer " + TOKEN, url)).isEqualTo("{\"accepted\":1}\n 200");
+        assertThat(curl("--data-binary", "@" + big, "-H", "Expect: 100-continue", "-H", "Content-Type: text/plain",
+                "-H", "Authorization: Bearer " + TOKEN, url)).endsWith(" 413").contains("max_body_bytes");
+        assertThat(since(head)).extracting(x -> text(x.message())).containsExactly("continued");
+    }
 }
