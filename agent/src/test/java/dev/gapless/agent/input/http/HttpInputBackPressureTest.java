@@ -18,6 +18,7 @@ import dev.gapless.config.input.http.HttpInputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,10 +61,14 @@ class HttpInputBackPressureTest {
     }
 
     private String start(Journal j) throws Exception {
+        return start(j, 16, Duration.ofSeconds(30));
+    }
+
+    private String start(Journal j, int maxConnections, Duration idleTimeout) throws Exception {
         journal = j;
         HttpInputConfig config = new HttpInputConfig("web", new HostPort("127.0.0.1", 0),
                 HttpInputConfig.DEFAULT_PATH, HttpInputConfig.DEFAULT_MAX_BODY_BYTES, ByteSize.ofMebibytes(40),
-                ByteSize.ofKibibytes(8), HttpInputConfig.DEFAULT_MESSAGE_KEY, 16, Duration.ofSeconds(30),
+                ByteSize.ofKibibytes(8), HttpInputConfig.DEFAULT_MESSAGE_KEY, maxConnections, idleTimeout,
                 Optional.empty(), Optional.empty(), Optional.empty());
         input = new HttpInput(config, new JournalIngest(journal, Clock.systemUTC()), loops, loops,
                 Clock.systemUTC());
@@ -129,5 +134,25 @@ class HttpInputBackPressureTest {
         assertThat(again.statusCode()).isEqualTo(200);
         List<JournalRecord> records = TestJournals.readAll(journal, head, journal.headSeq());
         assertThat(TestJournals.texts(records)).containsExactly("one", "two");
+    }
+
+    @Test
+    void aConnectionPastMaxConnectionsIsClosedOnAcceptAndAHalfSentRequestIdleTooLongIsDropped() throws Exception {
+        start(TestJournals.open(dir.resolve("journal")), 2, Duration.ofMillis(300));
+        String a = input.boundAddress();
+        int port = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+        try (Socket one = new Socket("127.0.0.1", port); Socket two = new Socket("127.0.0.1", port)) {
+            // one event loop accepts and sets up connections in the order they came: the third is past the limit
+            one.getOutputStream().write(("POST /ingest HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 100\r\n\r\nonly part of it\n").getBytes(StandardCharsets.UTF_8));
+            try (Socket three = new Socket("127.0.0.1", port)) {
+                three.setSoTimeout(15_000);
+                assertThat(three.getInputStream().read()).as("closed on accept").isEqualTo(-1);
+            }
+            assertThat(input.stats().connectionsRefused.sum()).isEqualTo(1);
+            one.setSoTimeout(15_000);
+            assertThat(one.getInputStream().read()).as("closed after idle_timeout").isEqualTo(-1);
+        }
+        assertThat(journal.headSeq()).as("the half-sent request was never taken").isZero();
     }
 }
