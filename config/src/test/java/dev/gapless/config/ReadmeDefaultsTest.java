@@ -3,6 +3,7 @@ package dev.gapless.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.config.input.file.FileInputConfig;
+import dev.gapless.config.input.http.HttpInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
@@ -58,6 +59,17 @@ class ReadmeDefaultsTest {
         assertThat(syslogIn.maxConnections()).isEqualTo(SyslogInputConfig.DEFAULT_MAX_CONNECTIONS);
         assertThat(syslogIn.idleTimeout()).isEqualTo(SyslogInputConfig.DEFAULT_IDLE_TIMEOUT);
         assertThat(syslogIn.timezone()).isEmpty();
+        HttpInputConfig httpIn = (HttpInputConfig) c.inputs().get(3);
+        assertThat(httpIn.path()).isEqualTo(HttpInputConfig.DEFAULT_PATH);
+        assertThat(httpIn.maxBodyBytes()).isEqualTo(HttpInputConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(httpIn.maxDecompressedBytes().bytes()).isEqualTo(
+                HttpInputConfig.DEFAULT_MAX_BODY_BYTES.bytes() * HttpInputConfig.DEFAULT_DECOMPRESSION_RATIO);
+        assertThat(httpIn.maxEventBytes()).isEqualTo(HttpInputConfig.DEFAULT_MAX_EVENT_BYTES);
+        assertThat(httpIn.messageKey()).isEqualTo(HttpInputConfig.DEFAULT_MESSAGE_KEY);
+        assertThat(httpIn.maxConnections()).isEqualTo(HttpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(httpIn.idleTimeout()).isEqualTo(HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
+        assertThat(httpIn.auth()).isEmpty();
+        assertThat(httpIn.tls()).isEmpty();
 
         HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
         assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);

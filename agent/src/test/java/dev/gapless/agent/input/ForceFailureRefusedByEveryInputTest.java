@@ -4,6 +4,7 @@ import static dev.gapless.agent.input.TestJournals.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.agent.input.file.FileInput;
+import dev.gapless.agent.input.http.HttpInput;
 import dev.gapless.agent.input.tcp.TcpInput;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalHooks;
@@ -11,12 +12,17 @@ import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.input.file.FileInputConfig;
+import dev.gapless.config.input.http.HttpInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +103,30 @@ class ForceFailureRefusedByEveryInputTest {
             assertThat(input.stats().accepted.sum()).isZero();
         } finally {
             input.close();
+        }
+    }
+
+    @Test
+    void theHttpInputIsRefusedAndAnswers503() throws Exception {
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        HttpInputConfig config = new HttpInputConfig("web", new HostPort("127.0.0.1", 0),
+                HttpInputConfig.DEFAULT_PATH, ByteSize.ofKibibytes(64), ByteSize.ofKibibytes(256),
+                ByteSize.ofKibibytes(1), HttpInputConfig.DEFAULT_MESSAGE_KEY, 8, Duration.ofSeconds(30),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        try (HttpInput input = new HttpInput(config, new JournalIngest(journal, Clock.systemUTC()), loops, loops,
+                Clock.systemUTC())) {
+            input.start();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://" + input.boundAddress() + "/ingest")).timeout(Duration.ofSeconds(15))
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("one\ntwo\n"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(input.stats().blocked.sum()).isEqualTo(1);
+            assertThat(journal.headSeq()).as("nothing appended after the failed force").isEqualTo(headAtFailure);
+            assertThat(input.stats().accepted.sum()).isZero();
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gapless.config.plugin;
 
 import dev.gapless.config.input.file.FileInputType;
+import dev.gapless.config.input.http.HttpInputType;
 import dev.gapless.config.input.syslog.SyslogInputType;
 import dev.gapless.config.input.tcp.TcpInputType;
 import dev.gapless.config.output.archive.ArchiveOutputType;
@@ -27,7 +28,8 @@ public final class Registry {
     private static final List<InputType<?>> INPUTS = List.of(
             TcpInputType.INSTANCE,
             FileInputType.INSTANCE,
-            SyslogInputType.INSTANCE);
+            SyslogInputType.INSTANCE,
+            HttpInputType.INSTANCE);
 
     private static final List<OutputType<?>> OUTPUTS = List.of(
             TcpOutputType.INSTANCE,

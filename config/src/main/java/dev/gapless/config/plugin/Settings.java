@@ -24,6 +24,12 @@ public interface Settings {
     Settings section(String key, String what);
 
     /**
+     * Whether this section was written in the file, even empty ({@code auth: {}} or a bare {@code auth:}): a type
+     * whose empty section would silently mean "off" (an authentication left out) can refuse it.
+     */
+    boolean written();
+
+    /**
      * Reports a problem that no single value shows (two settings that contradict each other), at the first of
      * {@code keys} that is written, or at the section.
      */

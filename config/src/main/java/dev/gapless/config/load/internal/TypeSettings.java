@@ -17,10 +17,16 @@ final class TypeSettings implements Settings {
     private final Values values;
     private final Problems problems;
     private final Listeners listeners;
+    private final boolean written;
     // Sections under this one: their unknown keys are reported when this one is done. Bounded by the YAML.
     private final List<TypeSettings> children = new ArrayList<>();
 
     TypeSettings(Section section, Values values, Problems problems, Listeners listeners) {
+        this(section, values, problems, listeners, true);
+    }
+
+    private TypeSettings(Section section, Values values, Problems problems, Listeners listeners, boolean written) {
+        this.written = written;
         this.section = section;
         this.values = values;
         this.problems = problems;
@@ -46,9 +52,15 @@ final class TypeSettings implements Settings {
 
     @Override
     public Settings section(String key, String what) {
-        TypeSettings inner = new TypeSettings(section.section(key, what), values, problems, listeners);
+        boolean present = section.node(key).isPresent();
+        TypeSettings inner = new TypeSettings(section.section(key, what), values, problems, listeners, present);
         children.add(inner);
         return inner;
+    }
+
+    @Override
+    public boolean written() {
+        return written;
     }
 
     @Override

@@ -1,0 +1,99 @@
+package dev.gapless.config.input.http;
+
+import dev.gapless.config.ByteSize;
+import dev.gapless.config.HostPort;
+import dev.gapless.config.plugin.InputCommon;
+import dev.gapless.config.plugin.InputType;
+import dev.gapless.config.plugin.Kind;
+import dev.gapless.config.plugin.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code type: http}: events POSTed as NDJSON, a JSON array or text lines. */
+public final class HttpInputType implements InputType<HttpInputConfig> {
+
+    public static final String NAME = "http";
+    public static final HttpInputType INSTANCE = new HttpInputType();
+
+    private HttpInputType() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Class<HttpInputConfig> configClass() {
+        return HttpInputConfig.class;
+    }
+
+    @Override
+    public HttpInputConfig bind(Settings s, InputCommon common) {
+        HostPort listen = s.required("listen", Kind.LISTEN_ADDRESS);
+        String path = s.get("path", Kind.NON_EMPTY_STRING, HttpInputConfig.DEFAULT_PATH);
+        boolean valid = true;
+        if (!path.startsWith("/")) {
+            s.problem("path must start with '/', got '" + path + "'", "path");
+            valid = false;
+        }
+        ByteSize maxBody = s.get("max_body_bytes", Kind.POSITIVE_SIZE, HttpInputConfig.DEFAULT_MAX_BODY_BYTES);
+        ByteSize maxInflated = s.get("max_decompressed_bytes", Kind.POSITIVE_SIZE,
+                ByteSize.ofBytes(maxBody.bytes() * HttpInputConfig.DEFAULT_DECOMPRESSION_RATIO));
+        ByteSize maxEvent = s.get("max_event_bytes", Kind.POSITIVE_SIZE, HttpInputConfig.DEFAULT_MAX_EVENT_BYTES);
+        if (maxBody.bytes() > Integer.MAX_VALUE - 16 || maxInflated.bytes() > Integer.MAX_VALUE - 16) {
+            s.problem("max_body_bytes and max_decompressed_bytes must be below 2GiB", "max_body_bytes",
+                    "max_decompressed_bytes");
+            valid = false;
+        }
+        String messageKey = s.get("message_key", Kind.NON_EMPTY_STRING, HttpInputConfig.DEFAULT_MESSAGE_KEY);
+        int maxConnections = s.get("max_connections", Kind.integer(1, 1 << 20),
+                HttpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        Duration idleTimeout = s.get("idle_timeout", Kind.POSITIVE_DURATION, HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
+        Optional<HttpInputConfig.Auth> auth = auth(s.section("auth", "a mapping with token_file or token_env"));
+        Optional<HttpInputConfig.Tls> tls = tls(s.section("tls", "a mapping with cert_file, key_file, ca_file"));
+        if (common.id() == null || listen == null || !valid || auth == null || tls == null) {
+            return null;
+        }
+        return new HttpInputConfig(common.id(), listen, path, maxBody, maxInflated, maxEvent, messageKey,
+                maxConnections, idleTimeout, auth, tls, common.expectEventsEvery());
+    }
+
+    /** @return empty when not configured; null when invalid (reported) */
+    private static Optional<HttpInputConfig.Auth> auth(Settings s) {
+        Optional<Path> file = s.optional("token_file", Kind.PATH);
+        Optional<String> env = s.optional("token_env", Kind.NON_EMPTY_STRING);
+        if (file.isPresent() && env.isPresent()) {
+            s.problem("auth takes one of token_file and token_env, not both", "token_env");
+            return null;
+        }
+        if (file.isEmpty() && env.isEmpty()) {
+            if (s.written()) { // an auth section left empty must not mean "no authentication"
+                s.problem("auth needs token_file or token_env; remove auth to accept requests without a token");
+                return null;
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new HttpInputConfig.Auth(file, env));
+    }
+
+    /** @return empty when not configured; null when invalid (reported) */
+    private static Optional<HttpInputConfig.Tls> tls(Settings s) {
+        Optional<Path> cert = s.optional("cert_file", Kind.PATH);
+        Optional<Path> key = s.optional("key_file", Kind.PATH);
+        Optional<Path> ca = s.optional("ca_file", Kind.PATH);
+        if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
+            if (s.written()) { // a tls section left empty must not mean plain text
+                s.problem("tls needs cert_file and key_file; remove tls to listen without it");
+                return null;
+            }
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            s.problem("tls needs both cert_file and key_file", "cert_file", "key_file", "ca_file");
+            return null;
+        }
+        return Optional.of(new HttpInputConfig.Tls(cert.get(), key.get(), ca));
+    }
+}
