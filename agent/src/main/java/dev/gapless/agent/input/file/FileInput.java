@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Files: the glob is matched at start and every {@code scan_interval} (and at once when a followed file is no
  * longer at its path). A file found later is read from its start. A file no longer matched (renamed out of the glob,
  * deleted) is read to its end, its unfinished last line made a line, and closed; a file renamed within the glob is
- * the same file. A file shorter than what was read (copytruncate) is read again from its start. At {@code max_files}
+ * the same file. A file shorter than what was read, or whose first bytes changed (copytruncate), is read again from
+ * its start. At {@code max_files}
  * further files are logged and counted, not followed, until a followed one closes.
  */
 public final class FileInput implements Input {
@@ -202,8 +203,16 @@ public final class FileInput implements Input {
     /** @return true if bytes were read or the file finished */
     private boolean read(Tailer t) throws IOException, InterruptedException {
         long size = t.channel.size();
-        if (size < t.splitter.position()) { // shorter than what was read: copytruncate, or rewritten
+        long position = t.splitter.position();
+        if (size < position) { // shorter than what was read: copytruncate, or rewritten
             log.warn("input {}: {} was truncated to {} bytes; reading it from its start", config.id(), t, size);
+            t.restartAtZero();
+            dirty = true;
+        } else if (size > position && position > 0 && files.prefixChanged(t)) {
+            // Truncated and written past the old position before this look (a size check alone misses it, and would
+            // read on from the old offset, skipping the new file's first bytes): its first bytes are not the ones read.
+            log.warn("input {}: {} was truncated and written again (its first bytes changed); reading it from its "
+                    + "start", config.id(), t);
             t.restartAtZero();
             dirty = true;
         }

@@ -90,6 +90,11 @@ final class FileSet {
         t.refreshFingerprint(fingerprintBytes, prefix);
     }
 
+    /** See {@link Tailer#prefixChanged}. */
+    boolean prefixChanged(Tailer t) throws IOException {
+        return t.prefixChanged(prefix);
+    }
+
     /**
      * Matches the glob: new files followed, moved ones found again, vanished ones marked to be finished.
      *

@@ -85,6 +85,19 @@ final class Tailer {
         }
     }
 
+    /**
+     * Whether the file's first {@code prefixLen} bytes are no longer the ones its fingerprint was taken of: the file
+     * was truncated and written again (copytruncate) before it was seen shorter than what was read. One positional
+     * read of at most fingerprint_bytes, made only when the file has new bytes to read.
+     */
+    boolean prefixChanged(byte[] scratch) throws IOException {
+        if (prefixLen == 0) {
+            return false;
+        }
+        int n = readPrefix(channel, scratch, prefixLen);
+        return n < prefixLen || hash(scratch, n) != fingerprint;
+    }
+
     FileCheckpoint.Entry entry() {
         return new FileCheckpoint.Entry(fingerprint, prefixLen, key.device(), key.inode(), committedOffset,
                 committedDiscarding, path.toString());

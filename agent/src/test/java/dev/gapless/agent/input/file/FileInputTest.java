@@ -441,6 +441,27 @@ class FileInputTest {
     }
 
     @Test
+    void copytruncateWrittenPastTheOldPositionBeforeTheNextLookIsReadFromTheStartToo() throws Exception {
+        append("aaa\nbbb\n");
+        FileInput in = globInput("*.log");
+        drain(in);
+        // Truncated and refilled beyond the 8 bytes read before the input looks again: never seen shorter.
+        Files.writeString(file, "cccccc\ndddddd\n", StandardOpenOption.TRUNCATE_EXISTING);
+        ListAppender<ILoggingEvent> appender = capture();
+        try {
+            drain(in);
+        } finally {
+            release(appender);
+        }
+        assertThat(journalTexts()).containsExactly("aaa", "bbb", "cccccc", "dddddd");
+        assertThat(appender.list).anyMatch(e -> e.getLevel() == Level.WARN
+                && e.getFormattedMessage().contains("first bytes changed"));
+        append("eee\n");
+        drain(in);
+        assertThat(journalTexts()).containsExactly("aaa", "bbb", "cccccc", "dddddd", "eee");
+    }
+
+    @Test
     void truncationBelowAPendingPartialLineDropsTheStaleBytes() throws Exception {
         append("abc\npartial");
         FileInput in = input();
