@@ -35,8 +35,7 @@ import org.slf4j.LoggerFactory;
  * longer at its path). A file found later is read from its start. A file no longer matched (renamed out of the glob,
  * deleted) is read to its end, its unfinished last line made a line, and closed; a file renamed within the glob is
  * the same file. A file shorter than what was read, or whose first bytes changed (copytruncate), is read again from
- * its start. At {@code max_files}
- * further files are logged and counted, not followed, until a followed one closes.
+ * its start. At {@code max_files} further files are logged and counted, not followed, until a followed one closes.
  */
 public final class FileInput implements Input {
 
