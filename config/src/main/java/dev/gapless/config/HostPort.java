@@ -1,5 +1,7 @@
 package dev.gapless.config;
 
+import java.net.InetSocketAddress;
+
 /**
  * A listen or connect address, {@code host:port}; IPv6 hosts in brackets ({@code [::1]:5170}).
  * Port 0 asks the OS for a free port; the agent then writes the port it got to
@@ -44,6 +46,11 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got '" + text + "'");
         }
         return new HostPort(host, port);
+    }
+
+    /** The numeric address a socket is bound to (a listener on port 0 reports the port the OS chose). */
+    public static HostPort of(InetSocketAddress bound) {
+        return new HostPort(bound.getAddress().getHostAddress(), bound.getPort());
     }
 
     @Override

@@ -84,9 +84,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public String boundAddress() {
-        InetSocketAddress a = (InetSocketAddress) server.localAddress();
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HostPort.of((InetSocketAddress) server.localAddress()).toString();
     }
 
     private final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -1,5 +1,6 @@
 package dev.gapless.agent.input.http;
 
+import dev.gapless.config.HostPort;
 import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
@@ -163,9 +164,7 @@ public final class HttpInput implements Input {
         if (server == null) {
             return null;
         }
-        InetSocketAddress a = (InetSocketAddress) server.localAddress();
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HostPort.of((InetSocketAddress) server.localAddress()).toString();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gapless.agent.input.syslog;
 
 import dev.gapless.agent.event.Tags;
+import dev.gapless.agent.input.ByteBufChunk;
 import dev.gapless.agent.input.LineSplitter;
 import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.contract.Utf8;
@@ -46,7 +47,7 @@ final class SyslogFramer extends ChannelInboundHandlerAdapter {
 
     private final int maxLineBytes;
     private final LineSplitter splitter;
-    private final ArrayBufChunk chunk = new ArrayBufChunk();
+    private final ByteBufChunk chunk = new ByteBufChunk();
     private State state = State.START;
     // HEADER: the digits (and the space after them) of a frame start a read ended in.
     private final byte[] header = new byte[MAX_HEADER + 1];
@@ -77,10 +78,10 @@ final class SyslogFramer extends ChannelInboundHandlerAdapter {
         frames.clear();
         String malformed;
         try {
-            chunk.buf = in;
+            chunk.of(in);
             malformed = state == State.BROKEN ? null : split(in, in.readerIndex(), in.writerIndex());
         } finally {
-            chunk.buf = null;
+            chunk.of(null);
             in.release();
         }
         if (frames.size() > 0) {
@@ -246,25 +247,5 @@ final class SyslogFramer extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(frames);
         }
         ctx.fireChannelInactive();
-    }
-
-    /** A read's buffer as the splitter's chunk. */
-    private static final class ArrayBufChunk implements LineSplitter.Chunk {
-        ByteBuf buf;
-
-        @Override
-        public int indexOf(int from, int to, byte value) {
-            return buf.indexOf(from, to, value);
-        }
-
-        @Override
-        public byte get(int index) {
-            return buf.getByte(index);
-        }
-
-        @Override
-        public void copyTo(int from, byte[] dst, int dstAt, int n) {
-            buf.getBytes(from, dst, dstAt, n);
-        }
     }
 }

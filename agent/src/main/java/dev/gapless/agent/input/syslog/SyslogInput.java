@@ -1,14 +1,15 @@
 package dev.gapless.agent.input.syslog;
 
+import dev.gapless.config.HostPort;
 import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.tcp.ConnectionSlots;
 import dev.gapless.agent.input.tcp.IngestHandler;
+import dev.gapless.agent.input.tcp.TcpInput;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -19,7 +20,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class SyslogInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(SyslogInput.class);
-    /** The largest socket read of one TCP connection, as the tcp input's. */
-    static final int MAX_READ_BYTES = 256 * 1024;
     /** The largest UDP payload (65,535 less the IPv4 and UDP headers, rounded up). */
     static final int MAX_DATAGRAM = 65_536;
     /** The receive buffer asked of the kernel for UDP (it caps it at net.core.rmem_max). */
@@ -104,12 +102,7 @@ public final class SyslogInput implements Input {
     private ChannelFuture bindTcp() {
         ConnectionSlots slots = new ConnectionSlots(config.id(), config.maxConnections(), config.idleTimeout(),
                 stats, clock);
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 256)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(512, 16 * 1024, MAX_READ_BYTES))
+        ServerBootstrap b = TcpInput.serverBootstrap(boss, workers)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -154,9 +147,7 @@ public final class SyslogInput implements Input {
         if (server == null) {
             return null;
         }
-        InetSocketAddress a = (InetSocketAddress) server.localAddress();
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HostPort.of((InetSocketAddress) server.localAddress()).toString();
     }
 
     @Override

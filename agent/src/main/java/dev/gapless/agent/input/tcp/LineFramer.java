@@ -1,5 +1,6 @@
 package dev.gapless.agent.input.tcp;
 
+import dev.gapless.agent.input.ByteBufChunk;
 import dev.gapless.agent.input.LineSplitter;
 import dev.gapless.agent.journal.MessageBatch;
 import io.netty.buffer.ByteBuf;
@@ -25,7 +26,7 @@ final class LineFramer extends ChannelInboundHandlerAdapter {
 
     // Only this connection's event loop: the splitter and the buffer of the read it splits.
     private final LineSplitter splitter;
-    private final BufChunk chunk = new BufChunk();
+    private final ByteBufChunk chunk = new ByteBufChunk();
     // Only this connection's event loop: the lines of the current read, handed on and reused. It grows with the
     // reads (up to about TcpInput.MAX_READ_BYTES) and goes back to its first size after SHRINK_AFTER reads in a row
     // that used under an eighth of it, so a connection that has gone quiet does not keep a large array.
@@ -52,11 +53,11 @@ final class LineFramer extends ChannelInboundHandlerAdapter {
         }
         lines.clear();
         try {
-            chunk.buf = in;
+            chunk.of(in);
             splitter.split(chunk, in.readerIndex(), in.writerIndex(), lines);
             in.readerIndex(in.writerIndex());
         } finally {
-            chunk.buf = null;
+            chunk.of(null);
             in.release();
         }
         if (lines.size() > 0) {
@@ -90,25 +91,5 @@ final class LineFramer extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(lines);
         }
         ctx.fireChannelInactive();
-    }
-
-    /** A read's buffer as the splitter's chunk; indexOf searches eight bytes at a time (SWAR), not byte by byte. */
-    private static final class BufChunk implements LineSplitter.Chunk {
-        ByteBuf buf;
-
-        @Override
-        public int indexOf(int from, int to, byte value) {
-            return buf.indexOf(from, to, value);
-        }
-
-        @Override
-        public byte get(int index) {
-            return buf.getByte(index);
-        }
-
-        @Override
-        public void copyTo(int from, byte[] dst, int dstAt, int n) {
-            buf.getBytes(from, dst, dstAt, n);
-        }
     }
 }
