@@ -18,6 +18,7 @@ import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
+import dev.gapless.config.tls.ClientTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -69,7 +70,7 @@ class ConfigLoaderTest {
                         new RetryConfig(Duration.ofMillis(50), Duration.ofSeconds(10))),
                 new HttpOutputConfig("central", URI.create("https://logs.example.com/ingest"), Codec.JSON_LINES,
                         Duration.ofSeconds(15), Map.of("Authorization", "Bearer s3cret", "X-Tenant", "blue"),
-                        Optional.of(URI.create("https://logs.example.com/healthz")),
+                        Optional.of(URI.create("https://logs.example.com/healthz")), Optional.of(ClientTls.DEFAULT),
                         BatchConfig.DEFAULT, RetryConfig.DEFAULT),
                 new FileOutputConfig("archive", Path.of("/srv/archive/events.ndjson"), Codec.JSON_LINES,
                         ByteSize.ofGibibytes(1), 0, BatchConfig.DEFAULT, RetryConfig.DEFAULT));

@@ -142,15 +142,15 @@ class ProbeTest {
         DestinationProbe p = new DestinationProbe(TIMEOUT);
         URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         var withHealth = new HttpOutputConfig("h", base.resolve("/ingest"), Codec.JSON_LINES, TIMEOUT, Map.of(),
-                Optional.of(base.resolve("/healthz")), B, R);
+                Optional.of(base.resolve("/healthz")), Optional.empty(), B, R);
         assertThat(p.probe(withHealth).orElseThrow().reachable()).isTrue();
         assertThat(p.probe(withHealth).orElseThrow().detail()).contains("500");
         var noHealth = new HttpOutputConfig("h", base.resolve("/ingest"), Codec.JSON_LINES, TIMEOUT, Map.of(),
-                Optional.empty(), B, R);
+                Optional.empty(), Optional.empty(), B, R);
         assertThat(p.probe(noHealth).orElseThrow().detail()).startsWith("tcp 127.0.0.1:");
         assertThat(p.probe(noHealth).orElseThrow().reachable()).isTrue();
         var gone = new HttpOutputConfig("h", URI.create("http://127.0.0.1:" + closedPort() + "/x"), Codec.JSON_LINES,
-                TIMEOUT, Map.of(), Optional.empty(), B, R);
+                TIMEOUT, Map.of(), Optional.empty(), Optional.empty(), B, R);
         assertThat(p.probe(gone).orElseThrow().reachable()).isFalse();
     }
 

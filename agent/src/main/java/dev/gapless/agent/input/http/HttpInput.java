@@ -1,9 +1,10 @@
 package dev.gapless.agent.input.http;
 
-import dev.gapless.config.HostPort;
 import dev.gapless.agent.input.IngestPort;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
+import dev.gapless.agent.net.Tls;
+import dev.gapless.config.HostPort;
 import dev.gapless.config.input.http.HttpInputConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -16,9 +17,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -143,20 +142,7 @@ public final class HttpInput implements Input {
     }
 
     private SslContext tls() throws IOException {
-        if (config.tls().isEmpty()) {
-            return null;
-        }
-        HttpInputConfig.Tls t = config.tls().get();
-        try {
-            SslContextBuilder b = SslContextBuilder.forServer(t.certFile().toFile(), t.keyFile().toFile());
-            if (t.caFile().isPresent()) {
-                b.trustManager(t.caFile().get().toFile()).clientAuth(ClientAuth.REQUIRE);
-            }
-            return b.build();
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("input " + config.id() + ": cannot load the TLS files (" + t.certFile() + ", "
-                    + t.keyFile() + t.caFile().map(p -> ", " + p).orElse("") + "): " + e.getMessage(), e);
-        }
+        return config.tls().isEmpty() ? null : Tls.server(config.tls().get(), "input " + config.id());
     }
 
     @Override

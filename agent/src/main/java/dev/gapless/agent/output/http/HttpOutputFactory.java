@@ -6,6 +6,8 @@ import dev.gapless.agent.plugin.OutputFactory;
 import dev.gapless.config.output.http.HttpOutputConfig;
 import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.plugin.OutputType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** Builds {@code type: http} outputs. */
 public final class HttpOutputFactory implements OutputFactory<HttpOutputConfig> {
@@ -17,6 +19,10 @@ public final class HttpOutputFactory implements OutputFactory<HttpOutputConfig> 
 
     @Override
     public Sink create(HttpOutputConfig config, OutputContext ctx) {
-        return new HttpSink(config, ctx.loops());
+        try {
+            return new HttpSink(config, ctx.loops());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gapless.agent.output.http;
 
+import dev.gapless.agent.net.Tls;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
@@ -26,9 +27,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * POSTs each batch as NDJSON over one kept-alive connection (HTTP/1.1, or HTTPS). The answer decides:
@@ -67,15 +67,16 @@ public final class HttpSink implements Sink {
     // The kept-alive connection; set by the connect listener on the event loop, read by the worker thread.
     private volatile Channel channel;
 
-    public HttpSink(HttpOutputConfig config, EventLoopGroup group) {
+    /** @throws IOException when the TLS files cannot be read */
+    public HttpSink(HttpOutputConfig config, EventLoopGroup group) throws IOException {
         this.config = config;
         this.url = config.url();
-        boolean tls = "https".equalsIgnoreCase(url.getScheme());
+        boolean tls = config.tls().isPresent();
         this.host = url.getHost();
         this.port = url.getPort() > 0 ? url.getPort() : (tls ? 443 : 80);
         String p = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.pathAndQuery = url.getRawQuery() == null ? p : p + "?" + url.getRawQuery();
-        SslContext ssl = tls ? sslContext() : null;
+        SslContext ssl = tls ? Tls.client(config.tls().get(), "output " + config.id()) : null;
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.timeout().toMillis(), 30_000))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -83,20 +84,12 @@ public final class HttpSink implements Sink {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                            ch.pipeline().addLast(Tls.clientHandler(ssl, config.tls().get(), ch.alloc(), host, port));
                         }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES))
                                 .addLast(RESPONSE, new ResponseHandler());
                     }
                 });
-    }
-
-    private static SslContext sslContext() {
-        try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -4,25 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.gapless.agent.net.TestCertificates;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
 import dev.gapless.config.RetryConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.tls.ClientTls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpSinkTest {
 
@@ -88,8 +96,16 @@ class HttpSinkTest {
     }
 
     private HttpSink sink(URI url, Duration timeout, Map<String, String> headers) {
-        sink = new HttpSink(new HttpOutputConfig("central", url, Codec.JSON_LINES, timeout, headers, Optional.empty(),
-                BatchConfig.DEFAULT, RetryConfig.DEFAULT), group);
+        return sink(url, timeout, headers, Optional.empty());
+    }
+
+    private HttpSink sink(URI url, Duration timeout, Map<String, String> headers, Optional<ClientTls> tls) {
+        try {
+            sink = new HttpSink(new HttpOutputConfig("central", url, Codec.JSON_LINES, timeout, headers,
+                    Optional.empty(), tls, BatchConfig.DEFAULT, RetryConfig.DEFAULT), group);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return sink;
     }
 
@@ -117,6 +133,35 @@ class HttpSinkTest {
         assertThat(x.headers().getFirst("X-Tenant")).isEqualTo("blue");
         assertThat(x.headers().getFirst("Content-Type")).isEqualTo("application/x-ndjson");
         assertThat(x.headers().getFirst("X-Gapless-Seq-Range")).isEqualTo("1-2");
+    }
+
+    @Test
+    void overHttpsTheServerIsCheckedAgainstCaFile(@TempDir Path dir) throws Exception {
+        TestCertificates certs = TestCertificates.in(dir);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        https.setHttpsConfigurator(new HttpsConfigurator(certs.jdkServer()));
+        https.setExecutor(serverThreads);
+        https.createContext("/", ex -> {
+            seen.add(new HttpExchangeSeen(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    ex.getRequestHeaders(), ex.getRemoteAddress().getPort()));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        https.start();
+        server = https;
+        URI url = URI.create("https://127.0.0.1:" + https.getAddress().getPort() + "/ingest");
+        ClientTls trusted = new ClientTls(Optional.of(certs.caFile), Optional.empty(), Optional.empty(), true,
+                Optional.empty());
+
+        assertThat(send(sink(url, Duration.ofSeconds(10), Map.of(), Optional.of(trusted)), batch(1, "{\"a\":1}\n")))
+                .isEqualTo(Outcome.DELIVERED);
+        assertThat(seen).extracting(HttpExchangeSeen::body).containsExactly("{\"a\":1}\n");
+        sink.close();
+        // the JVM's trust store does not know the test CA: the destination is not trusted, retried, never sent to
+        assertThat(send(sink(url, Duration.ofSeconds(10), Map.of(), Optional.of(ClientTls.DEFAULT)),
+                batch(2, "{\"a\":2}\n"))).isInstanceOfSatisfying(Outcome.Retryable.class,
+                        r -> assertThat(r.message()).contains("certification path"));
+        assertThat(seen).hasSize(1);
     }
 
     @Test

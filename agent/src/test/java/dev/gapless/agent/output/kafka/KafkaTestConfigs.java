@@ -5,6 +5,7 @@ import dev.gapless.config.Codec;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.RetryConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.tls.ClientTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,7 @@ final class KafkaTestConfigs {
     }
 
     static KafkaOutputConfig with(KafkaOutputConfig c, KafkaOutputConfig.Key key,
-            KafkaOutputConfig.Compression compression, Optional<KafkaOutputConfig.Tls> tls,
+            KafkaOutputConfig.Compression compression, Optional<ClientTls> tls,
             Optional<KafkaOutputConfig.Sasl> sasl) {
         return new KafkaOutputConfig(c.id(), c.bootstrapServers(), c.topic(), key, compression, c.deliveryTimeout(),
                 c.requestTimeout(), c.linger(), tls, sasl, c.codec(), c.batch(), c.retry());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gapless.config.HostPort;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.tls.ClientTls;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,8 +84,8 @@ class ProducerSettingsTest {
         Files.writeString(password, "p\"w\\d\n");
         KafkaOutputConfig c = KafkaTestConfigs.with(base(), KafkaOutputConfig.Key.AGENT_SEQ,
                 KafkaOutputConfig.Compression.GZIP,
-                Optional.of(new KafkaOutputConfig.Tls(Optional.of(pem.cert), Optional.of(pem.cert),
-                        Optional.of(pem.key))),
+                Optional.of(new ClientTls(Optional.of(pem.cert), Optional.of(pem.cert), Optional.of(pem.key), true,
+                        Optional.empty())),
                 Optional.of(new KafkaOutputConfig.Sasl(KafkaOutputConfig.Mechanism.SCRAM_SHA_256, "gap\"less",
                         password)));
         Credentials credentials = Credentials.load(c);
@@ -125,7 +126,7 @@ class ProducerSettingsTest {
     void tlsWithTheJvmsAuthoritiesSetsNoStores() {
         KafkaOutputConfig c = KafkaTestConfigs.with(base(), KafkaOutputConfig.Key.NONE,
                 KafkaOutputConfig.Compression.NONE,
-                Optional.of(new KafkaOutputConfig.Tls(Optional.empty(), Optional.empty(), Optional.empty())),
+                Optional.of(ClientTls.DEFAULT),
                 Optional.empty());
         Map<String, Object> p = ProducerSettings.of(c, Credentials.NONE);
         assertThat(p).containsEntry("security.protocol", "SSL").doesNotContainKey("ssl.truststore.location")

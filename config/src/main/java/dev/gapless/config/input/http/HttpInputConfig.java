@@ -3,6 +3,7 @@ package dev.gapless.config.input.http;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.InputConfig;
+import dev.gapless.config.tls.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,7 +40,7 @@ public record HttpInputConfig(
         int maxConnections,
         Duration idleTimeout,
         Optional<Auth> auth,
-        Optional<Tls> tls,
+        Optional<ServerTls> tls,
         Optional<Duration> expectEventsEvery) implements InputConfig {
 
     public static final String DEFAULT_PATH = "/ingest";
@@ -74,18 +75,6 @@ public record HttpInputConfig(
             if (tokenFile.isPresent() == tokenEnv.isPresent()) {
                 throw new IllegalArgumentException("exactly one of tokenFile and tokenEnv");
             }
-        }
-    }
-
-    /**
-     * PEM files of the listener's certificate chain and private key (PKCS#8); with {@code caFile}, clients must
-     * present a certificate signed by one of its CAs (mTLS).
-     */
-    public record Tls(Path certFile, Path keyFile, Optional<Path> caFile) {
-        public Tls {
-            Objects.requireNonNull(certFile, "certFile");
-            Objects.requireNonNull(keyFile, "keyFile");
-            Objects.requireNonNull(caFile, "caFile");
         }
     }
 

@@ -6,6 +6,8 @@ import dev.gapless.config.plugin.InputCommon;
 import dev.gapless.config.plugin.InputType;
 import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.Settings;
+import dev.gapless.config.tls.ServerTls;
+import dev.gapless.config.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -52,7 +54,7 @@ public final class HttpInputType implements InputType<HttpInputConfig> {
                 HttpInputConfig.DEFAULT_MAX_CONNECTIONS);
         Duration idleTimeout = s.get("idle_timeout", Kind.POSITIVE_DURATION, HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
         Optional<HttpInputConfig.Auth> auth = auth(s.section("auth", "a mapping with token_file or token_env"));
-        Optional<HttpInputConfig.Tls> tls = tls(s.section("tls", "a mapping with cert_file, key_file, ca_file"));
+        Optional<ServerTls> tls = TlsSettings.server(s.section("tls", "a mapping with cert_file, key_file, ca_file"));
         if (common.id() == null || listen == null || !valid || auth == null || tls == null) {
             return null;
         }
@@ -76,24 +78,5 @@ public final class HttpInputType implements InputType<HttpInputConfig> {
             return Optional.empty();
         }
         return Optional.of(new HttpInputConfig.Auth(file, env));
-    }
-
-    /** @return empty when not configured; null when invalid (reported) */
-    private static Optional<HttpInputConfig.Tls> tls(Settings s) {
-        Optional<Path> cert = s.optional("cert_file", Kind.PATH);
-        Optional<Path> key = s.optional("key_file", Kind.PATH);
-        Optional<Path> ca = s.optional("ca_file", Kind.PATH);
-        if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
-            if (s.written()) { // a tls section left empty must not mean plain text
-                s.problem("tls needs cert_file and key_file; remove tls to listen without it");
-                return null;
-            }
-            return Optional.empty();
-        }
-        if (cert.isEmpty() || key.isEmpty()) {
-            s.problem("tls needs both cert_file and key_file", "cert_file", "key_file", "ca_file");
-            return null;
-        }
-        return Optional.of(new HttpInputConfig.Tls(cert.get(), key.get(), ca));
     }
 }

@@ -5,6 +5,7 @@ import dev.gapless.config.Codec;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.Probe;
 import dev.gapless.config.RetryConfig;
+import dev.gapless.config.tls.ClientTls;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param headers   extra request headers (e.g. authorization)
  * @param healthUrl the watchdog's probe of this destination: a GET that must answer (any status);
  *                  when absent, the watchdog connects to the url's host and port
+ * @param tls       how an {@code https://} url is spoken to; empty for {@code http://}
  */
 public record HttpOutputConfig(
         String id,
@@ -30,6 +32,7 @@ public record HttpOutputConfig(
         Duration timeout,
         Map<String, String> headers,
         Optional<URI> healthUrl,
+        Optional<ClientTls> tls,
         BatchConfig batch,
         RetryConfig retry) implements OutputConfig {
 
@@ -43,6 +46,7 @@ public record HttpOutputConfig(
         Objects.requireNonNull(timeout, "timeout");
         headers = Map.copyOf(headers);
         Objects.requireNonNull(healthUrl, "healthUrl");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(retry, "retry");
     }

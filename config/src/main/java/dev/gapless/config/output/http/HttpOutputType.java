@@ -5,6 +5,8 @@ import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.OutputCommon;
 import dev.gapless.config.plugin.OutputType;
 import dev.gapless.config.plugin.Settings;
+import dev.gapless.config.tls.ClientTls;
+import dev.gapless.config.tls.TlsSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -40,9 +42,16 @@ public final class HttpOutputType implements OutputType<HttpOutputConfig> {
         Duration timeout = s.get("timeout", Kind.POSITIVE_DURATION, HttpOutputConfig.DEFAULT_TIMEOUT);
         Map<String, String> headers = s.get("headers", Kind.HEADERS, Map.of());
         Optional<URI> healthUrl = s.optional("health_url", Kind.HTTP_URL);
-        if (c.id() == null || url == null) {
+        boolean https = url != null && "https".equalsIgnoreCase(url.getScheme());
+        Settings t = s.section("tls", "the TLS settings (ca_file, cert_file, key_file, verify, server_name)");
+        if (url != null && !https && t.written()) {
+            s.problem("tls is set but url " + url + " is plain http: use https:// or remove tls", "url");
+        }
+        Optional<ClientTls> tls = TlsSettings.client(t, https); // read even when refused: no "unknown key" too
+        if (c.id() == null || url == null || tls == null || !https && t.written()) {
             return null;
         }
-        return new HttpOutputConfig(c.id(), url, c.codec(), timeout, headers, healthUrl, c.batch(), c.retry());
+        return new HttpOutputConfig(c.id(), url, c.codec(), timeout, headers, healthUrl, tls, c.batch(),
+                c.retry());
     }
 }

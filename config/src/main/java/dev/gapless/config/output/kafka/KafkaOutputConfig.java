@@ -6,6 +6,7 @@ import dev.gapless.config.HostPort;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.Probe;
 import dev.gapless.config.RetryConfig;
+import dev.gapless.config.tls.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ public record KafkaOutputConfig(
         Duration deliveryTimeout,
         Duration requestTimeout,
         Duration linger,
-        Optional<Tls> tls,
+        Optional<ClientTls> tls,
         Optional<Sasl> sasl,
         Codec codec,
         BatchConfig batch,

@@ -7,6 +7,8 @@ import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.OutputCommon;
 import dev.gapless.config.plugin.OutputType;
 import dev.gapless.config.plugin.Settings;
+import dev.gapless.config.tls.ClientTls;
+import dev.gapless.config.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,35 +70,21 @@ public final class KafkaOutputType implements OutputType<KafkaOutputConfig> {
             s.problem("Kafka takes timeouts of at most " + Integer.MAX_VALUE + "ms", "delivery_timeout",
                     "request_timeout", "linger");
         }
-        Optional<KafkaOutputConfig.Tls> tls = tls(s.section("tls", "the TLS settings"));
+        Optional<ClientTls> tls = TlsSettings.client(s.section("tls", "the TLS settings"), false);
+        if (tls != null && tls.isPresent() && !tls.get().verify()) {
+            // the producer can skip the host name check but not the chain's: name the CA instead
+            s.problem("the kafka output always checks the brokers' certificates: give their CA in tls.ca_file "
+                    + "instead of verify: false", "tls");
+        }
+        if (tls != null && tls.isPresent() && tls.get().serverName().isPresent()) {
+            s.problem("the kafka output checks each broker's own advertised name: remove tls.server_name", "tls");
+        }
         Optional<KafkaOutputConfig.Sasl> sasl = sasl(s.section("sasl", "the SASL settings"));
-        if (c.id() == null || servers == null || servers.isEmpty() || topic == null) {
+        if (c.id() == null || tls == null || servers == null || servers.isEmpty() || topic == null) {
             return null;
         }
         return new KafkaOutputConfig(c.id(), servers, topic, key, compression, delivery, request, linger, tls, sasl,
                 c.codec(), c.batch(), c.retry());
-    }
-
-    /** On when {@code enabled: true} or a file is named; a client certificate needs its key and the other way. */
-    private static Optional<KafkaOutputConfig.Tls> tls(Settings t) {
-        Optional<Boolean> enabled = t.optional("enabled", Kind.BOOLEAN);
-        Optional<Path> ca = t.optional("ca_file", Kind.PATH);
-        Optional<Path> cert = t.optional("cert_file", Kind.PATH);
-        Optional<Path> key = t.optional("key_file", Kind.PATH);
-        boolean files = ca.isPresent() || cert.isPresent() || key.isPresent();
-        if (enabled.isPresent() && !enabled.get() && files) {
-            t.problem("tls is disabled (enabled: false) but names files: remove them or enable it", "enabled");
-            return Optional.empty();
-        }
-        if (cert.isPresent() != key.isPresent()) {
-            t.problem("cert_file and key_file go together: a client certificate needs its private key",
-                    "cert_file", "key_file");
-            return Optional.empty();
-        }
-        if (!enabled.orElse(files)) {
-            return Optional.empty();
-        }
-        return Optional.of(new KafkaOutputConfig.Tls(ca, cert, key));
     }
 
     /** On when a mechanism is named; it then needs a username and a password file, and they need it. */

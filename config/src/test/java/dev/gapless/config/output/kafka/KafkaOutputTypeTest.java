@@ -10,6 +10,7 @@ import dev.gapless.config.Probe;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
+import dev.gapless.config.tls.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,8 +82,9 @@ class KafkaOutputTypeTest {
         assertThat(k.deliveryTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(k.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(k.linger()).isZero();
-        assertThat(k.tls()).contains(new KafkaOutputConfig.Tls(Optional.of(Path.of("/etc/gapless/ca.pem")),
-                Optional.of(Path.of("/etc/gapless/client.pem")), Optional.of(Path.of("/etc/gapless/client.key"))));
+        assertThat(k.tls()).contains(new ClientTls(Optional.of(Path.of("/etc/gapless/ca.pem")),
+                Optional.of(Path.of("/etc/gapless/client.pem")), Optional.of(Path.of("/etc/gapless/client.key")), true,
+                Optional.empty()));
         assertThat(k.sasl()).contains(new KafkaOutputConfig.Sasl(KafkaOutputConfig.Mechanism.SCRAM_SHA_512,
                 "gapless", Path.of("/run/credentials/kafka")));
         assertThat(k.probe()).isEqualTo(new Probe.AnyTcpConnect(List.of(new HostPort("kafka-1.example.com", 9093),
@@ -96,7 +98,7 @@ class KafkaOutputTypeTest {
                   - {id: bus, type: kafka, bootstrap_servers: [b:9093], topic: t, tls: {enabled: true}}
                 """, Map.of());
 
-        assertThat(k.tls()).contains(new KafkaOutputConfig.Tls(Optional.empty(), Optional.empty(), Optional.empty()));
+        assertThat(k.tls()).contains(ClientTls.DEFAULT);
         assertThat(parse("""
                 outputs:
                   - {id: bus, type: kafka, bootstrap_servers: [b:9093], topic: t, tls: {enabled: false}}
