@@ -68,6 +68,9 @@ public final class AgentMetrics {
             gauge(MetricNames.output(id, "rejected_records"), o.rejectedRecords::sum);
             gauge(MetricNames.output(id, "consecutive_failures"), () -> o.consecutiveFailures);
             gauge(MetricNames.output(id, "cursor_commit_failures"), o.cursorCommitFailures::sum);
+            gauge(MetricNames.output(id, "sent_records"), o.sentRecords::sum);
+            gauge(MetricNames.output(id, "retried_records"), o.retriedRecords::sum);
+            registry.register(MetricNames.output(id, "ack_latency_seconds"), o.ackLatency);
             registry.register(MetricNames.output(id, "last_ack_at_seconds"), (Gauge<Double>) () -> o.lastAckAt / 1e3);
             registry.register(MetricNames.output(id, "in_flight_seconds"),
                     (Gauge<Double>) () -> o.inFlightSince == 0 ? 0 : (clock.millis() - o.inFlightSince) / 1e3);

@@ -1,5 +1,6 @@
 package dev.gapless.agent.output;
 
+import com.codahale.metrics.Timer;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +23,15 @@ public final class OutputStatus {
     public final LongAdder deliveredRecords = new LongAdder();
     public final LongAdder deliveredBytes = new LongAdder();
     public final LongAdder failedAttempts = new LongAdder();
+    /** Records handed to the destination, counting every attempt (so resends count again). */
+    public final LongAdder sentRecords = new LongAdder();
+    /** Records of attempts that failed and are sent again. */
+    public final LongAdder retriedRecords = new LongAdder();
+    /**
+     * From a send's start to the destination's acknowledgement, for delivered sends: Dropwizard's
+     * exponentially decaying sample (1028 values, weighted to the last 5 minutes; bounded however many sends).
+     */
+    public final Timer ackLatency = new Timer();
     public final LongAdder rejectedRecords = new LongAdder();
     /** Cursor writes that failed (each retried; the delivered batch is kept until one succeeds). */
     public final LongAdder cursorCommitFailures = new LongAdder();

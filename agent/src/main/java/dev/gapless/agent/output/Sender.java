@@ -48,6 +48,8 @@ final class Sender {
     private final OutputStatus status;
     // Failpoint: wedge (never return from a send) once this many records were delivered; negative: never.
     private final long wedgeAfter;
+    // When the current attempt began (ticker nanos): its acknowledgement latency is measured from there.
+    private long attemptStartedNanos;
 
     /** Collaborators of a sender; see the fields of the same names. */
     record Parts(String id, Sink sink, Backoff backoff, DeadLetters deadLetters, Ticker ticker, Clock clock,
@@ -77,6 +79,8 @@ final class Sender {
         }
         batch.attempted();
         status.inFlightSince = clock.millis();
+        status.sentRecords.add(batch.encoded().records());
+        attemptStartedNanos = ticker.nanoTime();
         try {
             CompletableFuture<Outcome> sent = sink.send(batch.encoded()).toCompletableFuture();
             whileInFlight.run();
@@ -103,6 +107,7 @@ final class Sender {
         if (outcome instanceof Outcome.Delivered) {
             status.deliveredRecords.add(sent.records());
             status.deliveredBytes.add(sent.length());
+            status.ackLatency.update(Math.max(0, ticker.nanoTime() - attemptStartedNanos), TimeUnit.NANOSECONDS);
             status.lastAckAt = clock.millis();
             if (status.consecutiveFailures > 0) {
                 log.warn("output {} delivering again after {} failed attempts", id, status.consecutiveFailures);
@@ -114,6 +119,7 @@ final class Sender {
         }
         if (outcome instanceof Outcome.Retryable r) {
             status.failedAttempts.increment();
+            status.retriedRecords.add(sent.records());
             int failures = ++status.consecutiveFailures;
             status.lastError = r.message();
             status.lastErrorKind = r.kind();

@@ -51,6 +51,25 @@ class IdFamiliesTest {
     }
 
     @Test
+    void perOutputTimersAreOneSummaryFamilyInSecondsWithTheIdAsALabel() throws Exception {
+        MetricRegistry registry = new MetricRegistry();
+        registry.timer(MetricNames.output("a", "ack_latency_seconds")).update(250, TimeUnit.MILLISECONDS);
+        Timer b = registry.timer(MetricNames.output("eu.b", "ack_latency_seconds"));
+        b.update(3, TimeUnit.SECONDS);
+        b.update(3, TimeUnit.SECONDS);
+
+        String text = scrape(registry);
+
+        assertThat(text).contains("# TYPE gapless_output_ack_latency_seconds summary")
+                .contains("gapless_output_ack_latency_seconds{output=\"a\",quantile=\"0.99\"} 0.25")
+                .contains("gapless_output_ack_latency_seconds_count{output=\"a\"} 1")
+                .contains("gapless_output_ack_latency_seconds{output=\"eu.b\",quantile=\"0.5\"} 3.0")
+                .contains("gapless_output_ack_latency_seconds_count{output=\"eu.b\"} 2")
+                .doesNotContain("gapless_output_eu_b");
+        assertThat(IdFamilies.isPerId(MetricNames.output("a", "ack_latency_seconds"))).isTrue();
+    }
+
+    @Test
     void onlyNamesOfAKnownFamilyAndSuffixAreServedHere() {
         assertThat(IdFamilies.isPerId("gapless.output.acked_seq")).isFalse();
         assertThat(IdFamilies.isPerId("gapless.output.x.unknown_suffix")).isFalse();

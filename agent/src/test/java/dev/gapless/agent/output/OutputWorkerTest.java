@@ -190,6 +190,10 @@ class OutputWorkerTest {
         w.runOnce(); // nothing else to send: the delivered batch's cursor is written now
         assertThat(cursor.load()).isEqualTo(last);
         assertThat(w.status().failedAttempts.sum()).isEqualTo(2);
+        // per-output figures: every attempt's records sent, the failed ones' retried, one latency per delivery
+        assertThat(w.status().sentRecords.sum()).isEqualTo(6);
+        assertThat(w.status().retriedRecords.sum()).isEqualTo(4);
+        assertThat(w.status().ackLatency.getCount()).isEqualTo(1);
     }
 
     @Test
