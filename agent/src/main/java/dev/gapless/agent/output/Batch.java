@@ -5,6 +5,7 @@ import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.agent.journal.RecordArena;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One batch of an output, with the buffers it is read and encoded into: its records (seq {@link #firstSeq()} ..
@@ -39,6 +40,10 @@ final class Batch {
     private int depth;
     // The range being sent as encoded: what the next send carries (null: not encoded yet).
     private EncodedBatch encoded;
+    // The answer to the send under way (null: none under way), and when that send began (Ticker; and wall clock).
+    private CompletableFuture<Outcome> pending;
+    private long sentAtNanos;
+    private long sentAtMillis;
 
     /** Forgets the records and the state of the last use; keeps the buffers. */
     void clear() {
@@ -54,6 +59,9 @@ final class Batch {
         to = 0;
         depth = 0;
         encoded = null;
+        pending = null;
+        sentAtNanos = 0;
+        sentAtMillis = 0;
     }
 
     boolean isEmpty() {
@@ -151,6 +159,31 @@ final class Batch {
 
     EncodedBatch encoded() {
         return encoded;
+    }
+
+    /** The answer to the send under way; null when none is (not sent yet, or its answer was taken). */
+    CompletableFuture<Outcome> pending() {
+        return pending;
+    }
+
+    /** A send of the current range began at these times, and this is its answer to come. */
+    void sending(CompletableFuture<Outcome> answer, long nanos, long millis) {
+        pending = answer;
+        sentAtNanos = nanos;
+        sentAtMillis = millis;
+    }
+
+    /** The answer was taken: no send under way until the next {@link #sending}. */
+    void answered() {
+        pending = null;
+    }
+
+    long sentAtNanos() {
+        return sentAtNanos;
+    }
+
+    long sentAtMillis() {
+        return sentAtMillis;
     }
 
     void encoded(EncodedBatch batch) {

@@ -7,6 +7,7 @@ import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.BatchConfig;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -16,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * An output's accumulator: reads the records after its cursor from the journal, fills a batch up to
  * {@code max_events} / {@code max_bytes}, lingering up to {@code max_wait} (on the {@link Ticker}) for more, and
- * encodes it in the output's codec. While a batch is in flight it reads ahead what is durable into a second batch
- * and encodes it, so the next send is ready when this one completes. Two {@link Batch}es, swapped, carry every
- * batch of the output: their buffers are reused, never allocated per batch. A record the codec cannot write is
- * declared lost through the {@link Committer} and left out. Only the output worker thread uses it.
+ * encodes it in the output's codec. While batches are in flight it reads ahead what is durable into the next batch
+ * and encodes it, so the next send is ready when a slot frees. The batches are reused, their buffers with them:
+ * one more than {@code max_in_flight} of them carry every batch of the output, never one allocated per batch. A
+ * record the codec cannot write is declared lost through the {@link Committer} and left out. Only the output
+ * worker thread uses it.
  */
 final class BatchSource {
 
@@ -37,18 +39,17 @@ final class BatchSource {
     private final Ticker ticker;
     private final Waiter waiter;
     private final Committer committer;
-    private final OutputStatus status;
     private final BooleanSupplier running;
 
-    // Only the output worker thread. The batch being sent (null: none) or last sent, and the one read ahead while
-    // it is sent (empty: nothing read ahead); swapped when the current one is done.
-    private Batch current;
-    private Batch last = new Batch();
+    // Only the output worker thread. The batch being read into (empty: nothing read ahead), and the batches done
+    // with, kept for their buffers. A batch is in one of three places: here, spare, or the worker's window; so at
+    // most max_in_flight + 1 exist.
     private Batch ahead = new Batch();
+    private final ArrayDeque<Batch> spare = new ArrayDeque<>();
 
     /** Collaborators of a source; see the fields of the same names. */
     record Parts(String id, Journal journal, JournalReader reader, Encoder encoder, BatchConfig config,
-            Ticker ticker, Waiter waiter, Committer committer, OutputStatus status, BooleanSupplier running) {
+            Ticker ticker, Waiter waiter, Committer committer, BooleanSupplier running) {
     }
 
     BatchSource(Parts p) {
@@ -60,13 +61,7 @@ final class BatchSource {
         this.ticker = p.ticker();
         this.waiter = p.waiter();
         this.committer = p.committer();
-        this.status = p.status();
         this.running = p.running();
-    }
-
-    /** The batch being sent, null when none: {@link #fill} makes one. */
-    Batch current() {
-        return current;
     }
 
     /** True if a batch was read ahead and waits to be sent. */
@@ -75,7 +70,7 @@ final class BatchSource {
     }
 
     /**
-     * Makes the next batch current: the one read ahead while the previous was sent, if any, topped up while
+     * Hands out the next batch: the one read ahead while others were sent, if any, topped up while
      * {@code max_wait} (counted from its first read) allows; else read now, waiting a while for records.
      *
      * @return the batch, encoded; null if no record came (the caller looks again)
@@ -83,8 +78,8 @@ final class BatchSource {
     Batch fill() throws InterruptedException {
         int max = config.maxEvents();
         long maxBytes = config.maxBytes().bytes();
-        // Read into the spare batch and make it current only once filled: records the reader handed over stay in
-        // it whatever throws on the way (the reader will not hand them over again), and the next fill goes on with
+        // Read into the batch ahead and hand it out only once filled: records the reader handed over stay in it
+        // whatever throws on the way (the reader will not hand them over again), and the next fill goes on with
         // them, encoding what is not encoded yet.
         Batch batch = ahead;
         List<JournalRecord> records = batch.records;
@@ -116,31 +111,60 @@ final class BatchSource {
             }
             bytes += encodedBytes(records, before);
         }
-        encodeInto(batch, batch.encodedCount(), records.size());
-        batch.encodedUpTo(records.size());
+        return handOut();
+    }
+
+    /** Encodes the rest of the batch ahead and hands it out, taking a spare (or a new) batch to read into next. */
+    private Batch handOut() {
+        Batch batch = ahead;
+        encodeInto(batch, batch.encodedCount(), batch.records.size());
+        batch.encodedUpTo(batch.records.size());
         batch.sendWhole();
         batch.encoded(encodedOf(batch));
-        ahead = last;
-        ahead.clear();
-        last = batch;
-        current = batch;
+        Batch next = spare.poll();
+        ahead = next == null ? new Batch() : next;
         return batch;
     }
 
     /**
-     * While a batch is in flight: reads what is durable now (never waiting) into the spare batch and encodes it,
-     * so the next batch is ready when the send completes. Not while the current batch is split: its halves come
-     * first, and the records read ahead would wait the longer.
+     * While batches are in flight: reads what is durable now (never waiting) into the batch ahead, up to its
+     * limits, and encodes it, so the next batch is ready when a send completes. Not while {@code splitPending}
+     * (a batch in flight is being split: its halves come first, and records read ahead would wait the longer).
      */
-    void prefetch() {
-        if (!ahead.isEmpty() || (current != null && current.splitPending()) || !running.getAsBoolean()) {
+    void prefetch(boolean splitPending) {
+        if (splitPending || !running.getAsBoolean()) {
             return;
         }
-        ahead.readAt(ticker.nanoTime());
-        if (reader.read(config.maxEvents(), config.maxBytes().bytes(), ahead.records, ahead.arena) > 0) {
-            encodeInto(ahead, 0, ahead.records.size());
-            ahead.encodedUpTo(ahead.records.size());
+        List<JournalRecord> records = ahead.records;
+        int before = records.size();
+        if (before == 0) {
+            ahead.readAt(ticker.nanoTime());
         }
+        long bytes = encodedBytes(records, 0);
+        if (before < config.maxEvents() && bytes < config.maxBytes().bytes()
+                && reader.read(config.maxEvents() - before, config.maxBytes().bytes() - bytes, records,
+                        ahead.arena) > 0) {
+            encodeInto(ahead, ahead.encodedCount(), records.size());
+            ahead.encodedUpTo(records.size());
+        }
+    }
+
+    /**
+     * The batch read ahead if it is ready to go without waiting: full ({@code max_events} or {@code max_bytes}),
+     * or read {@code max_wait} ago.
+     *
+     * @return the batch, encoded; null if none is ready (nothing read ahead, or it may still fill)
+     */
+    Batch takeReady() {
+        List<JournalRecord> records = ahead.records;
+        if (records.isEmpty()) {
+            return null;
+        }
+        boolean full = records.size() >= config.maxEvents() || encodedBytes(records, 0) >= config.maxBytes().bytes();
+        if (!full && ticker.nanoTime() - ahead.readAtNanos() < config.maxWait().toNanos()) {
+            return null;
+        }
+        return handOut();
     }
 
     /** Encodes the current range of {@code batch} anew into its payload (a range of a split batch). */
@@ -151,17 +175,16 @@ final class BatchSource {
         batch.encoded(encodedOf(batch));
     }
 
-    /** The current batch is done (delivered, or its refused records declared): none is held any more. */
-    void done() {
-        current = null;
-        status.oldestUnackedReceivedAt = 0;
+    /** The batch is done (delivered, or its refused records declared): kept for its buffers. */
+    void done(Batch batch) {
+        batch.clear();
+        spare.add(batch);
     }
 
     private EncodedBatch encodedOf(Batch batch) {
         List<JournalRecord> records = batch.records;
         int from = batch.rangeFrom();
         int to = batch.rangeTo();
-        status.oldestUnackedReceivedAt = records.get(from).receivedAtNanos() / 1_000_000;
         return new EncodedBatch(records.get(from).seq(), records.get(to - 1).seq(), to - from,
                 batch.payload.array(), batch.payload.length(), batch.frames.view());
     }

@@ -8,15 +8,20 @@ import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.config.BatchConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One output's delivery loop: read a batch after the cursor, encode it, send it, record the outcome, and only then
- * commit the cursor. The steps overlap: while a batch is being sent, the worker commits the cursor of the batch
- * delivered before it and reads and encodes the next one. So at most one cursor write is under way (always of the
- * newest delivered seq, never of one not yet delivered), and after a crash at most two batches are sent again: the
- * one delivered whose cursor write had not completed, and the one in flight. Retryable failures retry the same
+ * commit the cursor. The steps overlap: while a batch is being sent, the worker commits the cursor of the batches
+ * delivered before it and reads and encodes the next one; with {@code batch.max_in_flight} above 1 (and a sink that
+ * takes several sends at once, {@link Sink#maxInFlight()}) up to that many batches are sent before the oldest is
+ * answered. Answers are taken oldest first, so the cursor moves in seq order. At most one cursor write is under way
+ * (always of the newest seq below which all is delivered, never of one not yet delivered), and after a crash at most
+ * {@code max_in_flight} + 1 batches are sent again: the one delivered whose cursor write had not completed, and
+ * those in flight. Retryable failures retry the same
  * batch forever with backoff; a rejected batch is split in halves until the refused records are found, and only
  * those are dead-lettered and declared with a loss marker before the cursor moves past them. A worker never waits
  * on another output, so a dead destination slows nobody else.
@@ -46,6 +51,11 @@ public final class OutputWorker implements AutoCloseable {
     private final Sender sender;
     private final Committer committer;
     private final Sender.WhileInFlight whileInFlight = this::whileInFlight; // made once, not at every send
+    // The batches sent (or to send again) and not done, oldest first; at most maxInFlight of them.
+    private final ArrayDeque<Batch> window = new ArrayDeque<>();
+    private final int maxInFlight;
+    // With room in the window, the longest the worker waits on the oldest send before it looks for more to send.
+    private final long topUpWaitNanos;
 
     /**
      * Collaborators of a worker; see the fields of the same names.
@@ -77,9 +87,11 @@ public final class OutputWorker implements AutoCloseable {
         this.committer = new Committer(new Committer.Parts(id, p.journal(), reader, p.cursor(), backoff, waiter,
                 p.clock(), status, () -> running), ackedSeq);
         this.source = new BatchSource(new BatchSource.Parts(id, p.journal(), reader, p.encoder(), p.batch(), ticker,
-                waiter, committer, status, () -> running));
+                waiter, committer, () -> running));
         this.sender = new Sender(new Sender.Parts(id, sink, backoff, new DeadLetters(p.deadLetterFile()), ticker,
-                p.clock(), status, p.failpoints().wedgeAfter(id)));
+                waiter, p.clock(), status, p.failpoints().wedgeAfter(id)));
+        this.maxInFlight = Math.max(1, Math.min(p.batch().maxInFlight(), sink.maxInFlight()));
+        this.topUpWaitNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), p.batch().maxWait().toNanos());
         this.thread = new Thread(this::run, "gapless-output-" + id);
         this.thread.setDaemon(true);
     }
@@ -121,67 +133,130 @@ public final class OutputWorker implements AutoCloseable {
         committer.commitAtStop();
     }
 
-    /** One step: fill a batch if none is pending, else make one attempt to send it. */
+    /**
+     * One step: fill a batch if none is in flight, send more while the window has room and batches are ready, then
+     * take the oldest send's answer (or start it again once its backoff has passed).
+     */
     void runOnce() throws InterruptedException {
-        Batch batch = source.current();
-        if (batch == null && !source.readAhead() && committer.behind()) {
-            committer.commit(); // nothing sent meanwhile to overlap with: record the delivery now
-            return;
-        }
-        if (batch == null) {
-            batch = source.fill();
-            if (batch == null) {
+        Batch head = window.peekFirst();
+        if (head == null) {
+            if (!source.readAhead() && committer.behind()) {
+                committer.commit(); // nothing sent meanwhile to overlap with: record the delivery now
                 return;
             }
-            committer.track(batch.firstSeq(), batch.lastSeq());
-        }
-        long waitNanos = batch.retryAtNanos() - ticker.nanoTime();
-        if (waitNanos > 0) {
-            waiter.sleep(waitNanos);
-            if (batch.retryAtNanos() - ticker.nanoTime() > 0) {
-                return; // woken before the backoff ended (a test stepping the ticker): not yet
+            Batch batch = source.fill();
+            if (batch == null || !admit(batch)) {
+                return;
             }
+            head = batch;
         }
-        EncodedBatch encoded = batch.encoded();
-        if (encoded.length() == 0) {
-            // Nothing this codec writes (e.g. heartbeats under codec: line): done without a send.
-            committer.delivered(encoded.firstSeq(), encoded.lastSeq());
-            nextRange(batch);
-            return;
+        if (head.pending() == null) { // not sent yet, or its last attempt failed: (again) once its time has come
+            long waitNanos = head.retryAtNanos() - ticker.nanoTime();
+            if (waitNanos > 0) {
+                waiter.sleep(waitNanos);
+                if (head.retryAtNanos() - ticker.nanoTime() > 0) {
+                    return; // woken before the backoff ended (a test stepping the ticker): not yet
+                }
+            }
+            sender.start(head);
         }
-        Outcome outcome = sender.send(batch, whileInFlight);
-        switch (sender.record(batch, outcome)) {
+        topUp(); // after the oldest, so that batches go out in seq order
+        Outcome outcome = sender.await(head, whileInFlight, window.size() < maxInFlight ? topUpWaitNanos : 0);
+        if (outcome == null) {
+            return; // room in the window and the oldest send not answered yet: look for more to send
+        }
+        EncodedBatch encoded = head.encoded();
+        switch (sender.record(head, outcome)) {
             case DELIVERED -> {
                 committer.delivered(encoded.firstSeq(), encoded.lastSeq());
-                nextRange(batch);
+                nextRange(head);
             }
             case REJECTED -> {
                 committer.rejected(encoded.firstSeq(), encoded.lastSeq());
                 committer.commit();
-                nextRange(batch);
+                nextRange(head);
             }
-            case SPLIT -> source.encodeRange(batch);
+            case SPLIT -> encodeRange(head);
             case RETRY -> {
                 // the same range again, at its retry time
             }
         }
     }
 
-    /** While the batch travels: record the previous delivery, and read and encode the next batch. */
+    /**
+     * Takes a batch just filled into the window. One whose range encodes to nothing (e.g. heartbeats under
+     * {@code codec: line}) is done at once, without a send.
+     *
+     * @return true if it is in the window, to be sent
+     */
+    private boolean admit(Batch batch) {
+        committer.track(batch.firstSeq(), batch.lastSeq());
+        window.addLast(batch);
+        if (window.size() == 1) {
+            publishOldest();
+        }
+        return !skipIfEmpty(batch);
+    }
+
+    /** Sends batches read ahead while the window has room and they are ready (full, or waited for long enough). */
+    private void topUp() {
+        while (window.size() < maxInFlight && running) {
+            source.prefetch(window.peekFirst().splitPending());
+            Batch batch = source.takeReady();
+            if (batch == null) {
+                return;
+            }
+            if (admit(batch)) {
+                sender.start(batch);
+            }
+        }
+    }
+
+    /** While the oldest batch travels: record the deliveries before it, and read and encode the next batch. */
     private void whileInFlight() throws InterruptedException {
         if (committer.behind()) {
             committer.commit();
         }
-        source.prefetch();
+        Batch head = window.peekFirst();
+        source.prefetch(head != null && head.splitPending());
+    }
+
+    /** Encodes the batch's current range anew (a part of a split batch), done at once if it encodes to nothing. */
+    private void encodeRange(Batch batch) {
+        source.encodeRange(batch);
+        if (batch == window.peekFirst()) {
+            publishOldest();
+        }
+        skipIfEmpty(batch);
+    }
+
+    /** A range that encodes to nothing is delivered as it is: true if it was (and the batch moved on). */
+    private boolean skipIfEmpty(Batch batch) {
+        EncodedBatch encoded = batch.encoded();
+        if (encoded.length() != 0) {
+            return false;
+        }
+        committer.delivered(encoded.firstSeq(), encoded.lastSeq());
+        nextRange(batch);
+        return true;
     }
 
     /** Moves to the next range of a split batch, or ends the batch. */
     private void nextRange(Batch batch) {
         if (batch.nextRange()) {
-            source.encodeRange(batch);
-        } else {
-            source.done();
+            encodeRange(batch);
+            return;
         }
+        window.remove(batch);
+        source.done(batch);
+        publishOldest();
+    }
+
+    /** /health's oldest_unacked: the receive time of the first record of the oldest range not done. */
+    private void publishOldest() {
+        Batch head = window.peekFirst();
+        status.oldestUnackedReceivedAt = head == null ? 0
+                : head.records.get(head.rangeFrom()).receivedAtNanos() / 1_000_000;
     }
 
     /**

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes one attempt to send a batch through the output's {@link Sink} and says what to do next: a sink's failure
+ * Makes attempts to send batches through the output's {@link Sink} ({@link #start}, then {@link #await} the answer;
+ * several may be under way) and says what to do next: a sink's failure
  * comes as an {@link Outcome}; anything it throws is classified here (an I/O exception is the network's,
  * {@code UNREACHABLE}; anything else is the agent's own bug, {@code INTERNAL}). A retryable failure schedules the
  * batch's next attempt after {@link Backoff} on the {@link Ticker}; a rejected range of several records is
@@ -44,16 +45,15 @@ final class Sender {
     private final Backoff backoff;
     private final DeadLetters deadLetters;
     private final Ticker ticker;
+    private final Waiter waiter;
     private final Clock clock;
     private final OutputStatus status;
     // Failpoint: wedge (never return from a send) once this many records were delivered; negative: never.
     private final long wedgeAfter;
-    // When the current attempt began (ticker nanos): its acknowledgement latency is measured from there.
-    private long attemptStartedNanos;
 
     /** Collaborators of a sender; see the fields of the same names. */
-    record Parts(String id, Sink sink, Backoff backoff, DeadLetters deadLetters, Ticker ticker, Clock clock,
-            OutputStatus status, long wedgeAfter) {
+    record Parts(String id, Sink sink, Backoff backoff, DeadLetters deadLetters, Ticker ticker, Waiter waiter,
+            Clock clock, OutputStatus status, long wedgeAfter) {
     }
 
     Sender(Parts p) {
@@ -62,29 +62,50 @@ final class Sender {
         this.backoff = p.backoff();
         this.deadLetters = p.deadLetters();
         this.ticker = p.ticker();
+        this.waiter = p.waiter();
         this.clock = p.clock();
         this.status = p.status();
         this.wedgeAfter = p.wedgeAfter();
     }
 
     /**
-     * Sends the batch's current range once, running {@code whileInFlight} while it travels, and waits for the
-     * outcome (a sink bounds every send by its own timeout).
+     * Starts one attempt of the batch's current range; its answer is the batch's {@link Batch#pending()}. The sink
+     * must not block here (it hands the batch to its own threads or event loop), so several may be under way.
      */
-    Outcome send(Batch batch, WhileInFlight whileInFlight) throws InterruptedException {
+    void start(Batch batch) {
         if (wedgeAfter >= 0 && status.deliveredRecords.sum() >= wedgeAfter) {
             status.inFlightSince = clock.millis();
             log.error("FAILPOINT: output {} wedges now, after {} events", id, status.deliveredRecords.sum());
             Failpoints.wedgeForever();
         }
         batch.attempted();
-        status.inFlightSince = clock.millis();
         status.sentRecords.add(batch.encoded().records());
-        attemptStartedNanos = ticker.nanoTime();
+        CompletableFuture<Outcome> answer;
         try {
-            CompletableFuture<Outcome> sent = sink.send(batch.encoded()).toCompletableFuture();
+            answer = sink.send(batch.encoded()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e); // classified with the answer, in await
+        }
+        batch.sending(answer, ticker.nanoTime(), clock.millis());
+    }
+
+    /**
+     * Runs {@code whileInFlight}, then waits for the answer to the batch's attempt (a sink bounds every send by
+     * its own timeout), for at most {@code timeoutNanos} when that is positive.
+     *
+     * @return the outcome; null if {@code timeoutNanos} passed first (the send is still under way)
+     */
+    Outcome await(Batch batch, WhileInFlight whileInFlight, long timeoutNanos) throws InterruptedException {
+        status.inFlightSince = batch.sentAtMillis();
+        boolean answered = true;
+        try {
             whileInFlight.run();
-            return sent.get();
+            CompletableFuture<Outcome> answer = batch.pending();
+            if (timeoutNanos > 0 && !waiter.await(answer, timeoutNanos)) {
+                answered = false;
+                return null;
+            }
+            return answer.get();
         } catch (ExecutionException | RuntimeException e) {
             // A sink reports a destination's failure as an outcome; an I/O exception is still the network's, but
             // anything else thrown is the agent's own bug, which a restart may fix and the destination cannot.
@@ -96,8 +117,11 @@ final class Sender {
             }
             return new Outcome.Retryable(kind, String.valueOf(cause), null);
         } finally {
-            status.inFlightSince = 0;
-            status.lastAttemptAt = clock.millis();
+            if (answered) { // else still in flight: in_flight_seconds keeps counting from the send's start
+                batch.answered();
+                status.inFlightSince = 0;
+                status.lastAttemptAt = clock.millis();
+            }
         }
     }
 
@@ -107,7 +131,7 @@ final class Sender {
         if (outcome instanceof Outcome.Delivered) {
             status.deliveredRecords.add(sent.records());
             status.deliveredBytes.add(sent.length());
-            status.ackLatency.update(Math.max(0, ticker.nanoTime() - attemptStartedNanos), TimeUnit.NANOSECONDS);
+            status.ackLatency.update(Math.max(0, ticker.nanoTime() - batch.sentAtNanos()), TimeUnit.NANOSECONDS);
             status.lastAckAt = clock.millis();
             if (status.consecutiveFailures > 0) {
                 log.warn("output {} delivering again after {} failed attempts", id, status.consecutiveFailures);

@@ -92,6 +92,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void boundsTheWindowOfBatchesInFlight() throws Exception {
+        assertThat(onlyError("outputs:\n  - {type: file, id: o, path: x, batch: {max_in_flight: 65}}\n"))
+                .satisfies(e -> {
+                    assertThat(e.path()).isEqualTo("outputs[0].batch.max_in_flight");
+                    assertThat(e.message()).startsWith("expected an integer from 1 to 64, got 65");
+                });
+        assertThat(onlyError("outputs:\n  - {type: file, id: o, path: x, batch: {max_in_flight: 0}}\n").message())
+                .isEqualTo("expected an integer from 1 to 64, got 0");
+        assertThat(ConfigLoader.parse("outputs:\n  - {type: stdout, id: o, batch: {max_in_flight: 8}}\n",
+                "gapless.yaml", Path.of("."), Map.of()).outputs().get(0).batch().maxInFlight())
+                .isEqualTo(8);
+    }
+
+    @Test
     void reportsAMappingWhereAStringIsExpected() {
         ConfigError e = onlyError("watchdog: {systemd_unit: {name: x}}\n");
 

@@ -45,12 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaSink implements Sink {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
-    /**
-     * Sends waiting for the hand-over thread. The worker sends one batch at a time, so a second one waits only
-     * behind a send that timed out while still blocked in the producer; past this bound a send fails at once
-     * (retryable) instead of queueing.
-     */
-    private static final int HAND_OVER_QUEUE = 2;
     /** The longest a close waits for the answers to records in flight. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -80,13 +74,25 @@ public final class KafkaSink implements Sink {
         this.timeoutMillis = config.sendTimeout().orElseThrow().toMillis();
         this.destination = "kafka://" + config.bootstrapServers().stream().map(HostPort::toString)
                 .collect(Collectors.joining(",")) + "/" + config.topic();
+        // Sends waiting for the hand-over thread: the worker's window (batch.max_in_flight), plus one behind a send
+        // that timed out while still blocked in the producer; past this bound a send fails at once (retryable)
+        // instead of queueing.
         this.handOver = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(HAND_OVER_QUEUE), r -> {
+                new ArrayBlockingQueue<>(config.batch().maxInFlight() + 1), r -> {
                     Thread t = new Thread(r, "gapless-kafka-" + config.id());
                     t.setDaemon(true);
                     return t;
                 });
         this.producer = producers.get();
+    }
+
+    /**
+     * As many as the output's {@code batch.max_in_flight}: the producer takes records of several batches at once,
+     * keeps them in order per partition (idempotence) and the worker moves the cursor in seq order.
+     */
+    @Override
+    public int maxInFlight() {
+        return config.batch().maxInFlight();
     }
 
     @Override

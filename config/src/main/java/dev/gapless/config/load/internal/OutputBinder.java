@@ -61,7 +61,8 @@ final class OutputBinder {
         BatchConfig batch = new BatchConfig(
                 s.get("max_events", values.integer(1, Integer.MAX_VALUE), d.maxEvents()),
                 s.get("max_bytes", values::positiveSize, d.maxBytes()),
-                s.get("max_wait", values::duration, d.maxWait()));
+                s.get("max_wait", values::duration, d.maxWait()),
+                s.get("max_in_flight", values.integer(1, BatchConfig.MAX_IN_FLIGHT_LIMIT), d.maxInFlight()));
         s.done();
         return batch;
     }
