@@ -121,10 +121,7 @@ final class ExportReader {
             if (problem != null) {
                 error = problem;
                 fields.clear();
-                if (!skipToEmptyLine()) {
-                    partialAtEnd = false;
-                    return Result.MALFORMED; // the end came first: the damaged entry is reported all the same
-                }
+                skipToEmptyLine(); // if the end comes first, the damaged entry is reported all the same
                 return Result.MALFORMED;
             }
         }
@@ -258,16 +255,13 @@ final class ExportReader {
         return new Value(kept, keep < length);
     }
 
-    /** Skips past the next empty line ({@code \n\n}). @return false if the stream ended first */
-    private boolean skipToEmptyLine() throws IOException {
+    /** Skips past the next empty line ({@code \n\n}), or to the stream's end. */
+    private void skipToEmptyLine() throws IOException {
         int previous = -1;
         while (true) {
             int c = read();
-            if (c < 0) {
-                return false;
-            }
-            if (c == '\n' && previous == '\n') {
-                return true;
+            if (c < 0 || c == '\n' && previous == '\n') {
+                return;
             }
             previous = c;
         }

@@ -13,6 +13,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ final class JournaldEvents {
             g.writeObjectFieldStart("journald");
             long used = 16;
             if (messageText == null) {
-                String b64 = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(message, messageLength));
+                String b64 = Base64.getEncoder().encodeToString(Arrays.copyOf(message, messageLength));
                 long size = b64.length() + 20;
                 if (used + size <= budget) {
                     g.writeStringField("message_base64", b64);

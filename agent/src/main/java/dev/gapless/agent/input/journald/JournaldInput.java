@@ -8,6 +8,8 @@ import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.input.journald.JournaldInputConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,14 +135,14 @@ public final class JournaldInput implements Input {
                         if (res == ExportReader.Result.ENTRY) {
                             for (ExportReader.Field f : r.fields()) {
                                 if (f.name().equals(JournaldEvents.CURSOR)) {
-                                    c = new String(f.value(), java.nio.charset.StandardCharsets.UTF_8);
+                                    c = new String(f.value(), StandardCharsets.UTF_8);
                                 }
                             }
                         }
                     }
                     return c;
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             try {

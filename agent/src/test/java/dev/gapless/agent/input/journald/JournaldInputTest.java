@@ -12,6 +12,7 @@ import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.input.journald.JournaldInputConfig;
 import dev.gapless.config.input.journald.JournaldInputConfig.StartAt;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -254,5 +255,36 @@ class JournaldInputTest {
         assertThat(input.committed().cursor()).contains(";i=4;");
         String text = new String(Files.readAllBytes(checkpoint), StandardCharsets.ISO_8859_1);
         assertThat(text).startsWith("GLJC");
+    }
+
+    @Test
+    void malformedEntriesFromJournalctlAreCountedRejectedAndTheGoodOnesAroundThemKept() throws Exception {
+        // journalctl itself writes no malformed export: a script in its place writes the bytes, then waits
+        Path export = dir.resolve("bad.export");
+        byte[] badLength = concat("MESSAGE\n".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0, 0, 0},
+                "abc\n\n".getBytes(StandardCharsets.US_ASCII));
+        Files.write(export, concat(text("__CURSOR=c1\nMESSAGE=m 0\n\n"), badLength,
+                text("__CURSOR=c2\nMESSAGE=m 1\n\nbad name=x\n\n__CURSOR=c3\nMESSAGE=m 2\n\n")));
+        Path script = dir.resolve("journalctl.sh");
+        Files.writeString(script, "#!/bin/sh\ncat '" + export + "'\nexec sleep 60\n");
+        script.toFile().setExecutable(true, true);
+        start(config(StartAt.BEGINNING, List.of(), List.of(), OptionalInt.empty(), script.toString()));
+        assertThat(awaitTexts(3)).containsExactlyElementsOf(expected(0, 3));
+        await("2 rejected", () -> input.stats().rejected.sum() == 2);
+        awaitCommitted("c3");
+        assertThat(input.stats().childRestarts.sum()).isZero();
+    }
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }
