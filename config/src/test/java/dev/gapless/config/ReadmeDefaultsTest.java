@@ -3,6 +3,7 @@ package dev.gapless.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.config.input.file.FileInputConfig;
+import dev.gapless.config.input.journald.JournaldInputConfig;
 import dev.gapless.config.input.http.HttpInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
@@ -70,6 +71,15 @@ class ReadmeDefaultsTest {
         assertThat(httpIn.idleTimeout()).isEqualTo(HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
         assertThat(httpIn.auth()).isEmpty();
         assertThat(httpIn.tls()).isEmpty();
+        JournaldInputConfig journaldIn = (JournaldInputConfig) c.inputs().get(4);
+        assertThat(journaldIn.startAt()).isEqualTo(JournaldInputConfig.DEFAULT_START_AT);
+        assertThat(journaldIn.units()).isEqualTo(JournaldInputConfig.DEFAULT_UNITS);
+        assertThat(journaldIn.identifiers()).isEqualTo(JournaldInputConfig.DEFAULT_IDENTIFIERS);
+        assertThat(journaldIn.priority()).isEmpty();
+        assertThat(journaldIn.directory()).isEmpty();
+        assertThat(journaldIn.journalctl()).isEqualTo(JournaldInputConfig.DEFAULT_JOURNALCTL);
+        assertThat(journaldIn.maxEntryBytes()).isEqualTo(JournaldInputConfig.DEFAULT_MAX_ENTRY_BYTES);
+        assertThat(journaldIn.restartBackoff()).isEqualTo(JournaldInputConfig.DEFAULT_RESTART_BACKOFF);
 
         HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
         assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);

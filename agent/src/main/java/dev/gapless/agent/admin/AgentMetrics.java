@@ -55,6 +55,7 @@ public final class AgentMetrics {
             gauge(MetricNames.input(id, "connections_refused"), in.connectionsRefused::sum);
             gauge(MetricNames.input(id, "connections_evicted"), in.connectionsEvicted::sum);
             gauge(MetricNames.input(id, "kernel_drops"), () -> in.kernelDrops);
+            gauge(MetricNames.input(id, "child_restarts"), in.childRestarts::sum);
             registry.register(MetricNames.input(id, "last_event_at_seconds"),
                     (Gauge<Double>) () -> in.lastEventAt / 1e3);
         }

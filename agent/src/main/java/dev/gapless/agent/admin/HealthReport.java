@@ -93,6 +93,7 @@ public final class HealthReport {
                 g.writeNumberField("connections_refused", in.connectionsRefused.sum());
                 g.writeNumberField("connections_evicted", in.connectionsEvicted.sum());
                 g.writeNumberField("kernel_drops", in.kernelDrops);
+                g.writeNumberField("child_restarts", in.childRestarts.sum());
                 time(g, HealthFields.LAST_EVENT_AT, in.lastEventAt);
                 g.writeEndObject();
             }

@@ -41,6 +41,8 @@ public final class InputStats {
     public volatile long kernelDrops;
     /** File: files a scan found beyond max_files, not followed (each counted and logged once while it stays). */
     public final LongAdder filesNotFollowed = new LongAdder();
+    /** Journald: times the journalctl child exited (or could not start) and was started again. */
+    public final LongAdder childRestarts = new LongAdder();
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 

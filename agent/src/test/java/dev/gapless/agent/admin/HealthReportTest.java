@@ -105,6 +105,17 @@ class HealthReportTest {
     }
 
     @Test
+    void aJournaldInputsChildRestartsAreShownAndInMetrics() throws Exception {
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        app.childRestarts.add(3);
+        assertThat(sampleAndRender().path("inputs").path("app").path("child_restarts").asLong()).isEqualTo(3);
+        AgentMetrics metrics = new AgentMetrics(new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test",
+                T0.toEpochMilli(), journal, List.of(app), List.of(central)), watch, clock);
+        assertThat(metrics.registry().getGauges().get(MetricNames.input("app", "child_restarts")).getValue())
+                .isEqualTo(3L);
+    }
+
+    @Test
     void minFreeAboveTheFreeSpaceIsDegradedFromTheFirstSampleBeforeAnyAppend() throws Exception {
         long usable = Files.getFileStore(dir).getUsableSpace();
         ByteSize minFree = ByteSize.ofBytes(usable + (1L << 40)); // as min_free 1GiB on the 96 MiB tmpfs
