@@ -1,6 +1,7 @@
 package dev.gapless.config.plugin;
 
 import dev.gapless.config.ByteSize;
+import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ public final class Kind<T> {
         HEADERS,
         STRING_LIST,
         BOOLEAN,
-        ENUM
+        ENUM,
+        FIELD_PATH
     }
 
     public static final Kind<String> STRING = new Kind<>(Form.STRING, 0, 0, null);
@@ -62,6 +64,8 @@ public final class Kind<T> {
     public static final Kind<List<String>> STRING_LIST = new Kind<>(Form.STRING_LIST, 0, 0, null);
     /** {@code true} or {@code false}, unquoted (or from a variable). */
     public static final Kind<Boolean> BOOLEAN = new Kind<>(Form.BOOLEAN, 0, 0, null);
+    /** A path into the envelope: {@code fields.user.id}, {@code fields."a.b"}. */
+    public static final Kind<FieldPath> FIELD_PATH = new Kind<>(Form.FIELD_PATH, 0, 0, null);
 
     private final Form form;
     private final int min;

@@ -1,11 +1,14 @@
 package dev.gapless.agent.output.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gapless.agent.codec.EnvelopeFields;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Frames;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.output.kafka.KafkaOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +64,10 @@ public final class KafkaSink implements Sink {
     private volatile boolean spoiled;
     // The last failure an operator must fix that was logged as an error; cleared by a delivery (callback threads).
     private final AtomicReference<String> alerted = new AtomicReference<>();
+    private final KafkaOutputConfig.Routing routing;
+    private final boolean routed;
+    // Events whose topic field named no valid topic (sent to the static topic instead); only the worker thread.
+    private long badTopics;
 
     /**
      * @param producers makes the producer: once now (so that a producer the settings cannot make fails the start,
@@ -83,6 +90,8 @@ public final class KafkaSink implements Sink {
                     t.setDaemon(true);
                     return t;
                 });
+        this.routing = config.routing();
+        this.routed = routing.keyField().isPresent() || routing.topicField().isPresent();
         this.producer = producers.get();
     }
 
@@ -112,8 +121,24 @@ public final class KafkaSink implements Sink {
             if (end > start && bytes[end - 1] == '\n') {
                 end--;
             }
-            records.add(new ProducerRecord<>(config.topic(), null, key(frames.seq(i)),
-                    Arrays.copyOfRange(bytes, start, end)));
+            byte[] key = key(frames.seq(i));
+            String topic = config.topic();
+            if (routed) {
+                JsonNode envelope = EnvelopeFields.parse(bytes, start, end);
+                String routedKey = envelope == null ? null
+                        : routing.keyField().map(f -> EnvelopeFields.text(envelope, f)).orElse(null);
+                String routedTopic = envelope == null ? null
+                        : routing.topicField().map(f -> EnvelopeFields.text(envelope, f)).orElse(null);
+                if (routedKey != null) {
+                    key = routedKey.getBytes(StandardCharsets.UTF_8);
+                }
+                if (routedTopic != null && KafkaOutputType.isTopicName(routedTopic)) {
+                    topic = routedTopic;
+                } else if (routedTopic != null) {
+                    badTopic(routedTopic, frames.seq(i)); // not a name Kafka takes: to the static topic instead
+                }
+            }
+            records.add(new ProducerRecord<>(topic, null, key, Arrays.copyOfRange(bytes, start, end)));
         }
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         result.completeOnTimeout(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT, "seq " + batch.firstSeq() + ".."
@@ -126,6 +151,16 @@ public final class KafkaSink implements Sink {
                     "the producer is still taking the records of earlier sends", null));
         }
         return result;
+    }
+
+    /** Logs the 1st, 2nd, 4th, 8th… event whose topic field is not a topic name: a steady stream logs rarely. */
+    private void badTopic(String name, long seq) {
+        badTopics++;
+        if (Long.bitCount(badTopics) == 1) {
+            log.warn("output {}: seq {} names topic '{}' in {}, which Kafka does not take; sent to '{}' ({} such "
+                    + "events so far)", config.id(), seq, name.length() > 300 ? name.substring(0, 300) + "…" : name,
+                    routing.topicField().orElseThrow(), config.topic(), badTopics);
+        }
     }
 
     private byte[] key(long seq) {

@@ -17,6 +17,7 @@ import dev.gapless.agent.output.OutputWorker;
 import dev.gapless.agent.plugin.OutputContext;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.ByteSize;
+import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.RetryConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
@@ -326,5 +327,68 @@ class KafkaOutputIT {
         assertThat(deadLetters).singleElement().asString().contains("event 6 xxxx").contains("RecordTooLarge");
         assertThat(r.others).as("the loss marker of the refused event").singleElement()
                 .satisfies(m -> assertThat(m.get("kind").asText()).isEqualTo("loss"));
+    }
+
+    @Test
+    void routesEachEventToTheTopicAndKeyItsFieldNamesWithSeveralBatchesInFlight() throws Exception {
+        for (String t : List.of("route-red", "route-blue", "route-default")) {
+            createTopic(t, 2, Map.of());
+        }
+        long now = System.currentTimeMillis() * 1_000_000;
+        long last = 0;
+        for (int chunk = 0; chunk < 30; chunk++) { // one source per append, the sources in turn
+            // the source is the routing field; "route/bad" is no topic name, so its events go to the static topic
+            String source = chunk % 3 == 0 ? "route-red" : chunk % 3 == 1 ? "route-blue" : "route/bad";
+            List<Event> events = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                events.add(Event.line(source, -1, now, ("event " + chunk + "." + i).getBytes(StandardCharsets.UTF_8),
+                        0));
+            }
+            last = journal.append(TestBatches.of(events)).lastSeq();
+        }
+        journal.whenDurable(last).get(30, TimeUnit.SECONDS);
+        long lastSeq = last;
+        KafkaOutputConfig base = config("route-default", Duration.ofSeconds(20), Duration.ofSeconds(5));
+        FieldPath source = FieldPath.parse("source");
+        KafkaOutputConfig routed = new KafkaOutputConfig(base.id(), base.bootstrapServers(), base.topic(), base.key(),
+                base.compression(), base.deliveryTimeout(), base.requestTimeout(), base.linger(), base.tls(),
+                base.sasl(), base.codec(), new BatchConfig(100, ByteSize.ofMebibytes(1), Duration.ofMillis(5), 4),
+                base.retry(), new KafkaOutputConfig.Routing(Optional.of(source), Optional.of(source)));
+        OutputWorker w = worker(routed);
+        await("every event passed", Duration.ofSeconds(60), () -> w.status().ackedSeq >= lastSeq);
+
+        // topic -> key -> distinct seqs (a retried batch may bring a record twice: counted once)
+        Map<String, Map<String, java.util.Set<Long>>> keysByTopic = new java.util.TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String t : List.of("route-red", "route-blue", "route-default")) {
+                consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode v = JSON.readTree(rec.value());
+                    if ("event".equals(v.get("kind").asText())) {
+                        keysByTopic.computeIfAbsent(rec.topic(), t -> new java.util.TreeMap<>())
+                                .computeIfAbsent(new String(rec.key(), StandardCharsets.UTF_8),
+                                        k -> new java.util.HashSet<>()).add(v.get("seq").asLong());
+                    }
+                }
+            }
+        }
+        Map<String, Map<String, Integer>> counts = new java.util.TreeMap<>();
+        keysByTopic.forEach((t, keys) -> keys.forEach((k, seqs) ->
+                counts.computeIfAbsent(t, x -> new java.util.TreeMap<>()).put(k, seqs.size())));
+        System.out.printf("kafka routing: %s (distinct events per topic and key; up to 4 batches in flight)%n", counts);
+        assertThat(counts).isEqualTo(Map.of("route-red", Map.of("route-red", 1000),
+                "route-blue", Map.of("route-blue", 1000), "route-default", Map.of("route/bad", 1000)));
     }
 }

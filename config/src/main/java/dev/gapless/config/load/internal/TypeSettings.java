@@ -107,6 +107,7 @@ final class TypeSettings implements Settings {
             case STRING_LIST -> values::stringList;
             case BOOLEAN -> values::bool;
             case ENUM -> values.oneOf((Class) kind.enumType());
+            case FIELD_PATH -> values::fieldPath;
         };
         return (Conversion<T>) c;
     }

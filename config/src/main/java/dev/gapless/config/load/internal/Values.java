@@ -2,6 +2,7 @@ package dev.gapless.config.load.internal;
 
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.Durations;
+import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
 import java.math.BigInteger;
 import java.net.URI;
@@ -98,6 +99,16 @@ final class Values {
             throw t.invalid("expected a non-empty string, got '" + t.value() + "'");
         }
         return t.value();
+    }
+
+    FieldPath fieldPath(Node node) throws Invalid {
+        Text t = text(node, "a field path such as fields.user or fields.\"a.b\"");
+        try {
+            return FieldPath.parse(t.value());
+        } catch (IllegalArgumentException e) {
+            throw t.invalid("expected a field path such as fields.user or fields.\"a.b\", got '" + t.value()
+                    + "': " + e.getMessage());
+        }
     }
 
     String id(Node node) throws Invalid {

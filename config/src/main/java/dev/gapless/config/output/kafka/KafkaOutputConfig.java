@@ -2,6 +2,7 @@ package dev.gapless.config.output.kafka;
 
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
+import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.Probe;
@@ -32,6 +33,7 @@ import java.util.Optional;
  * @param linger           how long the producer waits to fill a request (linger.ms): small, the output batches
  * @param tls              TLS to the brokers, when set
  * @param sasl             SASL authentication, when set
+ * @param routing          key and topic taken from each event's fields, where they are set
  */
 public record KafkaOutputConfig(
         String id,
@@ -46,7 +48,8 @@ public record KafkaOutputConfig(
         Optional<Sasl> sasl,
         Codec codec,
         BatchConfig batch,
-        RetryConfig retry) implements OutputConfig {
+        RetryConfig retry,
+        Routing routing) implements OutputConfig {
 
     public static final Codec DEFAULT_CODEC = Codec.JSON_LINES;
     public static final Key DEFAULT_KEY = Key.AGENT_SEQ;
@@ -57,6 +60,31 @@ public record KafkaOutputConfig(
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
     /** Added to the producer's own bounds for the sink's: the callbacks of records it gave up on have come by then. */
     public static final Duration SEND_MARGIN = Duration.ofSeconds(5);
+
+    /**
+     * Per-event routing from the envelope (codec {@code json_lines}).
+     *
+     * @param keyField   the record's key is this field's value (a string, a number or a boolean, as text); an
+     *                   event without it gets {@code key}'s
+     * @param topicField the record goes to the topic this field names; an event without it, or naming no valid
+     *                   topic, goes to {@code topic}
+     */
+    public record Routing(Optional<FieldPath> keyField, Optional<FieldPath> topicField) {
+        public static final Routing NONE = new Routing(Optional.empty(), Optional.empty());
+
+        public Routing {
+            Objects.requireNonNull(keyField, "keyField");
+            Objects.requireNonNull(topicField, "topicField");
+        }
+    }
+
+    /** Every event with {@code key}'s key, to {@code topic}. */
+    public KafkaOutputConfig(String id, List<HostPort> bootstrapServers, String topic, Key key, Compression compression,
+            Duration deliveryTimeout, Duration requestTimeout, Duration linger, Optional<ClientTls> tls,
+            Optional<Sasl> sasl, Codec codec, BatchConfig batch, RetryConfig retry) {
+        this(id, bootstrapServers, topic, key, compression, deliveryTimeout, requestTimeout, linger, tls, sasl, codec,
+                batch, retry, Routing.NONE);
+    }
 
     /** What a record's key is. */
     public enum Key {
@@ -141,6 +169,7 @@ public record KafkaOutputConfig(
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(routing, "routing");
     }
 
     @Override

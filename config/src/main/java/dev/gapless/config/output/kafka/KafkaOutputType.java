@@ -1,6 +1,7 @@
 package dev.gapless.config.output.kafka;
 
 import dev.gapless.config.Codec;
+import dev.gapless.config.FieldPath;
 import dev.gapless.config.Durations;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.plugin.Kind;
@@ -43,11 +44,16 @@ public final class KafkaOutputType implements OutputType<KafkaOutputConfig> {
         return KafkaOutputConfig.DEFAULT_CODEC;
     }
 
+    /** Whether Kafka takes {@code name} as a topic: up to 249 letters, digits, '.', '_' and '-', not '.' or '..'. */
+    public static boolean isTopicName(String name) {
+        return TOPIC.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
+
     @Override
     public KafkaOutputConfig bind(Settings s, OutputCommon c) {
         List<HostPort> servers = s.required("bootstrap_servers", Kind.CONNECT_ADDRESS_LIST);
         String topic = s.required("topic", Kind.NON_EMPTY_STRING);
-        if (topic != null && (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals(".."))) {
+        if (topic != null && !isTopicName(topic)) {
             s.problem("expected a Kafka topic name (up to 249 letters, digits, '.', '_' and '-', not '.' or '..'), "
                     + "got '" + topic + "'", "topic");
             topic = null;
@@ -80,11 +86,20 @@ public final class KafkaOutputType implements OutputType<KafkaOutputConfig> {
             s.problem("the kafka output checks each broker's own advertised name: remove tls.server_name", "tls");
         }
         Optional<KafkaOutputConfig.Sasl> sasl = sasl(s.section("sasl", "the SASL settings"));
-        if (c.id() == null || tls == null || servers == null || servers.isEmpty() || topic == null) {
+        Optional<FieldPath> keyField = s.optional("key_field", Kind.FIELD_PATH);
+        Optional<FieldPath> topicField = s.optional("topic_field", Kind.FIELD_PATH);
+        boolean routed = keyField.isPresent() || topicField.isPresent();
+        if (routed && c.codec() != Codec.JSON_LINES) {
+            // codec: line sends the message bytes alone: there are no fields to read
+            s.problem("key_field and topic_field read the event's fields, which only codec: json_lines carries",
+                    "key_field", "topic_field");
+        }
+        if (c.id() == null || tls == null || servers == null || servers.isEmpty() || topic == null
+                || routed && c.codec() != Codec.JSON_LINES) {
             return null;
         }
         return new KafkaOutputConfig(c.id(), servers, topic, key, compression, delivery, request, linger, tls, sasl,
-                c.codec(), c.batch(), c.retry());
+                c.codec(), c.batch(), c.retry(), new KafkaOutputConfig.Routing(keyField, topicField));
     }
 
     /** On when a mechanism is named; it then needs a username and a password file, and they need it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gapless.config.Codec;
+import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.Probe;
 import dev.gapless.config.load.ConfigError;
@@ -190,5 +191,30 @@ class KafkaOutputTypeTest {
                   - {id: bus, type: kafka, bootstrap_servers: [b:1], topic: t, sasl: {mechanism: PLAIN, user: u}}
                 """)).extracting(ConfigError::message).containsExactly("sasl PLAIN needs a username and a password_file",
                         "unknown key 'user'; valid keys here: mechanism, username, password_file");
+    }
+
+    @Test
+    void takesTheKeyAndTopicFromFieldsOnlyWithTheEnvelopeCodec() throws Exception {
+        KafkaOutputConfig k = parse("""
+                outputs:
+                  - {id: bus, type: kafka, bootstrap_servers: [b:9093], topic: logs, key_field: fields.user,
+                     topic_field: 'fields."kafka.topic"'}
+                """, Map.of());
+        assertThat(k.routing()).isEqualTo(new KafkaOutputConfig.Routing(Optional.of(FieldPath.parse("fields.user")),
+                Optional.of(FieldPath.parse("fields.\"kafka.topic\""))));
+        assertThat(errors("""
+                outputs:
+                  - {id: bus, type: kafka, bootstrap_servers: [b:1], topic: t, codec: line, key_field: fields.user}
+                """)).singleElement().satisfies(e -> {
+                    assertThat(e.path()).isEqualTo("outputs[0].key_field");
+                    assertThat(e.message()).contains("only codec: json_lines carries");
+                });
+        assertThat(errors("""
+                outputs:
+                  - {id: bus, type: kafka, bootstrap_servers: [b:1], topic: t, topic_field: 'fields..x'}
+                """)).singleElement().satisfies(e -> {
+                    assertThat(e.path()).isEqualTo("outputs[0].topic_field");
+                    assertThat(e.message()).contains("an empty key at character 8");
+                });
     }
 }
