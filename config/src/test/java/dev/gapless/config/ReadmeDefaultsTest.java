@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gapless.config.input.file.FileInputConfig;
 import dev.gapless.config.input.http.HttpInputConfig;
+import dev.gapless.config.input.otlp.OtlpInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
@@ -70,6 +71,15 @@ class ReadmeDefaultsTest {
         assertThat(httpIn.idleTimeout()).isEqualTo(HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
         assertThat(httpIn.auth()).isEmpty();
         assertThat(httpIn.tls()).isEmpty();
+        OtlpInputConfig otlpIn = (OtlpInputConfig) c.inputs().stream().filter(i -> i.id().equals("otel")).findFirst()
+                .orElseThrow();
+        assertThat(otlpIn.listen()).isEqualTo(OtlpInputConfig.DEFAULT_LISTEN);
+        assertThat(otlpIn.maxBodyBytes()).isEqualTo(OtlpInputConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(otlpIn.maxDecompressedBytes().bytes()).isEqualTo(
+                OtlpInputConfig.DEFAULT_MAX_BODY_BYTES.bytes() * OtlpInputConfig.DEFAULT_DECOMPRESSION_RATIO);
+        assertThat(otlpIn.maxEventBytes()).isEqualTo(OtlpInputConfig.DEFAULT_MAX_EVENT_BYTES);
+        assertThat(otlpIn.maxConnections()).isEqualTo(OtlpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(otlpIn.idleTimeout()).isEqualTo(OtlpInputConfig.DEFAULT_IDLE_TIMEOUT);
 
         HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
         assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);
