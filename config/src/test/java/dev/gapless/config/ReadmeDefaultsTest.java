@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gapless.config.input.file.FileInputConfig;
 import dev.gapless.config.input.journald.JournaldInputConfig;
 import dev.gapless.config.input.http.HttpInputConfig;
+import dev.gapless.config.input.otlp.OtlpInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.tcp.TcpInputConfig;
 import dev.gapless.config.load.ConfigLoader;
@@ -80,6 +81,15 @@ class ReadmeDefaultsTest {
         assertThat(journaldIn.journalctl()).isEqualTo(JournaldInputConfig.DEFAULT_JOURNALCTL);
         assertThat(journaldIn.maxEntryBytes()).isEqualTo(JournaldInputConfig.DEFAULT_MAX_ENTRY_BYTES);
         assertThat(journaldIn.restartBackoff()).isEqualTo(JournaldInputConfig.DEFAULT_RESTART_BACKOFF);
+        OtlpInputConfig otlpIn = (OtlpInputConfig) c.inputs().stream().filter(i -> i.id().equals("otel")).findFirst()
+                .orElseThrow();
+        assertThat(otlpIn.listen()).isEqualTo(OtlpInputConfig.DEFAULT_LISTEN);
+        assertThat(otlpIn.maxBodyBytes()).isEqualTo(OtlpInputConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(otlpIn.maxDecompressedBytes().bytes()).isEqualTo(
+                OtlpInputConfig.DEFAULT_MAX_BODY_BYTES.bytes() * OtlpInputConfig.DEFAULT_DECOMPRESSION_RATIO);
+        assertThat(otlpIn.maxEventBytes()).isEqualTo(OtlpInputConfig.DEFAULT_MAX_EVENT_BYTES);
+        assertThat(otlpIn.maxConnections()).isEqualTo(OtlpInputConfig.DEFAULT_MAX_CONNECTIONS);
+        assertThat(otlpIn.idleTimeout()).isEqualTo(OtlpInputConfig.DEFAULT_IDLE_TIMEOUT);
 
         HttpOutputConfig http = (HttpOutputConfig) c.outputs().get(0);
         assertThat(http.codec()).isEqualTo(HttpOutputConfig.DEFAULT_CODEC);

@@ -3,6 +3,7 @@ package dev.gapless.config.plugin;
 import dev.gapless.config.input.file.FileInputType;
 import dev.gapless.config.input.http.HttpInputType;
 import dev.gapless.config.input.journald.JournaldInputType;
+import dev.gapless.config.input.otlp.OtlpInputType;
 import dev.gapless.config.input.syslog.SyslogInputType;
 import dev.gapless.config.input.tcp.TcpInputType;
 import dev.gapless.config.output.archive.ArchiveOutputType;
@@ -31,7 +32,8 @@ public final class Registry {
             FileInputType.INSTANCE,
             SyslogInputType.INSTANCE,
             HttpInputType.INSTANCE,
-            JournaldInputType.INSTANCE);
+            JournaldInputType.INSTANCE,
+            OtlpInputType.INSTANCE);
 
     private static final List<OutputType<?>> OUTPUTS = List.of(
             TcpOutputType.INSTANCE,

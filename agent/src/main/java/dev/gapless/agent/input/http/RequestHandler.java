@@ -7,6 +7,7 @@ import dev.gapless.agent.input.IngestPort.Offer;
 import dev.gapless.agent.input.IngestPort.Taken;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.MessageBatch;
+import dev.gapless.agent.internal.Gunzip;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

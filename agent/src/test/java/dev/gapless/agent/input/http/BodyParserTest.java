@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.http.BodyParser.Format;
 import dev.gapless.agent.journal.MessageBatch;
+import dev.gapless.agent.internal.Gunzip;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.gapless.agent.input.http;
+package dev.gapless.agent.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,10 +9,10 @@ import java.util.zip.GZIPInputStream;
  * Inflates a gzip body (one member or several) with a hard cap on what it inflates to: output past the cap stops
  * the inflation at once, so a zip bomb costs at most {@code max} + 1 bytes of heap and never more CPU than that.
  */
-final class Gunzip {
+public final class Gunzip {
 
     /** The body inflates to more than the cap. */
-    static final class TooLarge extends Exception {
+    public static final class TooLarge extends Exception {
         TooLarge(long max) {
             super("the gzip body inflates past max_decompressed_bytes (" + max + ")", null, false, false);
         }
@@ -26,7 +26,7 @@ final class Gunzip {
      * @throws TooLarge   past {@code max} bytes
      * @throws IOException not valid gzip (the message says why)
      */
-    static byte[] inflate(byte[] body, int length, int max) throws TooLarge, IOException {
+    public static byte[] inflate(byte[] body, int length, int max) throws TooLarge, IOException {
         byte[] out = new byte[Math.max(1, Math.min(max + 1, Math.max(4096, length * 4)))];
         int n = 0;
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body, 0, length), 8192)) {
