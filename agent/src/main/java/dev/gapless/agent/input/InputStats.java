@@ -41,6 +41,8 @@ public final class InputStats {
     public volatile long kernelDrops;
     /** File: files a scan found beyond max_files, not followed (each counted and logged once while it stays). */
     public final LongAdder filesNotFollowed = new LongAdder();
+    /** File: lines whose multiline start_pattern match was abandoned past its step budget (taken as continuations). */
+    public final LongAdder multilineAborted = new LongAdder();
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 
