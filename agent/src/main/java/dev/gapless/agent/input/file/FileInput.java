@@ -29,18 +29,20 @@ import org.slf4j.LoggerFactory;
  * checkpoint moves to just past the last line of its newest durable batch, never past a line not yet durable. The
  * checkpoint (one entry per file, keyed by fingerprint, device and inode: {@link FileCheckpoint}, {@link Restored})
  * is written by its own thread ({@link CheckpointWriter}). What the journal refuses (full) blocks the thread until it
- * takes it: nothing is read meanwhile, nothing dropped.
+ * takes it: nothing is read meanwhile, nothing dropped. With {@code multiline}, each file's lines pass through its
+ * {@link LineJoiner} first, and a file's position queued stops before the event it holds.
  *
  * <p>Files: the glob is matched at start and every {@code scan_interval} (and at once when a followed file is no
  * longer at its path). A file found later is read from its start. A file no longer matched (renamed out of the glob,
- * deleted) is read to its end, its unfinished last line made a line, and closed; a file renamed within the glob is
+ * deleted) is read to its end and on for {@code rotate_wait} after it last grew, then its unfinished last line made
+ * a line (and its held multiline event emitted), and closed; a file renamed within the glob is
  * the same file. A file shorter than what was read, or whose first bytes changed (copytruncate), is read again from
  * its start. At {@code max_files} further files are logged and counted, not followed, until a followed one closes.
  */
 public final class FileInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(FileInput.class);
-    /** Bytes read per step; a batch holds the lines they complete, so it is bounded by this plus one line. */
+    /** Bytes read per step; a batch holds the lines they complete: this plus one line (or one multiline event). */
     static final int READ_BYTES = 512 * 1024;
     /** Bytes read whose lines may wait for their force at once; at the bound reading waits for the oldest force. */
     static final long MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
