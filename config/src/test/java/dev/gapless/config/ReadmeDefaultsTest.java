@@ -55,6 +55,11 @@ class ReadmeDefaultsTest {
         assertThat(fileIn.scanInterval()).isEqualTo(FileInputConfig.DEFAULT_SCAN_INTERVAL);
         assertThat(fileIn.maxFiles()).isEqualTo(FileInputConfig.DEFAULT_MAX_FILES);
         assertThat(fileIn.fingerprintBytes()).isEqualTo(FileInputConfig.DEFAULT_FINGERPRINT_BYTES);
+        assertThat(fileIn.rotateWait()).isEqualTo(FileInputConfig.DEFAULT_ROTATE_WAIT);
+        FileInputConfig.Multiline multiline = fileIn.multiline().orElseThrow();
+        assertThat(multiline.maxLines()).isEqualTo(FileInputConfig.Multiline.DEFAULT_MAX_LINES);
+        assertThat(multiline.maxBytes()).isEqualTo(FileInputConfig.Multiline.DEFAULT_MAX_BYTES);
+        assertThat(multiline.timeout()).isEqualTo(FileInputConfig.Multiline.DEFAULT_TIMEOUT);
         SyslogInputConfig syslogIn = (SyslogInputConfig) c.inputs().get(2);
         assertThat(syslogIn.protocol()).isEqualTo(SyslogInputConfig.DEFAULT_PROTOCOL);
         assertThat(syslogIn.maxLineBytes()).isEqualTo(SyslogInputConfig.DEFAULT_MAX_LINE_BYTES);

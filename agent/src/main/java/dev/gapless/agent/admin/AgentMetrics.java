@@ -52,6 +52,7 @@ public final class AgentMetrics {
             gauge(MetricNames.input(id, "blocked"), in.blocked::sum);
             gauge(MetricNames.input(id, "skipped_tails"), in.skippedTails::sum);
             gauge(MetricNames.input(id, "files_not_followed"), in.filesNotFollowed::sum);
+            gauge(MetricNames.input(id, "multiline_matches_aborted"), in.multilineAborted::sum);
             gauge(MetricNames.input(id, "connections_refused"), in.connectionsRefused::sum);
             gauge(MetricNames.input(id, "connections_evicted"), in.connectionsEvicted::sum);
             gauge(MetricNames.input(id, "kernel_drops"), () -> in.kernelDrops);

@@ -43,6 +43,8 @@ public final class InputStats {
     public final LongAdder filesNotFollowed = new LongAdder();
     /** Journald: times the journalctl child exited (or could not start) and was started again. */
     public final LongAdder childRestarts = new LongAdder();
+    /** File: lines whose multiline start_pattern match was abandoned past its step budget (taken as continuations). */
+    public final LongAdder multilineAborted = new LongAdder();
     /** Epoch ms of the last accepted event, 0 when none yet. */
     public volatile long lastEventAt;
 

@@ -29,18 +29,20 @@ import org.slf4j.LoggerFactory;
  * checkpoint moves to just past the last line of its newest durable batch, never past a line not yet durable. The
  * checkpoint (one entry per file, keyed by fingerprint, device and inode: {@link FileCheckpoint}, {@link Restored})
  * is written by its own thread ({@link CheckpointWriter}). What the journal refuses (full) blocks the thread until it
- * takes it: nothing is read meanwhile, nothing dropped.
+ * takes it: nothing is read meanwhile, nothing dropped. With {@code multiline}, each file's lines pass through its
+ * {@link LineJoiner} first, and a file's position queued stops before the event it holds.
  *
  * <p>Files: the glob is matched at start and every {@code scan_interval} (and at once when a followed file is no
  * longer at its path). A file found later is read from its start. A file no longer matched (renamed out of the glob,
- * deleted) is read to its end, its unfinished last line made a line, and closed; a file renamed within the glob is
+ * deleted) is read to its end and on for {@code rotate_wait} after it last grew, then its unfinished last line made
+ * a line (and its held multiline event emitted), and closed; a file renamed within the glob is
  * the same file. A file shorter than what was read, or whose first bytes changed (copytruncate), is read again from
  * its start. At {@code max_files} further files are logged and counted, not followed, until a followed one closes.
  */
 public final class FileInput implements Input {
 
     private static final Logger log = LoggerFactory.getLogger(FileInput.class);
-    /** Bytes read per step; a batch holds the lines they complete, so it is bounded by this plus one line. */
+    /** Bytes read per step; a batch holds the lines they complete: this plus one line (or one multiline event). */
     static final int READ_BYTES = 512 * 1024;
     /** Bytes read whose lines may wait for their force at once; at the bound reading waits for the oldest force. */
     static final long MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
@@ -75,6 +77,8 @@ public final class FileInput implements Input {
     private final byte[] chunk = new byte[READ_BYTES];
     private final LineSplitter.Chunk chunkView = LineSplitter.chunk(chunk);
     private final MessageBatch lines = new MessageBatch(READ_BYTES);
+    /** With multiline: the splitter's lines, before the joiner makes them events in {@link #lines}. */
+    private final MessageBatch split;
 
     public FileInput(FileInputConfig config, IngestPort port, Path checkpointFile, boolean sync, Clock clock) {
         this(config, port, checkpointFile, sync, clock, MAX_IN_FLIGHT_BYTES);
@@ -92,6 +96,7 @@ public final class FileInput implements Input {
         this.maxInFlightBytes = maxInFlightBytes;
         this.maxLine = (int) Math.min(Integer.MAX_VALUE - READ_BYTES - 16L, config.maxLineBytes().bytes());
         this.files = new FileSet(config, glob, stats, maxLine);
+        this.split = config.multiline().isPresent() ? new MessageBatch(READ_BYTES) : lines;
         this.thread = new Thread(this::run, "gapless-input-" + config.id());
         this.thread.setDaemon(true);
     }
@@ -178,7 +183,7 @@ public final class FileInput implements Input {
             } catch (IOException e) {
                 log.warn("input {}: reading {} failed: {}; reading again from offset {}", config.id(), t,
                         e.toString(), t.queuedOffset);
-                t.splitter.restart(t.queuedOffset, t.queuedDiscarding);
+                t.reread(t.queuedOffset, t.queuedDiscarding);
                 t.idleUntil = now + config.pollInterval().toNanos();
                 continue;
             }
@@ -205,6 +210,7 @@ public final class FileInput implements Input {
         long position = t.splitter.position();
         if (size < position) { // shorter than what was read: copytruncate, or rewritten
             log.warn("input {}: {} was truncated to {} bytes; reading it from its start", config.id(), t, size);
+            emitHeld(t); // read from the old content: not to be read again
             t.restartAtZero();
             dirty = true;
         } else if (size > position && position > 0 && files.prefixChanged(t)) {
@@ -212,6 +218,7 @@ public final class FileInput implements Input {
             // read on from the old offset, skipping the new file's first bytes): its first bytes are not the ones read.
             log.warn("input {}: {} was truncated and written again (its first bytes changed); reading it from its "
                     + "start", config.id(), t);
+            emitHeld(t);
             t.restartAtZero();
             dirty = true;
         }
@@ -225,15 +232,37 @@ public final class FileInput implements Input {
             int length = buf.position();
             lines.clear();
             lines.receivedAtNanos(nanos());
-            t.splitter.split(chunkView, 0, length, lines);
+            split.clear();
+            t.splitter.split(chunkView, 0, length, split);
+            join(t, from, length);
             files.refreshFingerprint(t);
             queue(t, length);
+            if (length > 0) {
+                t.endSince = Tailer.NOT_WAITING;
+            }
             return length > 0;
+        }
+        if (t.joiner != null) {
+            lines.clear();
+            lines.receivedAtNanos(nanos());
+            if (t.joiner.emitIfIdle(clock.millis(), lines)) {
+                queue(t, 0); // the writer paused: the held event is emitted as it is
+                return true;
+            }
+        }
+        if (t.gone && !rotateWaitOver(t)) {
+            t.idleUntil = System.nanoTime() + config.pollInterval().toNanos();
+            return false; // its writer may still append to it: looked at again after poll_interval
         }
         if (t.gone) {
             lines.clear();
             lines.receivedAtNanos(nanos());
-            t.splitter.finish(lines);
+            split.clear();
+            t.splitter.finish(split);
+            join(t, t.splitter.position(), 0);
+            if (t.joiner != null) {
+                t.joiner.finish(lines);
+            }
             queue(t, 0);
             t.close();
             log.info("input {}: {} read to its end and closed", config.id(), t);
@@ -248,11 +277,60 @@ public final class FileInput implements Input {
         return false;
     }
 
-    /** Offers the lines read and queues the position past them; a stretch with no line is queued all the same. */
+    /**
+     * With multiline, joins the lines just split (of {@code chunk[0, length)}, from file offset {@code from}) into
+     * {@link #lines}; without, they are there already.
+     */
+    private void join(Tailer t, long from, int length) {
+        if (t.joiner == null) {
+            return;
+        }
+        long abortedBefore = t.joiner.aborted();
+        t.joiner.join(split, length > 0 ? chunk : null, from, length, lines, clock.millis());
+        long aborted = t.joiner.aborted() - abortedBefore;
+        if (aborted > 0) {
+            stats.multilineAborted.add(aborted);
+            if (!t.abortLogged) {
+                t.abortLogged = true;
+                log.warn("input {}: {}: matching multiline.start_pattern against a line took more than {} steps; "
+                        + "the line was taken as a continuation (kept, nothing lost); further ones are only counted "
+                        + "(multiline_matches_aborted)", config.id(), t, LineJoiner.MATCH_STEPS);
+            }
+        }
+    }
+
+    /** Emits the event the joiner holds (its file is being read again from its start). */
+    private void emitHeld(Tailer t) throws InterruptedException {
+        if (t.joiner != null && t.joiner.holding()) {
+            lines.clear();
+            lines.receivedAtNanos(nanos());
+            t.joiner.finish(lines);
+            queue(t, 0);
+        }
+    }
+
+    /**
+     * A gone file at its end is kept open for rotate_wait after it last grew (or was first found at its end gone),
+     * for a writer still appending to it after the rename. @return true once that wait is over
+     */
+    private boolean rotateWaitOver(Tailer t) {
+        long wait = config.rotateWait().toMillis();
+        long now = clock.millis();
+        if (t.endSince == Tailer.NOT_WAITING) {
+            t.endSince = now;
+        }
+        return now - t.endSince >= wait || now < t.endSince; // a clock set back ends the wait rather than prolong it
+    }
+
+    /**
+     * Offers the lines read and queues the position past them (but never past an event the joiner holds); a stretch
+     * with no line is queued all the same.
+     */
     private void queue(Tailer t, int bytes) throws InterruptedException {
-        long dealt = t.splitter.dealtWith();
-        if (lines.size() == 0 && dealt == t.queuedOffset && t.splitter.discarding() == t.queuedDiscarding) {
-            return; // only a partial line grew: nothing to say yet
+        long dealt = t.readyOffset();
+        boolean discarding = t.readyDiscarding();
+        if (lines.size() == 0 && dealt == t.queuedOffset && discarding == t.queuedDiscarding) {
+            return; // only a partial line grew, or a held event: nothing to say yet
         }
         CompletableFuture<Void> durable;
         if (lines.size() > 0) {
@@ -265,7 +343,7 @@ public final class FileInput implements Input {
             durable = CompletableFuture.completedFuture(null);
         }
         t.queuedOffset = dealt;
-        t.queuedDiscarding = t.splitter.discarding();
+        t.queuedDiscarding = discarding;
         t.inFlight++;
         inFlightBytes += bytes;
         inFlight.add(new InFlight(t, t.generation, dealt, t.queuedDiscarding, bytes, durable));

@@ -127,6 +127,7 @@ final class FileSet {
             if (t != null) {
                 t.path = p;
                 t.gone = false;
+                t.endSince = Tailer.NOT_WAITING;
             } else if (tailers.size() + fresh.size() >= config.maxFiles()) {
                 beyond.add(key);
                 if (!notFollowed.contains(key)) {
@@ -211,7 +212,8 @@ final class FileSet {
                 scanRequested = true;
                 return null;
             }
-            Tailer t = new Tailer(key, p, ch, LineSplitter.positioned(maxLine));
+            Tailer t = new Tailer(key, p, ch, LineSplitter.positioned(maxLine),
+                    config.multiline().map(LineJoiner::new).orElse(null));
             t.refreshFingerprint(fingerprintBytes, prefix);
             return t;
         } catch (IOException e) {

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * One followed file: its open channel, its identity (device and inode while it is open, the fingerprint of its first
- * bytes across restarts), its splitter, and two positions: how far lines were handed to the journal ({@code queued})
- * and how far the journal made them durable ({@code committed}, what the checkpoint holds). Only the input's thread.
+ * bytes across restarts), its splitter (and joiner, with multiline), and two positions: how far lines were handed to
+ * the journal ({@code queued}) and how far the journal made them durable ({@code committed}, what the checkpoint
+ * holds). Neither passes the first line of an event the joiner still holds. Only the input's thread.
  */
 final class Tailer {
 
@@ -34,6 +35,8 @@ final class Tailer {
     final Key key;
     final FileChannel channel;
     final LineSplitter splitter;
+    /** Joins lines into multiline events; null when the input has no {@code multiline}. */
+    final LineJoiner joiner;
     /** Where the file was last seen under the glob. */
     Path path;
     /** Hash of the first prefixLen bytes; refreshed while the file is shorter than fingerprint_bytes. */
@@ -52,19 +55,43 @@ final class Tailer {
     boolean closed;
     /** System.nanoTime() before which this file, found at its end, is not looked at again (poll_interval). */
     long idleUntil;
+    /** Clock millis since which this gone file has been at its end without growing (rotate_wait); or NOT_WAITING. */
+    long endSince = NOT_WAITING;
+    static final long NOT_WAITING = Long.MIN_VALUE;
+    /** A multiline match on this file was abandoned and logged: later ones are only counted. */
+    boolean abortLogged;
 
-    Tailer(Key key, Path path, FileChannel channel, LineSplitter splitter) {
+    Tailer(Key key, Path path, FileChannel channel, LineSplitter splitter, LineJoiner joiner) {
         this.key = key;
         this.path = path;
         this.channel = channel;
         this.splitter = splitter;
+        this.joiner = joiner;
     }
 
     /** Starts at {@code offset}, as if everything before it were durable. */
     void startAt(long offset, boolean discarding) {
-        splitter.restart(offset, discarding);
+        reread(offset, discarding);
         queuedOffset = committedOffset = offset;
         queuedDiscarding = committedDiscarding = discarding;
+    }
+
+    /** Reads on from {@code offset}: nothing carried, nothing held. */
+    void reread(long offset, boolean discarding) {
+        splitter.restart(offset, discarding);
+        if (joiner != null) {
+            joiner.restart(offset, discarding);
+        }
+    }
+
+    /** How far a checkpoint may go now: past the last line dealt with, but not past a held event's first line. */
+    long readyOffset() {
+        return joiner != null && joiner.holding() ? joiner.from() : splitter.dealtWith();
+    }
+
+    /** Whether {@link #readyOffset()} is inside a line already cut. */
+    boolean readyDiscarding() {
+        return joiner != null && joiner.holding() ? joiner.fromDiscarding() : splitter.discarding();
     }
 
     /** Reads the file again from its start (it was truncated); what is in flight no longer moves the checkpoint. */

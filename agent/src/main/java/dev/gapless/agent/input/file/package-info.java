@@ -6,7 +6,9 @@
  * <ol>
  *   <li>It holds one entry per followed file (and per closed file whose last batches are not durable yet): the offset
  *       just past the last line of that file's newest batch the journal made durable. It never passes a line that
- *       is not durable; it may lag behind one that is (a restart reads that again: duplicates, never loss).</li>
+ *       is not durable; it may lag behind one that is (a restart reads that again: duplicates, never loss). With
+ *       {@code multiline} it never passes the first line of the event held open for its next line: a restart reads
+ *       that event's lines again and rebuilds it ({@link dev.gapless.agent.input.file.LineJoiner}).</li>
  *   <li>An entry names its file by the fingerprint of its first {@code prefix_len} bytes, device and inode. A file
  *       takes it back at start only if its first {@code prefix_len} bytes hash the same (so a reused inode with other
  *       bytes is a new file); an entry no file takes is looked for in the glob's folder, else its tail is declared

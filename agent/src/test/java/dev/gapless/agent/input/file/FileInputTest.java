@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.gapless.agent.StepClock;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
@@ -47,6 +48,8 @@ class FileInputTest {
     private Path checkpoint;
     private FileInput input;
     private final CountDownLatch releaseForces = new CountDownLatch(1);
+    /** The input's clock (rotate_wait): moved by the tests, never by time passing. */
+    private final StepClock clock = new StepClock();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -68,9 +71,15 @@ class FileInputTest {
 
     private static FileInputConfig config(Path path, List<String> exclude, FileInputConfig.StartAt startAt,
                                           int maxLine, int maxFiles) {
+        return config(path, exclude, startAt, maxLine, maxFiles, Duration.ZERO);
+    }
+
+    private static FileInputConfig config(Path path, List<String> exclude, FileInputConfig.StartAt startAt,
+                                          int maxLine, int maxFiles, Duration rotateWait) {
         // poll_interval 1ns: a file found at its end is looked at again by the very next step
         return new FileInputConfig("app", path, exclude, startAt, ByteSize.ofBytes(maxLine), Duration.ofNanos(1),
-                Duration.ofSeconds(10), maxFiles, FileInputConfig.DEFAULT_FINGERPRINT_BYTES, Optional.empty());
+                Duration.ofSeconds(10), maxFiles, FileInputConfig.DEFAULT_FINGERPRINT_BYTES, rotateWait,
+                Optional.empty(), Optional.empty());
     }
 
     /** A new input (the previous one closed: a clean restart), its checkpoint loaded and its first scan done. */
@@ -78,8 +87,8 @@ class FileInputTest {
         if (input != null) {
             input.close();
         }
-        input = new FileInput(config, new JournalIngest(journal, Clock.systemUTC()), checkpoint, true,
-                Clock.systemUTC(), maxInFlight);
+        input = new FileInput(config, new JournalIngest(journal, Clock.systemUTC()), checkpoint, true, clock,
+                maxInFlight);
         input.restore();
         input.scan();
         return input;
@@ -365,6 +374,35 @@ class FileInputTest {
         List<String> texts = journalTexts();
         assertThat(texts).containsExactlyInAnyOrder("1", "2", "3", "unfinished", "new 1", "new 2", "new 3");
         assertThat(texts.subList(0, 2)).containsExactly("1", "2");
+    }
+
+    @Test
+    void fileRenamedOutOfTheGlobIsReadOnForRotateWaitAfterItsLastGrowthThenClosed() throws Exception {
+        append("1\n");
+        FileInput in = input(config(logs.resolve("*.log"), List.of(), FileInputConfig.StartAt.BEGINNING, 1024, 1024,
+                Duration.ofSeconds(5)), FileInput.MAX_IN_FLIGHT_BYTES);
+        drain(in);
+        Path rotated = logs.resolve("app.log.1"); // not under the glob
+        Files.move(file, rotated);
+        in.scan();
+        drain(in);
+        assertThat(in.following()).as("kept open: its writer may not have reopened yet").isEqualTo(1);
+        clock.advance(Duration.ofSeconds(4));
+        append(rotated, "written after the rename\n");
+        drain(in);
+        clock.advance(Duration.ofSeconds(4)); // 8 s since the rename, 4 s since it last grew
+        append(rotated, "again\nunfinished");
+        drain(in);
+        assertThat(journalTexts()).containsExactly("1", "written after the rename", "again");
+        clock.advance(Duration.ofMillis(4999));
+        drain(in);
+        assertThat(in.following()).isEqualTo(1);
+        clock.advance(Duration.ofMillis(1));
+        drain(in);
+        assertThat(in.following()).as("closed rotate_wait after its last growth").isZero();
+        assertThat(journalTexts()).containsExactly("1", "written after the rename", "again", "unfinished");
+        in.close();
+        assertThat(new FileCheckpoint(checkpoint, false).load()).isEmpty();
     }
 
     @Test

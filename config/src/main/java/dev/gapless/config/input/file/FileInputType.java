@@ -8,6 +8,8 @@ import dev.gapless.config.plugin.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.PatternSyntaxException;
 
 /** {@code type: file}: the files a glob matches, followed line by line, each one's read offset checkpointed. */
 public final class FileInputType implements InputType<FileInputConfig> {
@@ -46,10 +48,40 @@ public final class FileInputType implements InputType<FileInputConfig> {
                     + "KiB, got " + fingerprintBytes, "fingerprint_bytes");
             return null;
         }
-        if (common.id() == null || path == null) {
+        Duration rotateWait = s.get("rotate_wait", Kind.DURATION, FileInputConfig.DEFAULT_ROTATE_WAIT);
+        Optional<FileInputConfig.Multiline> multiline = multiline(s.section("multiline",
+                "a mapping with start_pattern, max_lines, max_bytes, timeout"));
+        if (common.id() == null || path == null || multiline == null) {
             return null;
         }
         return new FileInputConfig(common.id(), path, exclude, startAt, maxLineBytes, pollInterval, scanInterval,
-                maxFiles, fingerprintBytes, common.expectEventsEvery());
+                maxFiles, fingerprintBytes, rotateWait, multiline, common.expectEventsEvery());
+    }
+
+    /** @return empty when not written; null when invalid (reported) */
+    private static Optional<FileInputConfig.Multiline> multiline(Settings s) {
+        if (!s.written()) {
+            return Optional.empty();
+        }
+        String pattern = s.required("start_pattern", Kind.NON_EMPTY_STRING);
+        int maxLines = s.get("max_lines", Kind.integer(1, FileInputConfig.Multiline.MAX_MAX_LINES),
+                FileInputConfig.Multiline.DEFAULT_MAX_LINES);
+        ByteSize maxBytes = s.get("max_bytes", Kind.POSITIVE_SIZE, FileInputConfig.Multiline.DEFAULT_MAX_BYTES);
+        Duration timeout = s.get("timeout", Kind.POSITIVE_DURATION, FileInputConfig.Multiline.DEFAULT_TIMEOUT);
+        if (maxBytes.bytes() > Integer.MAX_VALUE / 4) {
+            s.problem("max_bytes: expected at most 511MiB, got " + maxBytes, "max_bytes");
+            return null;
+        }
+        if (pattern == null) {
+            return null;
+        }
+        try {
+            FileInputConfig.Multiline.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            s.problem("start_pattern: not a valid regular expression: " + e.getDescription()
+                    + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""), "start_pattern");
+            return null;
+        }
+        return Optional.of(new FileInputConfig.Multiline(pattern, maxLines, maxBytes, timeout));
     }
 }
