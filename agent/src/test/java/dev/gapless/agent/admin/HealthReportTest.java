@@ -116,6 +116,19 @@ class HealthReportTest {
     }
 
     @Test
+    void everyPerInputAndPerOutputMetricIsOneLabelledFamily() throws Exception {
+        // a name missing from MetricNames.INPUT/OUTPUT would reach the bridge as a family per id, and two inputs of
+        // one type would then fail the whole scrape (duplicate metric name)
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        AgentMetrics metrics = new AgentMetrics(new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test",
+                T0.toEpochMilli(), journal, List.of(app), List.of(central)), watch, clock);
+        assertThat(metrics.registry().getNames())
+                .filteredOn(n -> n.startsWith("gapless.input.") || n.startsWith("gapless.output."))
+                .isNotEmpty()
+                .allSatisfy(n -> assertThat(IdFamilies.isPerId(n)).as(n).isTrue());
+    }
+
+    @Test
     void minFreeAboveTheFreeSpaceIsDegradedFromTheFirstSampleBeforeAnyAppend() throws Exception {
         long usable = Files.getFileStore(dir).getUsableSpace();
         ByteSize minFree = ByteSize.ofBytes(usable + (1L << 40)); // as min_free 1GiB on the 96 MiB tmpfs
