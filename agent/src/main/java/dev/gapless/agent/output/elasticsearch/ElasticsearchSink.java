@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  *       retried with {@code Retry-After}; 413 and other 4xx rejected, and so split down to the event at fault);</li>
  *   <li>no answer, a lost connection, an unreadable answer: retryable.</li>
  * </ul>
- * A send is bounded by {@code timeout}: every request of it gets the time left, so the stage always completes.
+ * A send is bounded by {@code timeout}: every request of it gets the time left (a connect is bounded on its own, by
+ * {@link ElasticsearchOutputConfig#connectTimeout()}), so the stage always completes. The first request is built
+ * on the worker thread, resends of items on the connection's event loop.
  */
 public final class ElasticsearchSink implements Sink {
 
@@ -70,7 +72,8 @@ public final class ElasticsearchSink implements Sink {
         this.authorization = Credentials.authorization(config.auth());
         URI bulk = config.endpoint("_bulk");
         this.bulkPath = bulk.getRawPath() + BULK_QUERY;
-        this.connection = new HttpConnection(config.url(), config.tls(), config.timeout(), MAX_RESPONSE_BYTES, group,
+        this.connection = new HttpConnection(config.url(), config.tls(), config.connectTimeout(), MAX_RESPONSE_BYTES,
+                group,
                 "output " + config.id());
     }
 

@@ -102,8 +102,17 @@ public record ElasticsearchOutputConfig(
         return URI.create(base.endsWith("/") ? base + name : base + "/" + name);
     }
 
+    /** Connects are bounded on their own, by {@code timeout} up to this. */
+    public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** {@code timeout} for the requests of a send, plus one connect, which is bounded on its own. */
     @Override
     public Optional<Duration> sendTimeout() {
-        return Optional.of(timeout);
+        return Optional.of(timeout.plus(connectTimeout()));
+    }
+
+    /** How long a connect may take: {@code timeout}, at most {@link #MAX_CONNECT_TIMEOUT}. */
+    public Duration connectTimeout() {
+        return timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
     }
 }

@@ -48,7 +48,7 @@ class ElasticsearchOutputTypeTest {
         assertThat(c.auth()).isEmpty();
         assertThat(c.tls()).isPresent(); // https: on, with the JVM's trust store
         assertThat(c.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 9200)));
-        assertThat(c.sendTimeout()).contains(Duration.ofSeconds(30));
+        assertThat(c.sendTimeout()).as("timeout + a connect").contains(Duration.ofSeconds(60));
     }
 
     @Test
