@@ -14,6 +14,10 @@ import dev.gapless.config.tls.ClientTls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -237,6 +241,34 @@ class ElasticsearchSinkTest {
 
         assertThat(o).isInstanceOf(Outcome.Retryable.class);
         assertThat(((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.UNREACHABLE);
+    }
+
+    @Test
+    void aConnectionResetBeforeTheAnswerIsRetryableAndStoresNothing() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread resetter = new Thread(() -> {
+                for (int i = 0; i < 2; i++) { // the send, and its one retry on a fresh connection at most
+                    try (Socket c = raw.accept()) {
+                        c.getInputStream().read(new byte[1024]); // the request has begun
+                        c.setSoLinger(true, 0); // close with a reset
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            resetter.setDaemon(true);
+            resetter.start();
+            var config = new ElasticsearchOutputConfig("search", URI.create("http://127.0.0.1:" + raw.getLocalPort()),
+                    IndexPattern.parse("logs"), Codec.JSON_LINES, Duration.ofSeconds(5),
+                    ElasticsearchOutputConfig.Compression.GZIP, Optional.empty(), Optional.empty(),
+                    BatchConfig.DEFAULT, RetryConfig.DEFAULT);
+            sink = new ElasticsearchSink(config, group, AGENT, NOW);
+
+            Outcome o = send(sink, batch(1, 3, "2026-11-23"));
+
+            assertThat(o).isInstanceOf(Outcome.Retryable.class);
+            assertThat(((Outcome.Retryable) o).kind()).isEqualTo(Outcome.ErrorKind.UNREACHABLE);
+        }
     }
 
     @Test
