@@ -12,6 +12,7 @@ import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.output.archive.ArchiveOutputConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.output.elasticsearch.ElasticsearchOutputConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
@@ -130,6 +131,12 @@ class ReadmeDefaultsTest {
         assertThat(kafka.linger()).isEqualTo(KafkaOutputConfig.DEFAULT_LINGER);
         assertThat(kafka.tls()).isEmpty();
         assertThat(kafka.sasl()).isEmpty();
+        ElasticsearchOutputConfig search = (ElasticsearchOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("search")).findFirst().orElseThrow();
+        assertThat(search.codec()).isEqualTo(ElasticsearchOutputConfig.DEFAULT_CODEC);
+        assertThat(search.timeout()).isEqualTo(ElasticsearchOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(search.compression()).isEqualTo(ElasticsearchOutputConfig.DEFAULT_COMPRESSION);
+        assertThat(search.auth()).isEmpty();
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

@@ -7,6 +7,7 @@ import dev.gapless.config.input.otlp.OtlpInputType;
 import dev.gapless.config.input.syslog.SyslogInputType;
 import dev.gapless.config.input.tcp.TcpInputType;
 import dev.gapless.config.output.archive.ArchiveOutputType;
+import dev.gapless.config.output.elasticsearch.ElasticsearchOutputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.output.kafka.KafkaOutputType;
@@ -41,7 +42,8 @@ public final class Registry {
             FileOutputType.INSTANCE,
             StdoutOutputType.INSTANCE,
             ArchiveOutputType.INSTANCE,
-            KafkaOutputType.INSTANCE);
+            KafkaOutputType.INSTANCE,
+            ElasticsearchOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);

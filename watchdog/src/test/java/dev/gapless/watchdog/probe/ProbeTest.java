@@ -9,6 +9,8 @@ import dev.gapless.config.HostPort;
 import dev.gapless.config.Probe;
 import dev.gapless.config.RetryConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
+import dev.gapless.config.output.elasticsearch.ElasticsearchOutputConfig;
+import dev.gapless.config.output.elasticsearch.IndexPattern;
 import dev.gapless.config.output.http.HttpOutputConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
@@ -152,6 +154,25 @@ class ProbeTest {
         var gone = new HttpOutputConfig("h", URI.create("http://127.0.0.1:" + closedPort() + "/x"), Codec.JSON_LINES,
                 TIMEOUT, Map.of(), Optional.empty(), Optional.empty(), B, R);
         assertThat(p.probe(gone).orElseThrow().reachable()).isFalse();
+    }
+
+    @Test
+    void elasticsearchDestinationProbeGetsClusterHealthAndAnyAnswerCountsAsReachable() throws Exception {
+        serve("/_cluster/health", 401, "{\"error\":\"missing authentication credentials\"}", false);
+        DestinationProbe p = new DestinationProbe(TIMEOUT);
+        var up = elasticsearch("http://127.0.0.1:" + server.getAddress().getPort());
+        DestinationStatus seen = p.probe(up).orElseThrow();
+        assertThat(seen.reachable()).isTrue();
+        assertThat(seen.detail()).contains("/_cluster/health").contains("401");
+        assertThat(p.probe(elasticsearch("https://127.0.0.1:" + server.getAddress().getPort())).orElseThrow()
+                .detail()).startsWith("tcp 127.0.0.1:");
+        assertThat(p.probe(elasticsearch("http://127.0.0.1:" + closedPort())).orElseThrow().reachable()).isFalse();
+    }
+
+    private static ElasticsearchOutputConfig elasticsearch(String url) {
+        return new ElasticsearchOutputConfig("search", URI.create(url), IndexPattern.parse("logs-%Y.%m.%d"),
+                Codec.JSON_LINES, TIMEOUT, ElasticsearchOutputConfig.Compression.GZIP, Optional.empty(),
+                Optional.empty(), B, R);
     }
 
     @Test
