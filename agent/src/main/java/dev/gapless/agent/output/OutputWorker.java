@@ -1,6 +1,7 @@
 package dev.gapless.agent.output;
 
 import dev.gapless.agent.codec.Encoder;
+import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
@@ -172,8 +173,17 @@ public final class OutputWorker implements AutoCloseable {
                 nextRange(head);
             }
             case REJECTED -> {
-                committer.rejected(encoded.firstSeq(), encoded.lastSeq());
-                committer.commit();
+                if (onlyLossMarkers(head)) {
+                    // A destination that refuses loss markers (a strict mapping) would refuse the marker declaring
+                    // this one too, and the next, without end: kept in the dead-letter file, not declared again.
+                    log.error("output {}: destination refused the loss marker(s) seq {}..{}: not declared again; the "
+                            + "audit of this destination will show them as a gap", id, encoded.firstSeq(),
+                            encoded.lastSeq());
+                    committer.delivered(encoded.firstSeq(), encoded.lastSeq());
+                } else {
+                    committer.rejected(encoded.firstSeq(), encoded.lastSeq());
+                    committer.commit();
+                }
                 nextRange(head);
             }
             case SPLIT -> encodeRange(head);
@@ -250,6 +260,16 @@ public final class OutputWorker implements AutoCloseable {
         window.remove(batch);
         source.done(batch);
         publishOldest();
+    }
+
+    /** True if every record of the batch's current range is a loss marker. */
+    private static boolean onlyLossMarkers(Batch batch) {
+        for (int i = batch.rangeFrom(); i < batch.rangeTo(); i++) {
+            if (batch.records.get(i).kind() != RecordKind.LOSS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** /health's oldest_unacked: the receive time of the first record of the oldest range not done. */

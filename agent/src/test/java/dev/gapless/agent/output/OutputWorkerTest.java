@@ -317,6 +317,24 @@ class OutputWorkerTest {
     }
 
     @Test
+    void aDestinationThatRefusesLossMarkersTooEndsWithOneMarkerPerRefusedEvent() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.answer = p -> new Outcome.Rejected("HTTP 400 strict mapping"); // events and loss markers alike
+        long last = append("poison-1", "poison-2");
+        OutputWorker w = worker(sink, 8, new dev.gapless.agent.codec.EnvelopeEncoder(java.util.UUID.randomUUID(),
+                "test-host", journal::durableSeq));
+        runUntilAcked(w, last);
+        // the markers of 1 and 2 are refused in turn; each is dead-lettered, not declared by a marker of its own
+        for (int i = 0; i < 100 && w.status().ackedSeq < journal.headSeq(); i++) {
+            w.runOnce();
+        }
+        assertThat(w.status().ackedSeq).isEqualTo(journal.headSeq());
+        assertThat(lossMarkers()).hasSize(2);
+        assertThat(journal.headSeq()).isEqualTo(last + 2);
+        assertThat(Files.readAllLines(deadLetterFile)).hasSize(4);
+    }
+
+    @Test
     void nextBatchIsReadWhileOneIsInFlightAndTheCursorFollowsOnlyDeliveries() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         List<Long> cursorDuringSend = new ArrayList<>();
