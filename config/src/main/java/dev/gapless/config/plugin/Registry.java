@@ -8,6 +8,8 @@ import dev.gapless.config.output.archive.ArchiveOutputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.output.kafka.KafkaOutputType;
+import dev.gapless.config.output.loki.LokiOutputType;
+import dev.gapless.config.output.splunkhec.SplunkHecOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
@@ -37,7 +39,9 @@ public final class Registry {
             FileOutputType.INSTANCE,
             StdoutOutputType.INSTANCE,
             ArchiveOutputType.INSTANCE,
-            KafkaOutputType.INSTANCE);
+            KafkaOutputType.INSTANCE,
+            LokiOutputType.INSTANCE,
+            SplunkHecOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);

@@ -204,8 +204,11 @@ public final class HttpSink implements Sink {
         }
     }
 
-    /** Classifies an HTTP answer. */
-    static Outcome classify(int status, String retryAfter, String body) {
+    /**
+     * Classifies an HTTP answer by the rule every HTTP-based output follows: the destination's or the credentials'
+     * problems are retried, only a refusal of the events themselves rejects.
+     */
+    public static Outcome classify(int status, String retryAfter, String body) {
         if (status >= 200 && status < 300) {
             return Outcome.DELIVERED;
         }
@@ -221,7 +224,8 @@ public final class HttpSink implements Sink {
         return new Outcome.Rejected(what);
     }
 
-    private static Duration parseRetryAfter(String value) {
+    /** A {@code Retry-After} in seconds; null when absent or an HTTP date (the backoff then applies). */
+    public static Duration parseRetryAfter(String value) {
         if (value == null) {
             return null;
         }
