@@ -90,8 +90,14 @@ public final class SplunkHecSink implements Sink {
                 long ackId = answer.path("ackId").asLong();
                 poll(new AckWait(ackId, nanoTime.getAsLong() + config.ackTimeout().toNanos(), result), "none yet");
             }
-        });
+        }).exceptionally(t -> internal(result, t));
         return result;
+    }
+
+    /** A fault of ours (or the event loops shut down under us): the send still completes, retryable. */
+    private static Void internal(CompletableFuture<Outcome> result, Throwable t) {
+        result.complete(new Outcome.Retryable(Outcome.ErrorKind.INTERNAL, "splunk_hec send failed: " + t, null));
+        return null;
     }
 
     /** The poll of one ackId: until true, or its deadline. */
@@ -103,6 +109,14 @@ public final class SplunkHecSink implements Sink {
      * per interval until the deadline, each poll bounded by the timeout.
      */
     private void poll(AckWait w, String last) {
+        try {
+            schedulePoll(w, last);
+        } catch (RuntimeException e) { // the event loops are shutting down
+            internal(w.result, e);
+        }
+    }
+
+    private void schedulePoll(AckWait w, String last) {
         group.schedule(() -> {
             if (nanoTime.getAsLong() - w.deadline >= 0) {
                 w.result.complete(new Outcome.Retryable(Outcome.ErrorKind.TIMEOUT, "HEC ackId " + w.ackId
@@ -111,7 +125,8 @@ public final class SplunkHecSink implements Sink {
                 return;
             }
             byte[] body = ("{\"acks\":[" + w.ackId + "]}").getBytes(StandardCharsets.UTF_8);
-            client.exchange(HttpMethod.POST, ackTarget, headers, body, body.length).thenAccept(a -> answered(w, a));
+            client.exchange(HttpMethod.POST, ackTarget, headers, body, body.length).thenAccept(a -> answered(w, a))
+                    .exceptionally(t -> internal(w.result, t));
         }, config.ackPollInterval().toNanos(), TimeUnit.NANOSECONDS);
     }
 
