@@ -14,6 +14,8 @@ import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
 import dev.gapless.config.output.elasticsearch.ElasticsearchOutputConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.output.loki.LokiOutputConfig;
+import dev.gapless.config.output.splunkhec.SplunkHecOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
@@ -137,6 +139,24 @@ class ReadmeDefaultsTest {
         assertThat(search.timeout()).isEqualTo(ElasticsearchOutputConfig.DEFAULT_TIMEOUT);
         assertThat(search.compression()).isEqualTo(ElasticsearchOutputConfig.DEFAULT_COMPRESSION);
         assertThat(search.auth()).isEmpty();
+        LokiOutputConfig loki = (LokiOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("loki")).findFirst().orElseThrow();
+        assertThat(loki.labels()).isEqualTo(LokiOutputConfig.DEFAULT_LABELS);
+        assertThat(loki.labelFields()).isEmpty();
+        assertThat(loki.lineFormat()).isEqualTo(LokiOutputConfig.DEFAULT_LINE_FORMAT);
+        assertThat(loki.timeout()).isEqualTo(LokiOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(loki.maxStreams()).isEqualTo(LokiOutputConfig.DEFAULT_MAX_STREAMS);
+        assertThat(loki.tenantId()).isEmpty();
+        assertThat(loki.bearerTokenFile()).isEmpty();
+        SplunkHecOutputConfig hec = (SplunkHecOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("splunk")).findFirst().orElseThrow();
+        assertThat(hec.ack()).isEqualTo(SplunkHecOutputConfig.DEFAULT_ACK);
+        assertThat(hec.ackTimeout()).isEqualTo(SplunkHecOutputConfig.DEFAULT_ACK_TIMEOUT);
+        assertThat(hec.ackPollInterval()).isEqualTo(SplunkHecOutputConfig.DEFAULT_ACK_POLL_INTERVAL);
+        assertThat(hec.timeout()).isEqualTo(SplunkHecOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(hec.sourcetype()).isEqualTo(SplunkHecOutputConfig.DEFAULT_SOURCETYPE);
+        assertThat(hec.eventFormat()).isEqualTo(SplunkHecOutputConfig.DEFAULT_EVENT_FORMAT);
+        assertThat(hec.index()).isEmpty();
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

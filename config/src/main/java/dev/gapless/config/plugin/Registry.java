@@ -11,6 +11,8 @@ import dev.gapless.config.output.elasticsearch.ElasticsearchOutputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.output.kafka.KafkaOutputType;
+import dev.gapless.config.output.loki.LokiOutputType;
+import dev.gapless.config.output.splunkhec.SplunkHecOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
@@ -43,7 +45,9 @@ public final class Registry {
             StdoutOutputType.INSTANCE,
             ArchiveOutputType.INSTANCE,
             KafkaOutputType.INSTANCE,
-            ElasticsearchOutputType.INSTANCE);
+            ElasticsearchOutputType.INSTANCE,
+            LokiOutputType.INSTANCE,
+            SplunkHecOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
