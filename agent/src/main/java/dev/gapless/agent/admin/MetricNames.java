@@ -29,8 +29,8 @@ public final class MetricNames {
     public static final String DEGRADED = "gapless.agent.degraded";
 
     /** Suffixes under {@code gapless.input.<id>.}. */
-    public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "bytes", "blocked",
-        "skipped_tails", "files_not_followed", "connections_refused", "connections_evicted", "kernel_drops",
+    public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "parse_failures",
+        "bytes", "blocked", "skipped_tails", "files_not_followed", "connections_refused", "connections_evicted", "kernel_drops",
         "last_event_at_seconds"};
     /** Suffixes under {@code gapless.output.<id>.}. */
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
