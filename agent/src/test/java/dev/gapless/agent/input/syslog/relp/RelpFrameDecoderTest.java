@@ -66,6 +66,22 @@ class RelpFrameDecoderTest {
     }
 
     @Test
+    void aSessionCapturedFromRsyslogsOmrelpDecodes() throws Exception {
+        byte[] session;
+        try (var in = RelpFrameDecoderTest.class.getResourceAsStream("/fuzz/syslog/relp-session.bin")) {
+            session = in.readAllBytes();
+        }
+        EmbeddedChannel ch = new EmbeddedChannel(new RelpFrameDecoder(64 * 1024));
+        ch.writeInbound(Unpooled.wrappedBuffer(session));
+        List<RelpFrame> f = drain(ch);
+        assertThat(f).extracting(RelpFrame::command).containsExactly("open", "syslog", "syslog", "close");
+        assertThat(f).extracting(RelpFrame::txnr).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(f.get(0).text()).contains("relp_version=0").contains("commands=syslog");
+        assertThat(f.get(1).text()).startsWith("<142>1 ").endsWith("first relp message\n");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void emptyDataWithATrailingSpaceIsTolerated() {
         EmbeddedChannel ch = new EmbeddedChannel(new RelpFrameDecoder(8));
         ch.writeInbound(bytes("7 close 0 \n"));
