@@ -12,6 +12,7 @@ import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.JournalConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig.Protocol;
 import io.netty.channel.EventLoopGroup;
@@ -195,6 +196,45 @@ class RelpInputTest {
         await("every message answered", () -> answered.get() == n || failed.get() != null);
         assertThat(failed.get()).isNull();
         assertThat(input.stats().rejected.sum()).isZero();
+    }
+
+    @Test
+    void atTheBoundOfUnansweredMessagesReadingStopsAndNothingIsAnsweredBeforeTheForce() throws Exception {
+        // Forces every 2 s only: until then nothing is durable, so nothing may be answered and the session fills up.
+        Journal journal = closeLater(TestJournals.open(dir.resolve("journal"), new JournalConfig(
+                JournalConfig.Durability.BATCH, Duration.ofSeconds(2), ByteSize.ofMebibytes(64), Optional.empty(),
+                JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1))));
+        SyslogInput input = start(journal, 1024);
+        RelpTestClient c = closeLater(RelpTestClient.connect(port(input)));
+        c.open();
+        int n = 3 * RelpSession.MAX_PENDING;
+        String pad = "p".repeat(200);
+        Thread sender = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    c.send(2 + i, "syslog", "<13>1 - h app - - - m" + i + " " + pad);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "relp-test-sender");
+        sender.setDaemon(true);
+        sender.start();
+        closeLater(() -> sender.join(5000));
+        await("the connection stopped reading at the bound", () -> input.connections().stream()
+                .anyMatch(ch -> !ch.config().isAutoRead()) || input.stats().accepted.sum() > 0);
+        await("what was read before the stop is in the journal",
+                () -> journal.headSeq() >= RelpSession.MAX_PENDING || input.stats().accepted.sum() > 0);
+        assertThat(input.stats().accepted.sum()).as("stopped before the first force").isZero();
+        // past the bound by at most one read (256 KiB, some 1,100 of these frames): not all of them
+        assertThat(journal.headSeq()).as("reading stopped").isLessThan(n);
+        for (int i = 0; i < n; i++) {
+            RelpFrame rsp = c.read();
+            long accepted = input.stats().accepted.sum();
+            assertThat(rsp.txnr()).isEqualTo(2 + i);
+            assertThat(accepted).as("answer %d with %d durable", i, accepted).isGreaterThanOrEqualTo(i + 1);
+        }
+        assertThat(TestJournals.readAll(journal, 0, n)).hasSize(n);
     }
 
     @Test
