@@ -48,6 +48,7 @@ public final class AgentMetrics {
             gauge(MetricNames.input(id, "rejected"), in.rejected::sum);
             gauge(MetricNames.input(id, "truncated"), in.truncated::sum);
             gauge(MetricNames.input(id, "invalid_utf8"), in.invalidUtf8::sum);
+            gauge(MetricNames.input(id, "parse_failures"), in.parseFailures::sum);
             gauge(MetricNames.input(id, "bytes"), in.bytes::sum);
             gauge(MetricNames.input(id, "blocked"), in.blocked::sum);
             gauge(MetricNames.input(id, "skipped_tails"), in.skippedTails::sum);

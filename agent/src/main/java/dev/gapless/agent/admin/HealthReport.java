@@ -89,6 +89,7 @@ public final class HealthReport {
                 g.writeNumberField(HealthFields.REJECTED, in.rejected.sum());
                 g.writeNumberField("truncated", in.truncated.sum());
                 g.writeNumberField("invalid_utf8", in.invalidUtf8.sum());
+                g.writeNumberField("parse_failures", in.parseFailures.sum());
                 g.writeNumberField("skipped_tails", in.skippedTails.sum());
                 g.writeNumberField("connections_refused", in.connectionsRefused.sum());
                 g.writeNumberField("connections_evicted", in.connectionsEvicted.sum());

@@ -29,10 +29,9 @@ public final class MetricNames {
     public static final String DEGRADED = "gapless.agent.degraded";
 
     /** Suffixes under {@code gapless.input.<id>.}. */
-    public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "bytes", "blocked",
-        "skipped_tails", "files_not_followed", "multiline_matches_aborted", "connections_refused",
-        "connections_evicted", "kernel_drops",
-        "child_restarts", "last_event_at_seconds"};
+    public static final String[] INPUT = {"accepted", "rejected", "truncated", "invalid_utf8", "parse_failures",
+        "bytes", "blocked", "skipped_tails", "files_not_followed", "multiline_matches_aborted", "connections_refused",
+        "connections_evicted", "kernel_drops", "child_restarts", "last_event_at_seconds"};
     /** Suffixes under {@code gapless.output.<id>.}. */
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
         "failed_attempts", "rejected_records", "consecutive_failures", "last_ack_at_seconds", "in_flight_seconds",

@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What an input has done, for /health and metrics. Every field is safe to read from any thread. The ingest counters
- * (accepted, truncated, invalid_utf8, bytes, lastEventAt, blocked, paused, and rejected for what a sender drops) are
- * counted by the {@link IngestPort} alone, never by an input itself; the connection and tail counters by the input.
+ * (accepted, truncated, invalid_utf8, parse_failures, bytes, lastEventAt, blocked, paused, and rejected for what a
+ * sender drops) are counted by the {@link IngestPort} alone, never by an input itself; the connection and tail
+ * counters by the input.
  */
 public final class InputStats {
     public final String id;
@@ -18,6 +19,8 @@ public final class InputStats {
     public final LongAdder truncated = new LongAdder();
     /** Lines that were not valid UTF-8 (still accepted, tagged invalid_utf8). */
     public final LongAdder invalidUtf8 = new LongAdder();
+    /** Syslog: messages that parse as neither RFC 5424 nor RFC 3164 (still accepted, raw, _syslog_parse_failed). */
+    public final LongAdder parseFailures = new LongAdder();
     /** Bytes of accepted messages. */
     public final LongAdder bytes = new LongAdder();
     /** TCP: new connections closed on accept at max_connections, none idle long enough to make room. */

@@ -109,11 +109,15 @@ public final class JournalIngest implements IngestPort {
             batch.source(stats.id);
             int truncated = 0;
             int invalid = 0;
+            int unparsed = 0;
             byte[] b = batch.array();
             for (int i = 0; i < batch.size(); i++) {
                 int tags = batch.tags(i);
                 if ((tags & Tags.TRUNCATED) != 0) {
                     truncated++;
+                }
+                if ((tags & Tags.SYSLOG_PARSE_FAILED) != 0) {
+                    unparsed++;
                 }
                 if ((tags & Tags.INVALID_UTF8) == 0 && Utf8.firstInvalid(b, batch.offset(i), batch.length(i)) >= 0) {
                     batch.addTags(i, Tags.INVALID_UTF8);
@@ -146,6 +150,9 @@ public final class JournalIngest implements IngestPort {
             }
             if (invalid > 0) {
                 stats.invalidUtf8.add(invalid);
+            }
+            if (unparsed > 0) {
+                stats.parseFailures.add(unparsed);
             }
             int n = batch.size();
             long bytes = batch.messageBytes();

@@ -129,6 +129,17 @@ class HealthReportTest {
     }
 
     @Test
+    void anInputsParseFailuresAreShownAndInMetrics() throws Exception {
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        app.parseFailures.add(5);
+        assertThat(sampleAndRender().path("inputs").path("app").path("parse_failures").asLong()).isEqualTo(5);
+        AgentMetrics metrics = new AgentMetrics(new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test",
+                T0.toEpochMilli(), journal, List.of(app), List.of(central)), watch, clock);
+        assertThat(metrics.registry().getGauges().get(MetricNames.input("app", "parse_failures")).getValue())
+                .isEqualTo(5L);
+    }
+
+    @Test
     void minFreeAboveTheFreeSpaceIsDegradedFromTheFirstSampleBeforeAnyAppend() throws Exception {
         long usable = Files.getFileStore(dir).getUsableSpace();
         ByteSize minFree = ByteSize.ofBytes(usable + (1L << 40)); // as min_free 1GiB on the 96 MiB tmpfs

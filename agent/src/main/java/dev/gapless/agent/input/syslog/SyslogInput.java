@@ -7,6 +7,8 @@ import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.tcp.ConnectionSlots;
 import dev.gapless.agent.input.tcp.IngestHandler;
 import dev.gapless.agent.input.tcp.TcpInput;
+import dev.gapless.agent.input.syslog.relp.RelpFrameDecoder;
+import dev.gapless.agent.net.Tls;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,6 +22,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -31,11 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Syslog over TCP or UDP. Binds 127.0.0.1 unless configured otherwise. TCP: each connection gets its own
+ * Syslog over TCP, RELP or UDP. Binds 127.0.0.1 unless configured otherwise. TCP: each connection gets its own
  * {@link SyslogFramer} (RFC 6587), {@link SyslogDecoder} and the TCP input's {@code IngestHandler} (back-pressure:
  * reading pauses while the journal refuses), admitted by the TCP input's {@code ConnectionSlots} at
- * {@code max_connections}. UDP: one socket and its {@link UdpIngestHandler} (no back-pressure: what the journal
- * refuses is dropped and counted rejected); the kernel's drops for the socket are read every
+ * {@code max_connections}. RELP: likewise admitted, each connection a {@link RelpFrameDecoder} and a
+ * {@link RelpSession}, which answers each message once it is durable and sends {@code serverclose} on
+ * {@link #close()}. TCP and RELP put TLS (RFC 5425) first in the pipeline when {@code tls} is set. UDP: one socket
+ * and its {@link UdpIngestHandler} (no back-pressure: what the journal refuses is dropped and counted rejected); the
+ * kernel's drops for the socket are read every
  * {@link #DROPS_EVERY_SECONDS} s into {@link InputStats#kernelDrops}.
  */
 public final class SyslogInput implements Input {
@@ -56,6 +62,8 @@ public final class SyslogInput implements Input {
     private final InputStats stats;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel server;
+    // Built at start from the tls section; null: plain text.
+    private SslContext tls;
     private UdpDrops drops;
     private ScheduledFuture<?> dropsPoll;
 
@@ -80,8 +88,11 @@ public final class SyslogInput implements Input {
 
     @Override
     public void start() throws InterruptedException, IOException {
+        if (config.tls().isPresent()) {
+            tls = Tls.server(config.tls().get(), "input " + config.id());
+        }
         ChannelFuture bound = switch (config.protocol()) {
-            case TCP -> bindTcp();
+            case TCP, RELP -> bindTcp();
             case UDP -> bindUdp();
         };
         bound.await();
@@ -95,8 +106,8 @@ public final class SyslogInput implements Input {
             dropsPoll = server.eventLoop().scheduleAtFixedRate(this::pollDrops, 0, DROPS_EVERY_SECONDS,
                     TimeUnit.SECONDS);
         }
-        log.info("input {} listening for syslog over {} on {}", config.id(), config.protocol().wireName(),
-                boundAddress());
+        log.info("input {} listening for syslog over {}{} on {}", config.id(), config.protocol().wireName(),
+                tls == null ? "" : " with TLS", boundAddress());
     }
 
     private ChannelFuture bindTcp() {
@@ -108,8 +119,16 @@ public final class SyslogInput implements Input {
                     protected void initChannel(SocketChannel ch) {
                         slots.admit(ch).ifPresent(readStamp -> {
                             connections.add(ch);
-                            ch.pipeline().addLast(readStamp, new SyslogFramer(maxLine()),
-                                    new SyslogDecoder(events()), new IngestHandler(port, stats, clock));
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
+                            if (config.protocol() == SyslogInputConfig.Protocol.RELP) {
+                                ch.pipeline().addLast(readStamp, new RelpFrameDecoder(maxLine()),
+                                        new RelpSession(port, stats, clock, events()));
+                            } else {
+                                ch.pipeline().addLast(readStamp, new SyslogFramer(maxLine()),
+                                        new SyslogDecoder(events()), new IngestHandler(port, stats, clock));
+                            }
                         });
                     }
                 });
@@ -162,6 +181,16 @@ public final class SyslogInput implements Input {
         }
         if (server != null) {
             server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (config.protocol() == SyslogInputConfig.Protocol.RELP) {
+            for (Channel ch : connections) {
+                RelpSession session = ch.pipeline().get(RelpSession.class);
+                if (session != null) {
+                    session.shutdown(ch.pipeline().context(session));
+                }
+            }
+            // each session closes itself once answered, at the latest after SERVERCLOSE_AFTER_MS
+            connections.newCloseFuture().awaitUninterruptibly(RelpSession.SERVERCLOSE_AFTER_MS + 1_000);
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }

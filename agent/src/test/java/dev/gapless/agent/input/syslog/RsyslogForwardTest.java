@@ -81,7 +81,8 @@ class RsyslogForwardTest {
                 + "rsyslog); skipping the rsyslog forwarding test");
         journal = TestJournals.open(dir.resolve("journal"));
         SyslogInputConfig config = new SyslogInputConfig("syslog", Protocol.TCP, new HostPort("127.0.0.1", 0),
-                ByteSize.ofKibibytes(64), 8, Duration.ofMinutes(5), Optional.of(ZoneOffset.UTC), Optional.empty());
+                ByteSize.ofKibibytes(64), 8, Duration.ofMinutes(5), Optional.of(ZoneOffset.UTC), Optional.empty(),
+                Optional.empty());
         input = new SyslogInput(config, new JournalIngest(journal, Clock.systemUTC()), boss, workers,
                 Clock.systemUTC());
         input.start();

@@ -72,7 +72,8 @@ class SyslogInputTest {
 
     private SyslogInput start(Journal journal, Protocol protocol, int maxLine) throws Exception {
         SyslogInputConfig config = new SyslogInputConfig("syslog", protocol, new HostPort("127.0.0.1", 0),
-                ByteSize.ofBytes(maxLine), 8, Duration.ofMinutes(5), Optional.of(ZoneOffset.UTC), Optional.empty());
+                ByteSize.ofBytes(maxLine), 8, Duration.ofMinutes(5), Optional.of(ZoneOffset.UTC), Optional.empty(),
+                Optional.empty());
         SyslogInput input = closeLater(new SyslogInput(config, new JournalIngest(journal, Clock.systemUTC()), boss,
                 workers, Clock.systemUTC()));
         input.start();

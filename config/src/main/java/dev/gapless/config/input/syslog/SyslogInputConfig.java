@@ -3,6 +3,7 @@ package dev.gapless.config.input.syslog;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.InputConfig;
+import dev.gapless.config.tls.ServerTls;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Syslog messages (RFC 5424 and RFC 3164) received over TCP (RFC 6587 framing) or UDP (RFC 5426).
+ * Syslog messages (RFC 5424 and RFC 3164) received over TCP (RFC 6587 framing), RELP (acknowledged once durable) or
+ * UDP (RFC 5426); TCP and RELP optionally over TLS (RFC 5425).
  *
  * @param protocol          how messages arrive
  * @param listen            bind address (required; use 127.0.0.1 unless other hosts must reach it)
@@ -21,6 +23,7 @@ import java.util.Optional;
  * @param maxConnections    TCP: as {@code tcp}'s {@code max_connections}
  * @param idleTimeout       TCP: as {@code tcp}'s {@code idle_timeout}
  * @param timezone          the zone of RFC 3164 timestamps, which carry none; empty: the agent's own zone
+ * @param tls               TCP and RELP: when set, the listener speaks TLS only (mutual TLS with a CA file)
  * @param expectEventsEvery see {@link InputConfig#expectEventsEvery()}
  */
 public record SyslogInputConfig(
@@ -31,6 +34,7 @@ public record SyslogInputConfig(
         int maxConnections,
         Duration idleTimeout,
         Optional<ZoneId> timezone,
+        Optional<ServerTls> tls,
         Optional<Duration> expectEventsEvery) implements InputConfig {
 
     public static final Protocol DEFAULT_PROTOCOL = Protocol.TCP;
@@ -49,7 +53,8 @@ public record SyslogInputConfig(
     /** The transports a syslog input listens on. */
     public enum Protocol {
         TCP,
-        UDP;
+        UDP,
+        RELP;
 
         /** The YAML spelling. */
         public String wireName() {
@@ -64,6 +69,10 @@ public record SyslogInputConfig(
         Objects.requireNonNull(maxLineBytes, "maxLineBytes");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(timezone, "timezone");
+        Objects.requireNonNull(tls, "tls");
+        if (protocol == Protocol.UDP && tls.isPresent()) {
+            throw new IllegalArgumentException("tls is for tcp and relp, not udp");
+        }
         Objects.requireNonNull(expectEventsEvery, "expectEventsEvery");
     }
 

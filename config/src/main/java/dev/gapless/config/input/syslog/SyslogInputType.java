@@ -7,18 +7,18 @@ import dev.gapless.config.plugin.InputCommon;
 import dev.gapless.config.plugin.InputType;
 import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.Settings;
+import dev.gapless.config.tls.ServerTls;
+import dev.gapless.config.tls.TlsSettings;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Optional;
 
-/** {@code type: syslog}: RFC 5424 / RFC 3164 messages on a TCP or UDP listener. */
+/** {@code type: syslog}: RFC 5424 / RFC 3164 messages on a TCP, RELP or UDP listener, TCP and RELP with TLS. */
 public final class SyslogInputType implements InputType<SyslogInputConfig> {
 
     public static final String NAME = "syslog";
     public static final SyslogInputType INSTANCE = new SyslogInputType();
-    /** A protocol of this type that is planned but not built yet: refused with its own error, not as unknown. */
-    static final String RELP = "relp";
 
     private SyslogInputType() {
     }
@@ -47,14 +47,20 @@ public final class SyslogInputType implements InputType<SyslogInputConfig> {
                 SyslogInputConfig.DEFAULT_MAX_CONNECTIONS);
         Duration idleTimeout = s.get("idle_timeout", Kind.POSITIVE_DURATION, SyslogInputConfig.DEFAULT_IDLE_TIMEOUT);
         Optional<ZoneId> timezone = timezone(s);
-        if (common.id() == null || listen == null || protocol == null) {
+        Optional<ServerTls> tls = TlsSettings.server(s.section("tls", "a mapping with cert_file, key_file, ca_file"));
+        if (tls != null && tls.isPresent() && protocol == Protocol.UDP) {
+            s.problem("tls is for protocol tcp or relp: syslog over UDP has no TLS here (DTLS is not supported)",
+                    "tls");
+            tls = null;
+        }
+        if (common.id() == null || listen == null || protocol == null || tls == null) {
             return null;
         }
         return new SyslogInputConfig(common.id(), protocol, listen, maxLineBytes, maxConnections, idleTimeout,
-                timezone, common.expectEventsEvery());
+                timezone, tls, common.expectEventsEvery());
     }
 
-    /** tcp or udp; relp is reserved for this type and refused as not supported yet. Null when invalid. */
+    /** tcp, udp or relp. Null when invalid. */
     private static Protocol protocol(Settings s) {
         Optional<String> written = s.optional("protocol", Kind.NON_EMPTY_STRING);
         if (written.isEmpty()) {
@@ -66,11 +72,7 @@ public final class SyslogInputType implements InputType<SyslogInputConfig> {
                 return known;
             }
         }
-        if (RELP.equals(p)) {
-            s.problem("protocol relp is not supported yet (planned); use tcp or udp", "protocol");
-        } else {
-            s.problem("unknown protocol '" + p + "': expected tcp or udp", "protocol");
-        }
+        s.problem("unknown protocol '" + p + "': expected tcp, udp or relp", "protocol");
         return null;
     }
 

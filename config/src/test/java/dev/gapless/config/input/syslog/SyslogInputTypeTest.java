@@ -47,19 +47,38 @@ class SyslogInputTypeTest {
     }
 
     @Test
-    void relpIsRefusedAsNotSupportedYetAndAnUnknownProtocolAsUnknown() {
+    void relpAndTlsBindAndAnUnknownProtocolIsRefused() throws Exception {
+        GaplessConfig c = parse("""
+                inputs:
+                  - {id: a, type: syslog, protocol: relp, listen: 127.0.0.1:2514}
+                  - {id: b, type: syslog, protocol: tcp, listen: 127.0.0.1:6514,
+                     tls: {cert_file: /etc/gapless/s.pem, key_file: /etc/gapless/s.key, ca_file: /etc/gapless/ca.pem}}
+                """);
+        SyslogInputConfig a = (SyslogInputConfig) c.inputs().get(0);
+        assertThat(a.protocol()).isEqualTo(Protocol.RELP);
+        assertThat(a.tls()).isEmpty();
+        SyslogInputConfig b = (SyslogInputConfig) c.inputs().get(1);
+        assertThat(b.tls()).hasValueSatisfying(t -> {
+            assertThat(t.certFile()).isEqualTo(Path.of("/etc/gapless/s.pem"));
+            assertThat(t.caFile()).contains(Path.of("/etc/gapless/ca.pem"));
+        });
+
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse("""
                 inputs:
-                  - {id: a, type: syslog, protocol: relp, listen: 127.0.0.1:5514}
+                  - {id: a, type: syslog, protocol: udp, listen: 127.0.0.1:5514,
+                     tls: {cert_file: /etc/gapless/s.pem, key_file: /etc/gapless/s.key}}
                   - {id: b, type: syslog, protocol: tpc, listen: 127.0.0.1:5515}
                   - {id: c, type: syslog, listen: 127.0.0.1:5516, timezone: Mars/Olympus}
+                  - {id: d, type: syslog, protocol: relp, listen: 127.0.0.1:5517, tls: {cert_file: /x.pem}}
                 """));
-        assertThat(e.errors()).hasSize(3);
-        assertThat(e.errors().get(0).path()).isEqualTo("inputs[0].protocol");
-        assertThat(e.errors().get(0).message()).contains("relp is not supported yet").doesNotContain("unknown");
+        assertThat(e.errors()).hasSize(4);
+        assertThat(e.errors().get(0).path()).isEqualTo("inputs[0].tls");
+        assertThat(e.errors().get(0).message()).contains("tls is for protocol tcp or relp");
         assertThat(e.errors().get(1).path()).isEqualTo("inputs[1].protocol");
-        assertThat(e.errors().get(1).message()).isEqualTo("unknown protocol 'tpc': expected tcp or udp");
+        assertThat(e.errors().get(1).message()).isEqualTo("unknown protocol 'tpc': expected tcp, udp or relp");
         assertThat(e.errors().get(2).path()).isEqualTo("inputs[2].timezone");
         assertThat(e.errors().get(2).message()).startsWith("unknown timezone 'Mars/Olympus'");
+        assertThat(e.errors().get(3).path()).startsWith("inputs[3].tls");
+        assertThat(e.errors().get(3).message()).contains("cert_file and key_file");
     }
 }
