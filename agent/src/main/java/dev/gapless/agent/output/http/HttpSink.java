@@ -5,7 +5,9 @@ import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
 import dev.gapless.config.output.http.HttpOutputConfig;
+import dev.gapless.config.tls.ClientTls;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -34,12 +36,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * POSTs each batch as NDJSON over one kept-alive connection (HTTP/1.1, or HTTPS). The answer decides:
+ * POSTs each batch over one kept-alive connection (HTTP/1.1, or HTTPS): as NDJSON for the http output, or in the
+ * body and with the reading of answers of another {@link Exchange} (the otlp output's). For NDJSON the answer decides:
  * 2xx delivered; 408, 429 and 5xx retryable (honouring {@code Retry-After} in seconds); any other status
  * rejected for good. No full answer within {@code timeout} of sending is a retryable timeout and the connection
  * is dropped. Response bodies are read up to {@link #MAX_RESPONSE_BYTES}; a longer one fails the attempt.
@@ -58,7 +62,50 @@ public final class HttpSink implements Sink {
     static final String ANSWER_TIMEOUT = "answerTimeout";
     private static final String RESPONSE = "response";
 
-    private final HttpOutputConfig config;
+    /** Where a sink POSTs to and how: the parts of an output's config the client needs. */
+    public record Endpoint(String id, URI url, Duration timeout, Map<String, String> headers,
+            Optional<ClientTls> tls) {
+    }
+
+    /** What one POST carries and what its answer means. Called on the worker thread and the event loop. */
+    public interface Exchange {
+
+        /**
+         * The request body of a batch, made once per send (on the worker thread); the batch's arrays may be used in
+         * place until the send completes.
+         *
+         * @return null when nothing of the batch goes to the destination: it is delivered without a request
+         * @throws IllegalArgumentException the batch cannot be put in a request: it is rejected with the message
+         */
+        Body body(EncodedBatch batch);
+
+        /** Classifies a complete answer; {@code content} is released by the caller. */
+        Outcome answer(int status, String retryAfter, ByteBuf content);
+    }
+
+    /** A request body ({@code bytes[0, length)}), its {@code Content-Type} and {@code Content-Encoding} (or null). */
+    public record Body(byte[] bytes, int length, String contentType, String contentEncoding) {
+    }
+
+    /** The http output's: the batch as it is encoded, as NDJSON. */
+    private static final Exchange NDJSON = new Exchange() {
+        @Override
+        public Body body(EncodedBatch batch) {
+            return new Body(batch.bytes(), batch.length(), "application/x-ndjson", null);
+        }
+
+        @Override
+        public Outcome answer(int status, String retryAfter, ByteBuf content) {
+            String body = content.toString(StandardCharsets.UTF_8);
+            if (body.length() > 200) {
+                body = body.substring(0, 200) + "…";
+            }
+            return classify(status, retryAfter, body.strip());
+        }
+    };
+
+    private final Endpoint config;
+    private final Exchange exchange;
     private final URI url;
     private final String host;
     private final int port;
@@ -69,7 +116,13 @@ public final class HttpSink implements Sink {
 
     /** @throws IOException when the TLS files cannot be read */
     public HttpSink(HttpOutputConfig config, EventLoopGroup group) throws IOException {
+        this(new Endpoint(config.id(), config.url(), config.timeout(), config.headers(), config.tls()), NDJSON, group);
+    }
+
+    /** @throws IOException when the TLS files cannot be read */
+    public HttpSink(Endpoint config, Exchange exchange, EventLoopGroup group) throws IOException {
         this.config = config;
+        this.exchange = exchange;
         this.url = config.url();
         boolean tls = config.tls().isPresent();
         this.host = url.getHost();
@@ -94,22 +147,31 @@ public final class HttpSink implements Sink {
 
     @Override
     public CompletionStage<Outcome> send(EncodedBatch batch) {
+        Body body;
+        try {
+            body = exchange.body(batch);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new Outcome.Rejected(e.getMessage()));
+        }
+        if (body == null) {
+            return CompletableFuture.completedFuture(Outcome.DELIVERED);
+        }
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Channel ch = channel;
         if (ch != null && ch.isActive()) {
-            write(ch, new Request(batch, result, true));
+            write(ch, new Request(batch, body, result, true));
         } else {
-            connectAndWrite(batch, result);
+            connectAndWrite(batch, body, result);
         }
         return result;
     }
 
-    private void connectAndWrite(EncodedBatch batch, CompletableFuture<Outcome> result) {
+    private void connectAndWrite(EncodedBatch batch, Body body, CompletableFuture<Outcome> result) {
         ChannelFuture connect = bootstrap.connect(host, port);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 channel = connect.channel();
-                write(connect.channel(), new Request(batch, result, false));
+                write(connect.channel(), new Request(batch, body, result, false));
             } else {
                 result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE,
                         "connect to " + host + ":" + port + " failed: " + f.cause().getMessage(), null));
@@ -124,16 +186,20 @@ public final class HttpSink implements Sink {
             return;
         }
         EncodedBatch batch = request.batch;
+        Body body = request.body;
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, pathAndQuery,
-                Unpooled.wrappedBuffer(batch.bytes(), 0, batch.length()));
+                Unpooled.wrappedBuffer(body.bytes(), 0, body.length()));
         req.headers().set(HttpHeaderNames.HOST, port == 80 || port == 443 ? host : host + ":" + port);
-        req.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        req.headers().set(HttpHeaderNames.CONTENT_TYPE, body.contentType());
+        if (body.contentEncoding() != null) {
+            req.headers().set(HttpHeaderNames.CONTENT_ENCODING, body.contentEncoding());
+        }
         req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         req.headers().set("X-Gapless-Seq-Range", batch.firstSeq() + "-" + batch.lastSeq());
         for (Map.Entry<String, String> h : config.headers().entrySet()) {
             req.headers().set(h.getKey(), h.getValue());
         }
-        HttpUtil.setContentLength(req, batch.length());
+        HttpUtil.setContentLength(req, body.length());
         ch.eventLoop().execute(() -> {
             if (!ch.isActive()) { // closed since: the handler saw no request, so nothing else fails this one
                 req.release();
@@ -184,7 +250,7 @@ public final class HttpSink implements Sink {
             return;
         }
         if (request.reused) {
-            connectAndWrite(request.batch, request.result);
+            connectAndWrite(request.batch, request.body, request.result);
         } else {
             request.result.complete(new Outcome.Retryable(Outcome.ErrorKind.UNREACHABLE, why, null));
         }
@@ -193,19 +259,24 @@ public final class HttpSink implements Sink {
     /** One send in flight on one connection. */
     private static final class Request {
         final EncodedBatch batch;
+        final Body body;
         final CompletableFuture<Outcome> result;
         /** Sent on a connection an earlier send opened (which the server may have closed meanwhile). */
         final boolean reused;
 
-        Request(EncodedBatch batch, CompletableFuture<Outcome> result, boolean reused) {
+        Request(EncodedBatch batch, Body body, CompletableFuture<Outcome> result, boolean reused) {
             this.batch = batch;
+            this.body = body;
             this.result = result;
             this.reused = reused;
         }
     }
 
-    /** Classifies an HTTP answer. */
-    static Outcome classify(int status, String retryAfter, String body) {
+    /**
+     * Classifies an HTTP answer by its status: 2xx delivered; 1xx, 3xx, 401, 403, 404, 407, 408, 429 and 5xx
+     * retryable (with {@code Retry-After} in seconds); any other status rejected.
+     */
+    public static Outcome classify(int status, String retryAfter, String body) {
         if (status >= 200 && status < 300) {
             return Outcome.DELIVERED;
         }
@@ -245,12 +316,17 @@ public final class HttpSink implements Sink {
             request = null;
             stopAnswerTimeout(ctx.channel());
             if (r != null) {
-                String body = res.content().toString(StandardCharsets.UTF_8);
-                if (body.length() > 200) {
-                    body = body.substring(0, 200) + "…";
+                Outcome outcome;
+                try {
+                    outcome = exchange.answer(res.status().code(), res.headers().get(HttpHeaderNames.RETRY_AFTER),
+                            res.content());
+                } catch (RuntimeException e) { // the agent's own bug: the worker logs and retries it
+                    r.result.completeExceptionally(e);
+                    outcome = null;
                 }
-                r.result.complete(classify(res.status().code(), res.headers().get(HttpHeaderNames.RETRY_AFTER),
-                        body.strip()));
+                if (outcome != null) {
+                    r.result.complete(outcome);
+                }
             }
             if (!HttpUtil.isKeepAlive(res)) {
                 ctx.close();
