@@ -13,6 +13,7 @@ import dev.gapless.config.output.archive.ArchiveOutputConfig;
 import dev.gapless.config.output.file.FileOutputConfig;
 import dev.gapless.config.output.http.HttpOutputConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.output.otlp.OtlpOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
@@ -130,6 +131,14 @@ class ReadmeDefaultsTest {
         assertThat(kafka.linger()).isEqualTo(KafkaOutputConfig.DEFAULT_LINGER);
         assertThat(kafka.tls()).isEmpty();
         assertThat(kafka.sasl()).isEmpty();
+        OtlpOutputConfig otlp = (OtlpOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("otel")).findFirst().orElseThrow();
+        assertThat(otlp.codec()).isEqualTo(OtlpOutputConfig.DEFAULT_CODEC);
+        assertThat(otlp.timeout()).isEqualTo(OtlpOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(otlp.compression()).isEqualTo(OtlpOutputConfig.DEFAULT_COMPRESSION);
+        assertThat(otlp.headers()).isEmpty();
+        assertThat(otlp.tls()).isEmpty();
+        assertThat(otlp.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 4318)));
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

@@ -10,6 +10,7 @@ import dev.gapless.config.output.archive.ArchiveOutputType;
 import dev.gapless.config.output.file.FileOutputType;
 import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.output.kafka.KafkaOutputType;
+import dev.gapless.config.output.otlp.OtlpOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ public final class Registry {
             FileOutputType.INSTANCE,
             StdoutOutputType.INSTANCE,
             ArchiveOutputType.INSTANCE,
-            KafkaOutputType.INSTANCE);
+            KafkaOutputType.INSTANCE,
+            OtlpOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
