@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import dev.gapless.agent.codec.EnvelopeEncoder;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.failpoint.Failpoints;
@@ -18,10 +19,12 @@ import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.agent.otlp.OtlpFields;
 import dev.gapless.agent.otlp.proto.collector.logs.v1.ExportLogsServiceRequest;
 import dev.gapless.agent.otlp.proto.common.v1.AnyValue;
+import dev.gapless.agent.otlp.proto.common.v1.InstrumentationScope;
 import dev.gapless.agent.otlp.proto.common.v1.KeyValue;
 import dev.gapless.agent.otlp.proto.logs.v1.LogRecord;
 import dev.gapless.agent.otlp.proto.logs.v1.ResourceLogs;
 import dev.gapless.agent.otlp.proto.logs.v1.ScopeLogs;
+import dev.gapless.agent.otlp.proto.resource.v1.Resource;
 import dev.gapless.agent.output.Backoff;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
@@ -44,6 +47,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -419,6 +425,53 @@ class OtlpOutputTest {
         assertThat(at).hasSize(2);
         assertThat(Duration.ofNanos(at.get(1) - at.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
         assertThat(lossMarkers(journal)).isEmpty();
+    }
+
+    @Test
+    void aRecordTakenByAnOtlpInputLeavesThroughTheOutputAsItCame() throws Exception {
+        Journal journal = journal("roundtrip");
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        closing.add(() -> boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        OtlpInput input = new OtlpInput(new OtlpInputConfig("otlp-in", new HostPort("127.0.0.1", 0),
+                ByteSize.ofMebibytes(1), ByteSize.ofMebibytes(4), ByteSize.ofBytes(4096), 16, Duration.ofSeconds(30),
+                Optional.empty()), new JournalIngest(journal, Clock.systemUTC()), boss, loops, Clock.systemUTC());
+        input.start();
+        closing.add(input::close);
+        LogRecord original = LogRecord.newBuilder().setTimeUnixNano(1_795_428_000_123_456_789L)
+                .setObservedTimeUnixNano(1_795_428_000_200_000_000L).setSeverityNumberValue(9)
+                .setSeverityText("INFO").setEventName("login")
+                .setBody(AnyValue.newBuilder().setStringValue("user logged in"))
+                .addAttributes(KeyValue.newBuilder().setKey("user")
+                        .setValue(AnyValue.newBuilder().setStringValue("ann")))
+                .addAttributes(KeyValue.newBuilder().setKey("tries").setValue(AnyValue.newBuilder().setIntValue(2)))
+                .setTraceId(ByteString.fromHex("0af7651916cd43dd8448eb211c80319c"))
+                .setSpanId(ByteString.fromHex("b7ad6b7169203331")).setFlags(1).build();
+        ResourceLogs sent = ResourceLogs.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(
+                        KeyValue.newBuilder().setKey("service.name").setValue(
+                                AnyValue.newBuilder().setStringValue("auth"))))
+                .addScopeLogs(ScopeLogs.newBuilder().setScope(
+                        InstrumentationScope.newBuilder().setName("auth.lib")
+                                .setVersion("3")).addLogRecords(original)).build();
+        HttpResponse<byte[]> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + input.boundAddress() + OtlpInputConfig.PATH))
+                .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(
+                        ExportLogsServiceRequest.newBuilder().addResourceLogs(sent).build().toByteArray()))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(res.statusCode()).isEqualTo(200);
+
+        OutputWorker w = worker(journal, server.url());
+        await("forwarded", () -> !server.received.isEmpty());
+        ResourceLogs got = server.received.get(0).request().getResourceLogs(0);
+        assertThat(got.getResource()).isEqualTo(sent.getResource());
+        assertThat(got.getScopeLogs(0).getScope()).isEqualTo(sent.getScopeLogs(0).getScope());
+        LogRecord back = got.getScopeLogs(0).getLogRecords(0);
+        List<KeyValue> own = back.getAttributesList().stream()
+                .filter(kv -> !kv.getKey().startsWith("gapless.")).toList();
+        assertThat(back.toBuilder().clearAttributes().addAllAttributes(own).build()).isEqualTo(original);
+        assertThat(attributes(back.getAttributesList()).get(OtlpFields.SOURCE_ATTRIBUTE).getStringValue())
+                .isEqualTo("otlp-in");
+        assertThat(w.status().lastError).isNull();
     }
 
     @Test
