@@ -12,6 +12,8 @@ import dev.gapless.audit.AuditReport.SeqRange;
 import dev.gapless.audit.AuditReport.Verdict;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +106,36 @@ class AuditorTest {
             assertThat(m.reason()).isEqualTo("drop_oldest");
             assertThat(m.count()).isEqualTo(10);
         });
+    }
+
+    @Test
+    void partlyRejectedRangeIsDeclaredWholeAndItsCountIsReported() throws IOException {
+        // An OTLP receiver refused 2 of seq 11..20 without saying which: 8 of them arrived, the marker covers all 10.
+        TestStream s = new TestStream().events(1, 10);
+        for (long seq = 11; seq <= 20; seq++) {
+            if (seq != 13 && seq != 17) {
+                s.event(seq, TestStream.T0);
+            }
+        }
+        AuditReport r = audit(s.loss(21, 11, 20, 2, "partial_rejected", "otel").events(22, 30));
+
+        AgentReport a = only(r);
+        assertThat(r.verdict()).isEqualTo(Verdict.DECLARED_LOSS_ONLY);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(a.declared().ranges()).containsExactly(new SeqRange(13, 13), new SeqRange(17, 17));
+        assertThat(a.undeclared().isEmpty()).isTrue();
+        assertThat(a.lossMarkers()).singleElement().satisfies(m -> {
+            assertThat(m.fromSeq()).isEqualTo(11);
+            assertThat(m.toSeq()).isEqualTo(20);
+            assertThat(m.count()).isEqualTo(2);
+            assertThat(m.reason()).isEqualTo("partial_rejected");
+            assertThat(m.output()).isEqualTo("otel");
+        });
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            ReportWriter.writeTable(r, out);
+        }
+        assertThat(text.toString()).contains("declares 11-20 (2 events), partial_rejected by output otel");
     }
 
     @Test

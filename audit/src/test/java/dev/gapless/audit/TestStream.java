@@ -75,6 +75,12 @@ final class TestStream {
                 + ",\"count\":" + count + ",\"reason\":\"" + reason + "\",\"output\":null}");
     }
 
+    /** A loss marker whose count is smaller than its range (some of it was delivered, which ones is unknown). */
+    TestStream loss(long seq, long from, long to, long count, String reason, String output) {
+        return record("loss", seq, now, ",\"loss\":{\"from_seq\":" + from + ",\"to_seq\":" + to
+                + ",\"count\":" + count + ",\"reason\":\"" + reason + "\",\"output\":\"" + output + "\"}");
+    }
+
     TestStream raw(String line) {
         text.append(line).append('\n');
         return this;

@@ -16,6 +16,7 @@ import dev.gapless.config.output.elasticsearch.ElasticsearchOutputConfig;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
 import dev.gapless.config.output.loki.LokiOutputConfig;
 import dev.gapless.config.output.splunkhec.SplunkHecOutputConfig;
+import dev.gapless.config.output.otlp.OtlpOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
@@ -157,6 +158,14 @@ class ReadmeDefaultsTest {
         assertThat(hec.sourcetype()).isEqualTo(SplunkHecOutputConfig.DEFAULT_SOURCETYPE);
         assertThat(hec.eventFormat()).isEqualTo(SplunkHecOutputConfig.DEFAULT_EVENT_FORMAT);
         assertThat(hec.index()).isEmpty();
+        OtlpOutputConfig otlp = (OtlpOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("otel")).findFirst().orElseThrow();
+        assertThat(otlp.codec()).isEqualTo(OtlpOutputConfig.DEFAULT_CODEC);
+        assertThat(otlp.timeout()).isEqualTo(OtlpOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(otlp.compression()).isEqualTo(OtlpOutputConfig.DEFAULT_COMPRESSION);
+        assertThat(otlp.headers()).isEmpty();
+        assertThat(otlp.tls()).isEmpty();
+        assertThat(otlp.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 4318)));
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

@@ -264,6 +264,36 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Declares that {@code count} of seqs {@code from..to} were lost, without knowing which (a destination that
+     * accepted the range but refused that many of it, unnamed): one loss marker over the range carrying the count.
+     * Such a marker neither uses nor feeds the record of ranges declared in this run, so a whole loss of the same
+     * range (another output's) is still declared. Returns as {@link #declareLoss(long, long, String, String)}.
+     */
+    public long declarePartialLoss(long from, long to, long count, String reason, String output) {
+        if (to < from || count <= 0) {
+            return 0;
+        }
+        writeLock.lock();
+        try {
+            if (closed) {
+                return -1;
+            }
+            long lost = Math.min(count, to - from + 1);
+            long marker = writeAgentRecord(RecordKind.LOSS, seq -> LossMarkers.body(from, to, lost, reason, output));
+            if (marker >= 0) {
+                log.error("journal: {} of seq {}..{} lost: {}", lost, from, to, reason);
+                stats.lostRecords.add(lost);
+            } else {
+                log.error("journal: cannot write the loss marker for {} of seq {}..{} ({}) now; nothing moves past "
+                        + "it until it is written", lost, from, to, reason);
+            }
+            return marker;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * @return a future completed once {@code seq} is covered by a completed force (at once under durability
      *         none); completed exceptionally if the journal closes first
      */

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
 final class Committer {
 
     private static final Logger log = LoggerFactory.getLogger(OutputWorker.class); // the worker's log, one voice
+    /** The count of an {@code undeclared} range lost whole. */
+    private static final long WHOLE = -1;
+    /** The reason of a loss marker over a range of which the destination refused some, unnamed. */
+    static final String PARTIAL_REJECTED = "partial_rejected";
     /** How often a commit waiting for a loss marker to be durable checks whether its worker is stopping. */
     private static final long DURABLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -42,8 +46,8 @@ final class Committer {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     // The highest seq below which every tracked batch is done; its cursor is written by the next commit().
     private long doneSeq;
-    // Ranges this output lost (rejected, or not encodable) whose loss marker could not be written yet, {from, to}:
-    // the cursor does not move until every one is declared.
+    // Ranges this output lost (rejected, not encodable, or partly refused) whose loss marker could not be written
+    // yet, {from, to, count} (count WHOLE: all of it): the cursor does not move until every one is declared.
     private final ArrayDeque<long[]> undeclared = new ArrayDeque<>();
     // The newest loss marker this output wrote (0: none); the cursor waits for it to be durable.
     private long lossMarkerSeq;
@@ -131,6 +135,18 @@ final class Committer {
         advance();
     }
 
+    /**
+     * The destination took seq {@code from}..{@code to} but refused {@code count} of them, unnamed: one loss marker
+     * over the range declares the count (or is owed), and the range is done as {@link #delivered} is; the cursor
+     * passes it once the marker is durable.
+     */
+    void partlyRejected(long from, long to, long count) {
+        InFlight batch = find(from, to);
+        declareLost(from, to, count);
+        batch.doneThrough = Math.max(batch.doneThrough, to);
+        advance();
+    }
+
     private InFlight find(long from, long to) {
         InFlight oldest = inFlight.peekFirst();
         if (oldest != null && oldest.firstSeq <= from && to <= oldest.lastSeq) {
@@ -163,11 +179,21 @@ final class Committer {
      * in {@link #undeclared} and {@link #commit} writes it before the cursor may move.
      */
     void declareLost(long from, long to) {
-        long marker = undeclared.isEmpty() ? journal.declareLoss(from, to, "rejected", id) : -1;
+        declareLost(from, to, WHOLE);
+    }
+
+    /** {@code count} of the range lost, unnamed; {@link #WHOLE}: every record of it. */
+    private void declareLost(long from, long to, long count) {
+        long marker = undeclared.isEmpty() ? writeMarker(from, to, count) : -1;
         if (marker < 0) {
-            undeclared.add(new long[] {from, to});
+            undeclared.add(new long[] {from, to, count});
         }
         lossMarkerSeq = Math.max(lossMarkerSeq, marker);
+    }
+
+    private long writeMarker(long from, long to, long count) {
+        return count == WHOLE ? journal.declareLoss(from, to, "rejected", id)
+                : journal.declarePartialLoss(from, to, count, PARTIAL_REJECTED, id);
     }
 
     /**
@@ -240,7 +266,7 @@ final class Committer {
     private boolean declareOwed() throws InterruptedException {
         for (int attempt = 1; !undeclared.isEmpty(); attempt++) {
             long[] range = undeclared.peek();
-            long marker = journal.declareLoss(range[0], range[1], "rejected", id);
+            long marker = writeMarker(range[0], range[1], range[2]);
             if (marker >= 0) {
                 lossMarkerSeq = Math.max(lossMarkerSeq, marker);
                 undeclared.poll();

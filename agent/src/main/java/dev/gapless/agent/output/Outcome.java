@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * What became of one send, as a value. The worker moves the cursor only after it recorded one of these:
  * {@link Delivered} commits, {@link Retryable} retries the same batch, {@link Rejected} dead-letters it,
- * declares the loss and commits.
+ * declares the loss and commits, {@link PartlyRejected} declares the count lost over the range and commits.
  */
 public sealed interface Outcome {
 
@@ -36,6 +36,23 @@ public sealed interface Outcome {
      */
     record Rejected(String reason) implements Outcome {
         public Rejected {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The destination took the batch but refused {@code count} of its records without naming them (OTLP's
+     * {@code partial_success}): nothing can be retried or dead-lettered, so the range is done as if delivered and one
+     * loss marker over it declares the count.
+     *
+     * @param count  records refused, at least 1
+     * @param reason the destination's answer, for the log
+     */
+    record PartlyRejected(long count, String reason) implements Outcome {
+        public PartlyRejected {
+            if (count < 1) {
+                throw new IllegalArgumentException("count must be at least 1, got " + count);
+            }
             Objects.requireNonNull(reason, "reason");
         }
     }

@@ -186,6 +186,12 @@ public final class OutputWorker implements AutoCloseable {
                 }
                 nextRange(head);
             }
+            case PARTLY_REJECTED -> {
+                committer.partlyRejected(encoded.firstSeq(), encoded.lastSeq(),
+                        ((Outcome.PartlyRejected) outcome).count());
+                committer.commit();
+                nextRange(head);
+            }
             case SPLIT -> encodeRange(head);
             case RETRY -> {
                 // the same range again, at its retry time

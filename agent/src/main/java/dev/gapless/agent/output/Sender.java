@@ -31,7 +31,9 @@ final class Sender {
         /** The range was narrowed to its left half: encode that and send it. */
         SPLIT,
         /** The range (one record) was refused for good and dead-lettered: declare it lost, then go on. */
-        REJECTED
+        REJECTED,
+        /** The range was taken but some of it refused, unnamed: declare that count lost over it, then go on. */
+        PARTLY_REJECTED
     }
 
     /** Work done while a batch travels (write the previous cursor, read ahead); it may wait. */
@@ -128,8 +130,15 @@ final class Sender {
     /** Records the outcome of the batch's current range in the status, and says what comes next. */
     Next record(Batch batch, Outcome outcome) {
         EncodedBatch sent = batch.encoded();
-        if (outcome instanceof Outcome.Delivered) {
-            status.deliveredRecords.add(sent.records());
+        long refused = 0;
+        if (outcome instanceof Outcome.PartlyRejected p) {
+            refused = Math.min(p.count(), sent.records());
+            status.rejectedRecords.add(refused);
+            log.error("output {}: destination took seq {}..{} but refused {} of them, unnamed ({}); declared lost over "
+                    + "the range", id, sent.firstSeq(), sent.lastSeq(), p.count(), p.reason());
+        }
+        if (outcome instanceof Outcome.Delivered || outcome instanceof Outcome.PartlyRejected) {
+            status.deliveredRecords.add(sent.records() - refused);
             status.deliveredBytes.add(sent.length());
             status.ackLatency.update(Math.max(0, ticker.nanoTime() - batch.sentAtNanos()), TimeUnit.NANOSECONDS);
             status.lastAckAt = clock.millis();
@@ -139,7 +148,7 @@ final class Sender {
             status.consecutiveFailures = 0;
             status.lastError = null;
             status.lastErrorKind = null;
-            return Next.DELIVERED;
+            return outcome instanceof Outcome.PartlyRejected ? Next.PARTLY_REJECTED : Next.DELIVERED;
         }
         if (outcome instanceof Outcome.Retryable r) {
             status.failedAttempts.increment();

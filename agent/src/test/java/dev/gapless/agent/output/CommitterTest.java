@@ -106,6 +106,36 @@ class CommitterTest {
     }
 
     @Test
+    void aPartlyRejectedBatchIsDeclaredWithItsCountAndDoesNotHideAWholeLossOfTheSameRange() throws Exception {
+        committer.track(1, 10);
+        committer.track(11, 20);
+
+        committer.partlyRejected(11, 20, 3);
+        committer.delivered(1, 10);
+        assertThat(commit()).isEqualTo(20);
+        assertThat(journal.durableSeq()).as("the marker (seq 31) durable before the cursor passed 11..20")
+                .isGreaterThanOrEqualTo(31);
+        // Another output refusing the same range whole still gets its marker: a partial one covers only its count.
+        assertThat(journal.declareLoss(11, 20, "rejected", "other")).isEqualTo(32);
+        assertThat(lossMarkers()).containsExactly(
+                "{\"from_seq\":11,\"to_seq\":20,\"count\":3,\"reason\":\"partial_rejected\",\"output\":\"out\"}",
+                "{\"from_seq\":11,\"to_seq\":20,\"count\":10,\"reason\":\"rejected\",\"output\":\"other\"}");
+    }
+
+    @Test
+    void anOwedPartialLossMarkerHoldsTheCursorBackToo() throws Exception {
+        committer.track(1, 10);
+        JournalHooks.failForces(journal); // from now on no loss marker can be written
+        committer.partlyRejected(1, 10, 2);
+        assertThat(committer.doneSeq()).isEqualTo(10);
+        waiter.duringSleep = () -> running.set(false);
+        assertThat(commit()).as("the marker is owed: the cursor stays").isZero();
+        committer.commitAtStop();
+        assertThat(cursor.load()).isZero();
+        assertThat(lossMarkers()).isEmpty();
+    }
+
+    @Test
     void aSplitBatchCountsUpToItsPartsDoneSoFar() throws Exception {
         committer.track(1, 10);
         committer.track(11, 20);

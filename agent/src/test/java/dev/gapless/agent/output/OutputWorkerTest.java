@@ -264,6 +264,24 @@ class OutputWorkerTest {
     }
 
     @Test
+    void partlyRejectedBatchIsPassedWholeWithOneLossMarkerCarryingTheCount() throws Exception {
+        ScriptedSink sink = new ScriptedSink();
+        sink.answer = p -> p.startsWith("a") ? new Outcome.PartlyRejected(2, "partial_success: 2 rejected")
+                : Outcome.DELIVERED;
+        long lastA = append("a1", "a2", "a3", "a4");
+        long last = append("b");
+        OutputWorker w = worker(sink, 4);
+        runUntilAcked(w, last);
+        assertThat(sink.sent).as("sent once, neither split nor retried").containsExactly("a1\na2\na3\na4\n", "b\n");
+        assertThat(w.status().rejectedRecords.sum()).isEqualTo(2);
+        assertThat(w.status().deliveredRecords.sum()).isEqualTo(3);
+        assertThat(deadLetterFile).doesNotExist();
+        assertThat(lossMarkers()).containsExactly("{\"from_seq\":" + (lastA - 3) + ",\"to_seq\":" + lastA
+                + ",\"count\":2,\"reason\":\"partial_rejected\",\"output\":\"out\"}");
+        assertThat(journal.durableSeq()).as("the marker is durable, the cursor passed it").isGreaterThan(last);
+    }
+
+    @Test
     void rejectedBatchIsSplitSoOnlyThePoisonIsDeadLettered() throws Exception {
         ScriptedSink sink = new ScriptedSink();
         sink.answer = p -> p.contains("poison") ? new Outcome.Rejected("HTTP 400") : Outcome.DELIVERED;

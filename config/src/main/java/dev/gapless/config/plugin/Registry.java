@@ -13,6 +13,7 @@ import dev.gapless.config.output.http.HttpOutputType;
 import dev.gapless.config.output.kafka.KafkaOutputType;
 import dev.gapless.config.output.loki.LokiOutputType;
 import dev.gapless.config.output.splunkhec.SplunkHecOutputType;
+import dev.gapless.config.output.otlp.OtlpOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
@@ -47,7 +48,8 @@ public final class Registry {
             KafkaOutputType.INSTANCE,
             ElasticsearchOutputType.INSTANCE,
             LokiOutputType.INSTANCE,
-            SplunkHecOutputType.INSTANCE);
+            SplunkHecOutputType.INSTANCE,
+            OtlpOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
