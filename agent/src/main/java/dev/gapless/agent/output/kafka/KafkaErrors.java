@@ -21,10 +21,11 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 /**
  * What a failed record means for its batch. Only a refusal the event itself causes (too large for the cluster)
  * rejects the batch, which the worker then splits to find the event. Everything else is retried forever: no answer
- * in time (the producer's delivery timeout, metadata not found) is a timeout; a lost connection is an unreachable
- * cluster; an answer from the cluster about the destination or the credentials (not enough replicas, no leader, an
- * unknown topic, authentication or authorization refused) is a refusal, which the watchdog does not blame on the
- * agent (it reaches the brokers too) and an operator must fix.
+ * in time (the producer's delivery timeout, metadata not found with no broker connected) is a timeout; a lost
+ * connection is an unreachable cluster; an answer from the cluster about the destination or the credentials (not
+ * enough replicas, no leader, an unknown topic, a topic's metadata not found while connected ({@link
+ * NoSuchTopicException}), authentication or authorization refused) is a refusal, which the watchdog does not blame
+ * on the agent (it reaches the brokers too) and an operator must fix.
  */
 final class KafkaErrors {
 
