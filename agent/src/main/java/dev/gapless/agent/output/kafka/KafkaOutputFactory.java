@@ -11,7 +11,11 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-/** Builds {@code type: kafka} outputs: the secret files are read and the producer made when the output starts. */
+/**
+ * Builds {@code type: kafka} outputs. The secret files are read and the producer made when the output starts, and
+ * read again for each producer the sink makes after one was left unusable (failed authentication): a password file
+ * an operator fixes, or a certificate renewed, is taken at the next try, without a restart.
+ */
 public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig> {
 
     @Override
@@ -21,13 +25,16 @@ public final class KafkaOutputFactory implements OutputFactory<KafkaOutputConfig
 
     @Override
     public Sink create(KafkaOutputConfig config, OutputContext ctx) {
-        Credentials credentials;
+        // the sink makes the first producer now: a secret file that cannot be read fails the start
+        return new KafkaSink(config, ctx.agentId(), () -> new KafkaProducer<>(settings(config)));
+    }
+
+    /** @throws UncheckedIOException naming the file and what is wrong with it, never its content */
+    private static Map<String, Object> settings(KafkaOutputConfig config) {
         try {
-            credentials = Credentials.load(config);
+            return ProducerSettings.of(config, Credentials.load(config));
         } catch (IOException e) {
             throw new UncheckedIOException("output " + config.id() + ": " + e.getMessage(), e);
         }
-        Map<String, Object> settings = ProducerSettings.of(config, credentials);
-        return new KafkaSink(config, ctx.agentId(), () -> new KafkaProducer<>(settings));
     }
 }

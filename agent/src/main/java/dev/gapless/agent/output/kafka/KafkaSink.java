@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,8 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,7 +189,7 @@ public final class KafkaSink implements Sink {
                     null));
             return;
         }
-        Acks acks = new Acks(records.size(), result);
+        Acks acks = new Acks(records.size(), result, p);
         for (int i = 0; i < records.size(); i++) {
             if (result.isDone()) {
                 acks.abandon(records.size() - i); // timed out: the rest would only be duplicates of the retry
@@ -224,6 +227,16 @@ public final class KafkaSink implements Sink {
         return producer;
     }
 
+    /** True if the producer holds an open connection to a broker (its {@code connection-count} metric). */
+    private static boolean connected(Producer<byte[], byte[]> p) {
+        for (Map.Entry<MetricName, ? extends Metric> m : p.metrics().entrySet()) {
+            if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("producer-metrics")) {
+                return m.getValue().metricValue() instanceof Double count && count > 0;
+            }
+        }
+        return false;
+    }
+
     /** The callbacks of one send's records: the outcome once the last is in. */
     private final class Acks implements Callback {
         private final AtomicInteger pending;
@@ -231,16 +244,20 @@ public final class KafkaSink implements Sink {
         // The first failure that retrying may mend, and the first the event itself causes (too large).
         private final AtomicReference<Throwable> retryable = new AtomicReference<>();
         private final AtomicReference<Throwable> rejected = new AtomicReference<>();
+        private final Producer<byte[], byte[]> producer;
 
-        Acks(int records, CompletableFuture<Outcome> result) {
+        Acks(int records, CompletableFuture<Outcome> result, Producer<byte[], byte[]> producer) {
             this.pending = new AtomicInteger(records);
             this.result = result;
+            this.producer = producer;
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception e) {
             if (e != null) {
-                failed(e);
+                // the producer says only that the topic's metadata did not come; connected, the cluster has no
+                // such topic (it answers metadata requests for it with UNKNOWN_TOPIC_OR_PARTITION)
+                failed(KafkaErrors.isTopicMetadataTimeout(e) && connected(producer) ? KafkaErrors.noSuchTopic(e) : e);
             }
             if (pending.decrementAndGet() == 0) {
                 finish();
@@ -288,7 +305,7 @@ public final class KafkaSink implements Sink {
                 String what = failure.getClass().getName();
                 if (!what.equals(alerted.getAndSet(what))) {
                     log.error("output {}: Kafka refuses the records until an operator acts (retrying): {}",
-                            config.id(), failure.toString());
+                            config.id(), KafkaErrors.describe(failure));
                 }
             }
             result.complete(o);

@@ -51,6 +51,9 @@ final class ProducerSettings {
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
                 sasl ? (tls ? "SASL_SSL" : "SASL_PLAINTEXT") : (tls ? "SSL" : "PLAINTEXT"));
         c.tls().ifPresent(t -> {
+            // Each broker's certificate must name the host it is reached at, as advertised: Kafka's default, set so
+            // that no other default turns it off (the config refuses verify: false and server_name).
+            p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
             t.caFile().ifPresent(ca -> {
                 p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
                 p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, ca.toString());

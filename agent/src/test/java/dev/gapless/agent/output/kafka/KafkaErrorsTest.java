@@ -87,4 +87,30 @@ class KafkaErrorsTest {
                 .isEqualTo(Outcome.ErrorKind.INTERNAL);
         assertThat(KafkaErrors.spoilsProducer(new TopicAuthorizationException("t"))).isFalse();
     }
+
+    @Test
+    void aTlsFailureSaysWhyFromItsCauses() {
+        Throwable e = new SslAuthenticationException("SSL handshake failed", new javax.net.ssl.SSLHandshakeException(
+                "PKIX path building failed: unable to find valid certification path to requested target"));
+        assertThat(((Outcome.Retryable) KafkaErrors.classify(e)).message()).isEqualTo("SslAuthenticationException: "
+                + "SSL handshake failed: PKIX path building failed: unable to find valid certification path to "
+                + "requested target");
+        assertThat(KafkaErrors.describe(new SaslAuthenticationException("bad", new RuntimeException("inner"))))
+                .as("other failures: their own message only").isEqualTo("SaslAuthenticationException: bad");
+    }
+
+    @Test
+    void aTopicMetadataTimeoutWhileConnectedIsAMissingTopicAnOperatorMustCreate() {
+        TimeoutException waited = new TimeoutException("Topic logs not present in metadata after 3000 ms.");
+        assertThat(KafkaErrors.isTopicMetadataTimeout(waited)).isTrue();
+        assertThat(KafkaErrors.isTopicMetadataTimeout(new TimeoutException("Partition 3 of topic logs with partition "
+                + "count 2 is not present in metadata after 3000 ms."))).isFalse();
+        assertThat(KafkaErrors.isTopicMetadataTimeout(new TimeoutException("Expiring 3 record(s)"))).isFalse();
+        Throwable missing = KafkaErrors.noSuchTopic(waited);
+        assertThat(retriedAs(missing)).isEqualTo(Outcome.ErrorKind.REFUSED);
+        assertThat(((Outcome.Retryable) KafkaErrors.classify(missing)).message())
+                .contains("has no such topic").contains("Topic logs not present in metadata after 3000 ms.");
+        assertThat(KafkaErrors.needsOperator(missing)).isTrue();
+        assertThat(KafkaErrors.spoilsProducer(missing)).isFalse();
+    }
 }

@@ -98,6 +98,7 @@ class ProducerSettingsTest {
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
                 .containsEntry("ssl.truststore.type", "PEM")
                 .containsEntry("ssl.truststore.location", pem.cert.toString())
+                .containsEntry("ssl.endpoint.identification.algorithm", "https")
                 .containsEntry("ssl.keystore.type", "PEM");
         assertThat(((Password) p.get("sasl.jaas.config")).value()).isEqualTo(
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"gap\\\"less\" "

@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.gapless.config.Codec;
 import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.OutputConfig;
 import dev.gapless.config.Probe;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
 import dev.gapless.config.tls.ClientTls;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -216,5 +218,21 @@ class KafkaOutputTypeTest {
                     assertThat(e.path()).isEqualTo("outputs[0].topic_field");
                     assertThat(e.message()).contains("an empty key at character 8");
                 });
+    }
+
+    @Test
+    void theReadmesTlsAndSaslExampleBindsAsItSays() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int marker = readme.indexOf("**TLS and SASL.**");
+        assertThat(marker).as("README's kafka section has the TLS and SASL example").isPositive();
+        int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
+        List<OutputConfig> outputs = ConfigLoader.parse(readme.substring(start, readme.indexOf("```", start)),
+                "README.md", Path.of("/etc/gapless"), Map.of()).outputs();
+
+        assertThat(outputs).extracting(o -> ((KafkaOutputConfig) o).tls().map(t -> t.certFile().isPresent()),
+                o -> ((KafkaOutputConfig) o).sasl().map(KafkaOutputConfig.Sasl::mechanism))
+                .containsExactly(tuple(Optional.of(true), Optional.empty()),
+                        tuple(Optional.of(false), Optional.of(KafkaOutputConfig.Mechanism.SCRAM_SHA_512)),
+                        tuple(Optional.empty(), Optional.of(KafkaOutputConfig.Mechanism.PLAIN)));
     }
 }
