@@ -175,23 +175,30 @@ class OtlpInputBackPressureTest {
                 .build();
         SdkLoggerProvider provider = SdkLoggerProvider.builder()
                 .addLogRecordProcessor(SimpleLogRecordProcessor.create(exporter)).build();
+        long firstAnswerMs;
+        long retriedInMs;
         try {
+            long emittedAt = System.nanoTime();
             provider.get("shop").logRecordBuilder().setBody("waited for room").emit();
             CompletableResultCode flushed = provider.forceFlush();
             await("the exporter answered 503", () -> input.stats().blocked.sum() >= 1);
+            firstAnswerMs = (System.nanoTime() - emittedAt) / 1_000_000;
             assertThat(flushed.isDone()).as("still retrying, not given up").isFalse();
             assertThat(journal.headSeq()).as("nothing of it taken").isEqualTo(head);
 
             acked.set(head);
             assertThat(journal.retain()).isPositive();
+            long roomAt = System.nanoTime();
             assertThat(flushed.join(20, TimeUnit.SECONDS).isSuccess()).as("exported after a retry").isTrue();
+            retriedInMs = (System.nanoTime() - roomAt) / 1_000_000;
         } finally {
             provider.shutdown().join(10, TimeUnit.SECONDS);
         }
         List<JournalRecord> records = TestJournals.readAll(journal, head, journal.headSeq());
         assertThat(TestJournals.texts(records)).as("arrived once").containsExactly("waited for room");
         assertThat(input.stats().accepted.sum()).isEqualTo(1);
-        System.out.printf("otlp input: the SDK exporter was answered 503 %d time(s) before its record was taken%n",
-                input.stats().blocked.sum());
+        System.out.printf("otlp input: the SDK exporter's first request answered 503 %d ms after the emit; answered "
+                + "503 %d time(s); its retry taken %d ms after room was made (Retry-After: %s s)%n", firstAnswerMs,
+                input.stats().blocked.sum(), retriedInMs, RequestHandler.RETRY_AFTER_SECONDS);
     }
 }
