@@ -8,6 +8,7 @@ import dev.gapless.agent.input.IngestPort.Taken;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.agent.internal.Gunzip;
+import dev.gapless.agent.net.HttpListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,9 +33,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
-import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One connection's requests, one at a time: checks the request line and headers (path 404, method 405, token 401,
@@ -50,8 +48,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     /** Whole seconds a client is told to wait when the journal is full: the port offers again every 50 ms. */
     static final String RETRY_AFTER_SECONDS = "1";
-
-    private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final HttpInput.Settings settings;
     private final IngestPort port;
@@ -391,14 +387,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A broken connection (reset, TLS failure): what it was sending was never taken, so never acknowledged.
-        // A refused TLS handshake is the operator's business (a client without a valid certificate); a reset is not.
-        if (cause.getCause() instanceof SSLException || cause instanceof SSLException) {
-            log.warn("input {}: TLS with {} failed: {}", stats.id, ctx.channel().remoteAddress(),
-                    (cause.getCause() == null ? cause : cause.getCause()).getMessage());
-        } else {
-            log.debug("input {}: connection {} failed: {}", stats.id, ctx.channel().remoteAddress(), cause.toString());
-        }
+        HttpListener.connectionFailed(stats, ctx, cause);
         releaseBody();
         ctx.close();
     }

@@ -28,6 +28,7 @@ final class Answers {
     static final int RESOURCE_EXHAUSTED = 8;
     static final int UNIMPLEMENTED = 12;
     static final int UNAVAILABLE = 14;
+    static final int UNAUTHENTICATED = 16;
 
     private Answers() {
     }

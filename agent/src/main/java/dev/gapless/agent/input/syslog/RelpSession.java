@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of one RELP session: answers {@code open} with its offers, parses each {@code syslog} frame into an
  * event (a frame that does not parse is kept raw, tagged), and answers {@code TXNR rsp 6 200 OK} only once the
- * journal's force covers that event, in the order the transactions came; answers {@code close} and closes, and sends
- * {@code serverclose} when the input shuts down. The syslog frames of one read are offered as one batch.
+ * journal's force covers that event, in the order the transactions came; answers any other command (one it does not
+ * offer, such as {@code starttls}) {@code 500} in its turn, counted rejected, and goes on; answers {@code close} and
+ * closes, and sends {@code serverclose} when the input shuts down. The syslog frames of one read are offered as one
+ * batch.
  *
  * <p>The bounds, and what happens at each:
  * <ul>
@@ -145,8 +147,13 @@ final class RelpSession extends ChannelInboundHandlerAdapter {
                 p.closeAfter = true;
                 ending = true;
             }
-            default -> p.answer = ("500 command " + frame.command() + " not supported")
-                    .getBytes(StandardCharsets.US_ASCII);
+            default -> {
+                // A well-framed command this server does not offer (starttls, a made-up one): RELP answers every
+                // regular command with a rsp, so it gets 500 in its turn and the session goes on; its data is
+                // never taken. (librelp drops the session instead; answering costs nothing and tells the sender why.)
+                sender.reject(1, "RELP command '" + frame.command() + "' is not supported (answered 500)");
+                p.answer = ("500 command " + frame.command() + " not supported").getBytes(StandardCharsets.US_ASCII);
+            }
         }
         if (pending.size() >= MAX_PENDING) {
             ctx.channel().config().setAutoRead(false);

@@ -9,6 +9,7 @@ import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.auth.BearerAuth;
 import dev.gapless.config.input.http.HttpInputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -65,7 +66,7 @@ class HttpInputTest {
         HttpInputConfig config = new HttpInputConfig("web", new HostPort("127.0.0.1", 0),
                 HttpInputConfig.DEFAULT_PATH, ByteSize.ofBytes(MAX_BODY), ByteSize.ofBytes(MAX_INFLATED),
                 ByteSize.ofKibibytes(8), HttpInputConfig.DEFAULT_MESSAGE_KEY, 16, Duration.ofSeconds(30),
-                Optional.of(new HttpInputConfig.Auth(Optional.of(tokenFile), Optional.empty())), Optional.empty(),
+                Optional.of(new BearerAuth(Optional.of(tokenFile), Optional.empty())), Optional.empty(),
                 Optional.empty());
         input = new HttpInput(config, new JournalIngest(journal, Clock.systemUTC()), boss, workers,
                 Clock.systemUTC());

@@ -24,6 +24,11 @@ import dev.gapless.config.input.otlp.OtlpInputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +48,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The answers that depend on the journal: success only once durable, 503 with Retry-After while it is full. */
+/**
+ * The answers that depend on the journal: success only once durable, 503 with Retry-After while it is full, and a
+ * real client (the OpenTelemetry Java SDK's exporter) retrying that 503 until its record is taken.
+ */
 class OtlpInputBackPressureTest {
 
     @TempDir
@@ -53,6 +61,9 @@ class OtlpInputBackPressureTest {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Journal journal;
     private OtlpInput input;
+    // What an output has passed, for retention; and the head of a filled journal.
+    private final AtomicLong acked = new AtomicLong();
+    private long head;
 
     @AfterEach
     void stop() {
@@ -69,7 +80,7 @@ class OtlpInputBackPressureTest {
         journal = j;
         OtlpInputConfig config = new OtlpInputConfig("otel", new HostPort("127.0.0.1", 0),
                 OtlpInputConfig.DEFAULT_MAX_BODY_BYTES, ByteSize.ofMebibytes(40), ByteSize.ofKibibytes(8), 16,
-                Duration.ofSeconds(30), Optional.empty());
+                Duration.ofSeconds(30), Optional.empty(), Optional.empty(), Optional.empty());
         input = new OtlpInput(config, new JournalIngest(journal, Clock.systemUTC()), loops, loops,
                 Clock.systemUTC());
         input.start();
@@ -109,13 +120,15 @@ class OtlpInputBackPressureTest {
         assertThat(input.stats().accepted.sum()).isEqualTo(1);
     }
 
-    @Test
-    void aFullJournalIs503WithRetryAfterAndTheSameRequestIsTakenOnceThereIsRoom() throws Exception {
+    /**
+     * Starts the input on a 4 MiB journal filled to its max_size (an output's cursor, {@link #acked}, frees it);
+     * returns the url, with {@link #head} the last seq written, durable.
+     */
+    private String startOnAFullJournal() throws Exception {
         String url = start(TestJournals.open(dir.resolve("journal"),
                 TestJournals.config(ByteSize.ofMebibytes(4), ByteSize.ofMebibytes(1))));
-        AtomicLong acked = new AtomicLong();
         journal.registerConsumer(acked::get);
-        byte[] filler = "f".repeat(1000).getBytes(StandardCharsets.UTF_8);
+        byte[] filler = "f".repeat(16_000).getBytes(StandardCharsets.UTF_8);
         AppendResult r = null;
         for (int i = 0; i < 10_000; i++) {
             r = journal.append(TestBatches.of(Event.line("web", -1, 0, filler, 0)));
@@ -124,8 +137,14 @@ class OtlpInputBackPressureTest {
             }
         }
         assertThat(r.status()).as("filled").isEqualTo(AppendResult.Status.FULL_MAX_SIZE);
-        long head = journal.headSeq();
+        head = journal.headSeq();
         journal.whenDurable(head).get(10, TimeUnit.SECONDS);
+        return url;
+    }
+
+    @Test
+    void aFullJournalIs503WithRetryAfterAndTheSameRequestIsTakenOnceThereIsRoom() throws Exception {
+        String url = startOnAFullJournal();
 
         HttpResponse<byte[]> full = client.send(post(url, "one", "two"), HttpResponse.BodyHandlers.ofByteArray());
 
@@ -143,5 +162,43 @@ class OtlpInputBackPressureTest {
         assertThat(again.statusCode()).isEqualTo(200);
         List<JournalRecord> records = TestJournals.readAll(journal, head, journal.headSeq());
         assertThat(TestJournals.texts(records)).containsExactly("one", "two");
+    }
+
+    @Test
+    void theJavaSdkExporterRetriesThe503AndItsRecordsArriveOnceTheJournalHasRoom() throws Exception {
+        String url = startOnAFullJournal();
+        // The SDK's own retry (on 429, 502, 503, 504), waiting Retry-After between attempts; five attempts give
+        // the test about four seconds to make room, far more than it needs.
+        OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder().setEndpoint(url)
+                .setTimeout(Duration.ofSeconds(20)).setRetryPolicy(RetryPolicy.builder().setMaxAttempts(5)
+                        .setInitialBackoff(Duration.ofMillis(200)).setMaxBackoff(Duration.ofSeconds(1)).build())
+                .build();
+        SdkLoggerProvider provider = SdkLoggerProvider.builder()
+                .addLogRecordProcessor(SimpleLogRecordProcessor.create(exporter)).build();
+        long firstAnswerMs;
+        long retriedInMs;
+        try {
+            long emittedAt = System.nanoTime();
+            provider.get("shop").logRecordBuilder().setBody("waited for room").emit();
+            CompletableResultCode flushed = provider.forceFlush();
+            await("the exporter answered 503", () -> input.stats().blocked.sum() >= 1);
+            firstAnswerMs = (System.nanoTime() - emittedAt) / 1_000_000;
+            assertThat(flushed.isDone()).as("still retrying, not given up").isFalse();
+            assertThat(journal.headSeq()).as("nothing of it taken").isEqualTo(head);
+
+            acked.set(head);
+            assertThat(journal.retain()).isPositive();
+            long roomAt = System.nanoTime();
+            assertThat(flushed.join(20, TimeUnit.SECONDS).isSuccess()).as("exported after a retry").isTrue();
+            retriedInMs = (System.nanoTime() - roomAt) / 1_000_000;
+        } finally {
+            provider.shutdown().join(10, TimeUnit.SECONDS);
+        }
+        List<JournalRecord> records = TestJournals.readAll(journal, head, journal.headSeq());
+        assertThat(TestJournals.texts(records)).as("arrived once").containsExactly("waited for room");
+        assertThat(input.stats().accepted.sum()).isEqualTo(1);
+        System.out.printf("otlp input: the SDK exporter's first request answered 503 %d ms after the emit; answered "
+                + "503 %d time(s); its retry taken %d ms after room was made (Retry-After: %s s)%n", firstAnswerMs,
+                input.stats().blocked.sum(), retriedInMs, RequestHandler.RETRY_AFTER_SECONDS);
     }
 }

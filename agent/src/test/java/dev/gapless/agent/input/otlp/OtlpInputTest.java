@@ -85,7 +85,7 @@ class OtlpInputTest {
         journal = TestJournals.open(dir.resolve("journal"));
         OtlpInputConfig config = new OtlpInputConfig("otel", new HostPort("127.0.0.1", 0), ByteSize.ofBytes(MAX_BODY),
                 ByteSize.ofBytes(MAX_INFLATED), ByteSize.ofBytes(MAX_EVENT), 16, Duration.ofSeconds(30),
-                Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
         input = new OtlpInput(config, new JournalIngest(journal, Clock.systemUTC()), boss, workers,
                 Clock.systemUTC());
         input.start();

@@ -74,7 +74,8 @@ class OtlpJsonClientTest {
         journal = TestJournals.open(dir.resolve("journal"));
         OtlpInputConfig config = new OtlpInputConfig("otel", new HostPort("127.0.0.1", 0),
                 OtlpInputConfig.DEFAULT_MAX_BODY_BYTES, OtlpInputConfig.DEFAULT_MAX_BODY_BYTES,
-                OtlpInputConfig.DEFAULT_MAX_EVENT_BYTES, 16, Duration.ofSeconds(30), Optional.empty());
+                OtlpInputConfig.DEFAULT_MAX_EVENT_BYTES, 16, Duration.ofSeconds(30), Optional.empty(), Optional.empty(),
+                Optional.empty());
         input = new OtlpInput(config, new JournalIngest(journal, Clock.systemUTC()), loops, loops,
                 Clock.systemUTC());
         input.start();

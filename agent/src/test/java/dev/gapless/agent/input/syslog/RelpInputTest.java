@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The syslog input's RELP server against a RELP client written in the test: the handshake, answers in order and only
- * once durable (also while the journal is full), close, serverclose on shutdown, and protocol errors (counted, the
- * frames before them answered, the bad one never).
+ * once durable (also while the journal is full), close, serverclose on shutdown, an unsupported command (answered
+ * 500, counted, the session goes on), and protocol errors (counted, the frames before them answered, the bad one
+ * never).
  */
 class RelpInputTest {
 
@@ -256,6 +257,37 @@ class RelpInputTest {
         again.open();
         again.send(2, "syslog", "<13>1 - h app - - - after");
         assertThat(again.read().text()).as("a new session is served").isEqualTo("200 OK");
+    }
+
+    @Test
+    void anUnsupportedCommandIsAnswered500InItsTurnCountedAndTheSessionGoesOn() throws Exception {
+        Journal journal = closeLater(TestJournals.open(dir.resolve("journal")));
+        SyslogInput input = start(journal, 1024);
+        RelpTestClient c = closeLater(RelpTestClient.connect(port(input)));
+        c.open();
+        c.send(2, "syslog", "<13>1 - h app - - - before");
+        c.send(3, "starttls", "");
+        c.send(4, "syslog", "<13>1 - h app - - - between");
+        c.send(5, "eventlog", "<13>1 - h app - - - not taken");
+        c.send(6, "syslog", "<13>1 - h app - - - after");
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RelpFrame rsp = c.read();
+            assertThat(rsp.command()).isEqualTo("rsp");
+            answers.add(rsp.txnr() + " " + rsp.text());
+        }
+        assertThat(answers).as("every command answered, in order").containsExactly("2 200 OK",
+                "3 500 command starttls not supported", "4 200 OK", "5 500 command eventlog not supported",
+                "6 200 OK");
+        assertThat(input.stats().rejected.sum()).isEqualTo(2);
+        assertThat(TestJournals.texts(TestJournals.readAll(journal, 0, journal.headSeq())))
+                .containsExactly("before", "between", "after");
+
+        c.send(7, "close", "");
+        RelpFrame closed = c.read();
+        assertThat(closed.txnr()).as("the session went on to its close").isEqualTo(7);
+        assertThat(closed.text()).isEqualTo("200 OK");
+        assertThat(c.closedByServer()).isTrue();
     }
 
     @Test

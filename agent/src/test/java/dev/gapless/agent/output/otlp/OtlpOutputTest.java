@@ -433,7 +433,8 @@ class OtlpOutputTest {
         closing.add(() -> boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         OtlpInput input = new OtlpInput(new OtlpInputConfig("otlp-in", new HostPort("127.0.0.1", 0),
                 ByteSize.ofMebibytes(1), ByteSize.ofMebibytes(4), ByteSize.ofBytes(4096), 16, Duration.ofSeconds(30),
-                Optional.empty()), new JournalIngest(journal, Clock.systemUTC()), boss, loops, Clock.systemUTC());
+                Optional.empty(), Optional.empty(), Optional.empty()), new JournalIngest(journal, Clock.systemUTC()),
+                boss, loops, Clock.systemUTC());
         input.start();
         closing.add(input::close);
         LogRecord original = LogRecord.newBuilder().setTimeUnixNano(1_795_428_000_123_456_789L)
@@ -480,7 +481,8 @@ class OtlpOutputTest {
         closing.add(() -> boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         OtlpInput input = new OtlpInput(new OtlpInputConfig("from-edge", new HostPort("127.0.0.1", 0),
                 ByteSize.ofMebibytes(1), ByteSize.ofMebibytes(4), ByteSize.ofBytes(4096), 16, Duration.ofSeconds(30),
-                Optional.empty()), new JournalIngest(receiver, Clock.systemUTC()), boss, loops, Clock.systemUTC());
+                Optional.empty(), Optional.empty(), Optional.empty()), new JournalIngest(receiver, Clock.systemUTC()),
+                boss, loops, Clock.systemUTC());
         input.start();
         closing.add(input::close);
         Journal sender = journal("sender");

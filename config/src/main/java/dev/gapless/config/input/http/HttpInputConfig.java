@@ -3,8 +3,8 @@ package dev.gapless.config.input.http;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.InputConfig;
+import dev.gapless.config.auth.BearerAuth;
 import dev.gapless.config.tls.ServerTls;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +39,7 @@ public record HttpInputConfig(
         String messageKey,
         int maxConnections,
         Duration idleTimeout,
-        Optional<Auth> auth,
+        Optional<BearerAuth> auth,
         Optional<ServerTls> tls,
         Optional<Duration> expectEventsEvery) implements InputConfig {
 
@@ -64,18 +64,6 @@ public record HttpInputConfig(
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(expectEventsEvery, "expectEventsEvery");
-    }
-
-    /**
-     * Where the bearer token is read from when the input starts: a file (its content, trimmed) or an environment
-     * variable; exactly one is set. The token itself is never in the config, the log or an error.
-     */
-    public record Auth(Optional<Path> tokenFile, Optional<String> tokenEnv) {
-        public Auth {
-            if (tokenFile.isPresent() == tokenEnv.isPresent()) {
-                throw new IllegalArgumentException("exactly one of tokenFile and tokenEnv");
-            }
-        }
     }
 
     @Override

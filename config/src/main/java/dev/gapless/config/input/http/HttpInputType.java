@@ -2,13 +2,13 @@ package dev.gapless.config.input.http;
 
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.auth.BearerAuth;
 import dev.gapless.config.plugin.InputCommon;
 import dev.gapless.config.plugin.InputType;
 import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.Settings;
 import dev.gapless.config.tls.ServerTls;
 import dev.gapless.config.tls.TlsSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -53,30 +53,12 @@ public final class HttpInputType implements InputType<HttpInputConfig> {
         int maxConnections = s.get("max_connections", Kind.integer(1, 1 << 20),
                 HttpInputConfig.DEFAULT_MAX_CONNECTIONS);
         Duration idleTimeout = s.get("idle_timeout", Kind.POSITIVE_DURATION, HttpInputConfig.DEFAULT_IDLE_TIMEOUT);
-        Optional<HttpInputConfig.Auth> auth = auth(s.section("auth", "a mapping with token_file or token_env"));
+        Optional<BearerAuth> auth = BearerAuth.read(s.section("auth", BearerAuth.SECTION));
         Optional<ServerTls> tls = TlsSettings.server(s.section("tls", "a mapping with cert_file, key_file, ca_file"));
         if (common.id() == null || listen == null || !valid || auth == null || tls == null) {
             return null;
         }
         return new HttpInputConfig(common.id(), listen, path, maxBody, maxInflated, maxEvent, messageKey,
                 maxConnections, idleTimeout, auth, tls, common.expectEventsEvery());
-    }
-
-    /** @return empty when not configured; null when invalid (reported) */
-    private static Optional<HttpInputConfig.Auth> auth(Settings s) {
-        Optional<Path> file = s.optional("token_file", Kind.PATH);
-        Optional<String> env = s.optional("token_env", Kind.NON_EMPTY_STRING);
-        if (file.isPresent() && env.isPresent()) {
-            s.problem("auth takes one of token_file and token_env, not both", "token_env");
-            return null;
-        }
-        if (file.isEmpty() && env.isEmpty()) {
-            if (s.written()) { // an auth section left empty must not mean "no authentication"
-                s.problem("auth needs token_file or token_env; remove auth to accept requests without a token");
-                return null;
-            }
-            return Optional.empty();
-        }
-        return Optional.of(new HttpInputConfig.Auth(file, env));
     }
 }

@@ -3,6 +3,8 @@ package dev.gapless.config.input.otlp;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.InputConfig;
+import dev.gapless.config.auth.BearerAuth;
+import dev.gapless.config.tls.ServerTls;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +23,8 @@ import java.util.Optional;
  * @param maxConnections       a new connection past this many open ones is closed on accept (counted)
  * @param idleTimeout          a connection that sends nothing for this long while no request of it is being
  *                             answered is closed (a request half sent that long is dropped, never taken)
+ * @param auth                 when set, a request without the bearer token is answered 401 (nothing of it taken)
+ * @param tls                  when set, the listener speaks TLS only (mTLS with a CA file)
  * @param expectEventsEvery    see {@link InputConfig#expectEventsEvery()}
  */
 public record OtlpInputConfig(
@@ -31,6 +35,8 @@ public record OtlpInputConfig(
         ByteSize maxEventBytes,
         int maxConnections,
         Duration idleTimeout,
+        Optional<BearerAuth> auth,
+        Optional<ServerTls> tls,
         Optional<Duration> expectEventsEvery) implements InputConfig {
 
     /** The one path OTLP/HTTP logs are POSTed to (the OTLP specification's default). */
@@ -50,6 +56,8 @@ public record OtlpInputConfig(
         Objects.requireNonNull(maxDecompressedBytes, "maxDecompressedBytes");
         Objects.requireNonNull(maxEventBytes, "maxEventBytes");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(expectEventsEvery, "expectEventsEvery");
     }
 

@@ -2,11 +2,15 @@ package dev.gapless.config.input.otlp;
 
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.auth.BearerAuth;
 import dev.gapless.config.plugin.InputCommon;
 import dev.gapless.config.plugin.InputType;
 import dev.gapless.config.plugin.Kind;
 import dev.gapless.config.plugin.Settings;
+import dev.gapless.config.tls.ServerTls;
+import dev.gapless.config.tls.TlsSettings;
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@code type: otlp}: OpenTelemetry logs over OTLP/HTTP (protobuf or JSON). */
 public final class OtlpInputType implements InputType<OtlpInputConfig> {
@@ -43,10 +47,12 @@ public final class OtlpInputType implements InputType<OtlpInputConfig> {
         int maxConnections = s.get("max_connections", Kind.integer(1, 1 << 20),
                 OtlpInputConfig.DEFAULT_MAX_CONNECTIONS);
         Duration idleTimeout = s.get("idle_timeout", Kind.POSITIVE_DURATION, OtlpInputConfig.DEFAULT_IDLE_TIMEOUT);
-        if (common.id() == null || listen == null || !valid) {
+        Optional<BearerAuth> auth = BearerAuth.read(s.section("auth", BearerAuth.SECTION));
+        Optional<ServerTls> tls = TlsSettings.server(s.section("tls", "a mapping with cert_file, key_file, ca_file"));
+        if (common.id() == null || listen == null || !valid || auth == null || tls == null) {
             return null;
         }
         return new OtlpInputConfig(common.id(), listen, maxBody, maxInflated, maxEvent, maxConnections, idleTimeout,
-                common.expectEventsEvery());
+                auth, tls, common.expectEventsEvery());
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.GaplessConfig;
+import dev.gapless.config.auth.BearerAuth;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
@@ -40,7 +41,7 @@ class HttpInputTypeTest {
         assertThat(in.path()).isEqualTo("/v1/logs");
         assertThat(in.maxDecompressedBytes()).isEqualTo(ByteSize.ofMebibytes(4));
         assertThat(in.messageKey()).isEqualTo("msg");
-        assertThat(in.auth()).contains(new HttpInputConfig.Auth(Optional.of(Path.of("/etc/gapless/secrets/token")),
+        assertThat(in.auth()).contains(new BearerAuth(Optional.of(Path.of("/etc/gapless/secrets/token")),
                 Optional.empty()));
         assertThat(in.tls().get().caFile()).contains(Path.of("/etc/gapless/tls/ca.pem"));
     }

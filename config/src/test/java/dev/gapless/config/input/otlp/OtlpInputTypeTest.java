@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.auth.BearerAuth;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
+import dev.gapless.config.tls.ServerTls;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OtlpInputTypeTest {
@@ -64,5 +67,53 @@ class OtlpInputTypeTest {
         assertThat(e.errors()).extracting(ConfigError::message).containsExactlyInAnyOrder(
                 "max_body_bytes and max_decompressed_bytes must be below 2GiB",
                 "unknown key 'max_conections' (did you mean 'max_connections'?)");
+    }
+
+    @Test
+    void authAndTlsBindAsTheHttpInputsDo() throws Exception {
+        GaplessConfig c = parse("""
+                inputs:
+                  - type: otlp
+                    id: otel
+                    auth: {token_env: OTLP_TOKEN}
+                    tls: {cert_file: tls/cert.pem, key_file: tls/key.pem, ca_file: tls/ca.pem}
+                outputs:
+                  - {type: stdout, id: console}
+                """);
+        OtlpInputConfig in = (OtlpInputConfig) c.inputs().get(0);
+        assertThat(in.auth()).contains(new BearerAuth(Optional.empty(), Optional.of("OTLP_TOKEN")));
+        assertThat(in.tls()).contains(new ServerTls(Path.of("/etc/gapless/tls/cert.pem"),
+                Path.of("/etc/gapless/tls/key.pem"), Optional.of(Path.of("/etc/gapless/tls/ca.pem"))));
+        OtlpInputConfig plain = (OtlpInputConfig) parse("""
+                inputs:
+                  - {id: otel, type: otlp}
+                outputs:
+                  - {type: stdout, id: console}
+                """).inputs().get(0);
+        assertThat(plain.auth()).isEmpty();
+        assertThat(plain.tls()).isEmpty();
+    }
+
+    @Test
+    void authOrTlsLeftEmptyOrContradictoryAreLocatedErrors() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse("""
+                inputs:
+                  - type: otlp
+                    id: otel
+                    auth: {}
+                    tls: {cert_file: c.pem}
+                  - type: otlp
+                    id: other
+                    listen: 127.0.0.1:4319
+                    auth: {token_file: t, token_env: T}
+                    tls: {}
+                outputs:
+                  - {type: stdout, id: console}
+                """));
+        assertThat(e.errors()).extracting(ConfigError::message).containsExactlyInAnyOrder(
+                "auth needs token_file or token_env; remove auth to accept requests without a token",
+                "tls needs both cert_file and key_file",
+                "auth takes one of token_file and token_env, not both",
+                "tls needs cert_file and key_file; remove tls to listen without it");
     }
 }
