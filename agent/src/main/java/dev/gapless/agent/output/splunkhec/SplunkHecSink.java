@@ -159,8 +159,8 @@ public final class SplunkHecSink implements Sink {
             } else {
                 poll(w, "ackId " + w.ackId + " " + (acked.isBoolean() ? "false" : "unknown"));
             }
-        } else if (code >= 1 && code <= 4 || code == 10 || code == 11 || code == 14) {
-            // the token or channel is wrong: waiting cannot help
+        } else if (HecCodes.fault(code) == HecCodes.Fault.CONFIGURATION) {
+            // the token, channel or url is wrong: waiting cannot help
             w.result.complete(HecCodes.failure(r, answer));
         } else {
             poll(w, "HTTP " + r.status() + " " + r.shortBody());

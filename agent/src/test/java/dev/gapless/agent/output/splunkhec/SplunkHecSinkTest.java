@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
+import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.output.WorkerHarness;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
@@ -184,6 +185,27 @@ class SplunkHecSinkTest {
         assertThat(hec.requests.stream().filter(r -> r.path().equals("/services/collector/ack"))
                 .map(FakeHec.Request::body).distinct()).as("four ackIds, each polled on its own")
                 .containsExactlyInAnyOrder("{\"acks\":[0]}", "{\"acks\":[1]}", "{\"acks\":[2]}", "{\"acks\":[3]}");
+    }
+
+    @Test
+    void anAckPollAnsweredWithAConfigurationCodeEndsTheSendAtOnceAndAServerErrorIsPolledAgain() throws Exception {
+        hec.acksFalseFor = 1_000; // never true while the test runs
+        SplunkHecSink s = sink(hec.url(), TOKEN, true, Duration.ofSeconds(20), Duration.ofSeconds(5),
+                Optional.empty());
+        long start = System.nanoTime();
+        CompletableFuture<Outcome> f = s.send(batch(1, envelope(1, "2026-11-23T10:00:00Z", "m")))
+                .toCompletableFuture();
+        TestJournals.await("the ackId polled", () -> hec.polls() >= 1);
+        long polled = hec.polls();
+        hec.scriptedStatus.add(503); // two polls answered 503 code 8, the destination's trouble: waited out
+        hec.scriptedStatus.add(503);
+        TestJournals.await("polled past the errors", () -> hec.polls() >= polled + 3);
+        assertThat(f).isNotDone();
+        hec.ackEnabled = false; // the token's acknowledgement turned off: code 14, waiting cannot help
+        assertThat(f.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(Outcome.Retryable.class,
+                r -> assertThat(r.message()).contains("HEC code 14").contains("ACK is disabled"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before ack_timeout")
+                .isLessThan(Duration.ofSeconds(15));
     }
 
     @Test
