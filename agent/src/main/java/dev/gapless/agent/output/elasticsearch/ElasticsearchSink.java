@@ -3,7 +3,7 @@ package dev.gapless.agent.output.elasticsearch;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
-import dev.gapless.agent.output.http.HttpConnection;
+import dev.gapless.agent.output.http.HttpPool;
 import dev.gapless.agent.output.http.HttpSink;
 import dev.gapless.config.output.elasticsearch.ElasticsearchOutputConfig;
 import io.netty.channel.EventLoopGroup;
@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes each batch to Elasticsearch or OpenSearch as one {@code _bulk} request of {@code create} actions
- * ({@link BulkRequest}), over one kept-alive connection ({@link HttpConnection}). What the answer decides:
+ * ({@link BulkRequest}), over kept-alive connections ({@link HttpPool}), up to {@code batch.max_in_flight} batches at
+ * once, each on its own connection (a batch's requests, one after the other, on whichever is free). What the answer
+ * decides:
  * <ul>
  *   <li>every item stored (201) or already stored by an earlier try (409): delivered;</li>
  *   <li>some items refused for good (a mapping conflict, a malformed document): rejected, so the worker splits the
@@ -58,7 +60,7 @@ public final class ElasticsearchSink implements Sink {
     private final UUID agentId;
     private final Clock clock;
     private final EventLoopGroup group;
-    private final HttpConnection connection;
+    private final HttpPool pool;
     private final String bulkPath;
     private final Optional<String> authorization;
 
@@ -72,9 +74,17 @@ public final class ElasticsearchSink implements Sink {
         this.authorization = Credentials.authorization(config.auth());
         URI bulk = config.endpoint("_bulk");
         this.bulkPath = bulk.getRawPath() + BULK_QUERY;
-        this.connection = new HttpConnection(config.url(), config.tls(), config.connectTimeout(), MAX_RESPONSE_BYTES,
-                group,
-                "output " + config.id());
+        this.pool = new HttpPool(config.url(), config.tls(), config.connectTimeout(), MAX_RESPONSE_BYTES,
+                config.batch().maxInFlight(), group, "output " + config.id());
+    }
+
+    /**
+     * As many as the output's {@code batch.max_in_flight}: {@code create} actions with ids derived from the events
+     * make the order of the bulk requests irrelevant, and a retried one meets 409s for what is stored.
+     */
+    @Override
+    public int maxInFlight() {
+        return pool.size();
     }
 
     @Override
@@ -111,7 +121,7 @@ public final class ElasticsearchSink implements Sink {
             headers.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
         }
         authorization.ifPresent(a -> headers.set(HttpHeaderNames.AUTHORIZATION, a));
-        connection.exchange(new HttpConnection.Request(HttpMethod.POST, bulkPath, headers, bulk.body(), 0,
+        pool.exchange(new HttpPool.Request(HttpMethod.POST, bulkPath, headers, bulk.body(), 0,
                 bulk.body().length, Duration.ofNanos(left))).whenComplete((r, thrown) -> {
                     if (thrown != null) {
                         result.completeExceptionally(thrown);
@@ -123,7 +133,7 @@ public final class ElasticsearchSink implements Sink {
                 });
     }
 
-    private void answered(EncodedBatch batch, BulkRequest bulk, HttpConnection.Answer answer, int n, long deadline,
+    private void answered(EncodedBatch batch, BulkRequest bulk, HttpPool.Answer answer, int n, long deadline,
             CompletableFuture<Outcome> result) {
         if (answer.status() < 200 || answer.status() >= 300) {
             result.complete(HttpSink.classify(answer.status(), answer.headers().get(HttpHeaderNames.RETRY_AFTER),
@@ -182,6 +192,6 @@ public final class ElasticsearchSink implements Sink {
 
     @Override
     public void close() {
-        connection.close();
+        pool.close();
     }
 }

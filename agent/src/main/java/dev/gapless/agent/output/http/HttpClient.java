@@ -19,12 +19,13 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The client half of the sinks that speak an HTTP API with more than one request per send (a push, then
- * acknowledgement polls): an {@link HttpConnection} (one kept-alive connection, one request at a time, the answer
- * bounded by {@code timeout}, a request on a connection the server closed meanwhile sent once more on a fresh one,
- * answers past {@link #MAX_RESPONSE_BYTES} refused) with string headers and a text answer. Every exchange completes,
- * with an answer or a failure.
+ * acknowledgement polls): an {@link HttpPool} (up to {@code connections} kept-alive connections, one request at a
+ * time on each, the answer bounded by {@code timeout}, a request on a connection the server closed meanwhile sent once
+ * more, answers past {@link #MAX_RESPONSE_BYTES} refused) with string headers and a text answer. Every exchange
+ * completes, with an answer or a failure.
  *
- * <p>Callers issue the next request only once the previous one completed (one output worker, one send at a time).
+ * <p>Each send of the output worker has one request outstanding at a time, so {@code connections} =
+ * {@code batch.max_in_flight} lets every send in flight have its own connection.
  */
 public final class HttpClient implements AutoCloseable {
 
@@ -49,20 +50,21 @@ public final class HttpClient implements AutoCloseable {
     public record Failure(Outcome.Retryable why) implements Answer {
     }
 
-    private final HttpConnection connection;
+    private final HttpPool pool;
     private final Duration timeout;
 
     /**
      * @param url     the server (scheme, host, port); requests name their own path
      * @param tls     how an https url is spoken to; empty for http
-     * @param timeout the bound on each exchange's answer (and on connecting, up to 30 s)
-     * @param who     names the owner in TLS file errors
+     * @param timeout     the bound on each exchange (and on connecting, up to 30 s)
+     * @param connections the most connections open at once
+     * @param who         names the owner in TLS file errors
      * @throws IOException when the TLS files cannot be read
      */
-    public HttpClient(URI url, Optional<ClientTls> tls, Duration timeout, String who, EventLoopGroup group)
-            throws IOException {
+    public HttpClient(URI url, Optional<ClientTls> tls, Duration timeout, int connections, String who,
+            EventLoopGroup group) throws IOException {
         this.timeout = timeout;
-        this.connection = new HttpConnection(url, tls, timeout, MAX_RESPONSE_BYTES, group, who);
+        this.pool = new HttpPool(url, tls, timeout, MAX_RESPONSE_BYTES, connections, group, who);
     }
 
     /**
@@ -76,7 +78,7 @@ public final class HttpClient implements AutoCloseable {
             byte[] body, int length) {
         HttpHeaders h = new DefaultHttpHeaders();
         headers.forEach(h::set);
-        return connection.exchange(new HttpConnection.Request(method, pathAndQuery, h, body, 0, length, timeout))
+        return pool.exchange(new HttpPool.Request(method, pathAndQuery, h, body, 0, length, timeout))
                 .thenApply(r -> r.failure() != null ? new Failure(r.failure())
                         : new Response(r.answer().status(), r.answer().headers().get(HttpHeaderNames.RETRY_AFTER),
                                 new String(r.answer().body(), StandardCharsets.UTF_8)));
@@ -96,6 +98,6 @@ public final class HttpClient implements AutoCloseable {
 
     @Override
     public void close() {
-        connection.close();
+        pool.close();
     }
 }

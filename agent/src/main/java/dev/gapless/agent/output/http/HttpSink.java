@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * POSTs each batch as NDJSON over one kept-alive connection ({@link HttpConnection}: HTTP/1.1, or HTTPS). The
- * answer decides: 2xx delivered; 408, 429 and 5xx retryable (honouring {@code Retry-After} in seconds); any other
- * status rejected for good. No full answer within {@code timeout} of sending is a retryable timeout and the
- * connection is dropped. Response bodies are read up to {@link #MAX_RESPONSE_BYTES}; a longer one fails the attempt.
+ * POSTs each batch as NDJSON over kept-alive connections ({@link HttpPool}: HTTP/1.1, or HTTPS), up to
+ * {@code batch.max_in_flight} batches at once, each on its own connection (the worker still moves the cursor in seq
+ * order, whatever order the answers come in). The answer decides: 2xx delivered; 408, 429 and 5xx retryable
+ * (honouring {@code Retry-After} in seconds); any other status rejected for good. No full answer within
+ * {@code timeout} of the send is a retryable timeout and the connection is dropped. Response bodies are read up
+ * to {@link #MAX_RESPONSE_BYTES}; a longer one fails the attempt.
  */
 public final class HttpSink implements Sink {
 
@@ -30,7 +32,7 @@ public final class HttpSink implements Sink {
     private final HttpOutputConfig config;
     private final URI url;
     private final String pathAndQuery;
-    private final HttpConnection connection;
+    private final HttpPool pool;
 
     /** @throws IOException when the TLS files cannot be read */
     public HttpSink(HttpOutputConfig config, EventLoopGroup group) throws IOException {
@@ -38,8 +40,14 @@ public final class HttpSink implements Sink {
         this.url = config.url();
         String p = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.pathAndQuery = url.getRawQuery() == null ? p : p + "?" + url.getRawQuery();
-        this.connection = new HttpConnection(url, config.tls(), config.timeout(), MAX_RESPONSE_BYTES, group,
-                "output " + config.id());
+        this.pool = new HttpPool(url, config.tls(), config.timeout(), MAX_RESPONSE_BYTES,
+                config.batch().maxInFlight(), group, "output " + config.id());
+    }
+
+    /** As many as the output's {@code batch.max_in_flight}: one connection per batch in flight. */
+    @Override
+    public int maxInFlight() {
+        return pool.size();
     }
 
     @Override
@@ -50,7 +58,7 @@ public final class HttpSink implements Sink {
         for (Map.Entry<String, String> h : config.headers().entrySet()) {
             headers.set(h.getKey(), h.getValue());
         }
-        return connection.exchange(new HttpConnection.Request(HttpMethod.POST, pathAndQuery, headers, batch.bytes(), 0,
+        return pool.exchange(new HttpPool.Request(HttpMethod.POST, pathAndQuery, headers, batch.bytes(), 0,
                 batch.length(), config.timeout())).thenApply(r -> {
                     if (r.failure() != null) {
                         return r.failure();
@@ -64,9 +72,14 @@ public final class HttpSink implements Sink {
                 });
     }
 
-    /** Whether an answer timeout runs on the kept-alive connection now (tests: none between batches). */
+    /** Whether an answer timeout runs on a kept-alive connection now (tests: none between batches). */
     boolean answerTimeoutArmed() throws Exception {
-        return connection.answerTimeoutArmed();
+        return pool.answerTimeoutArmed();
+    }
+
+    /** The pool (tests: how many connections are open). */
+    HttpPool pool() {
+        return pool;
     }
 
     /** Classifies an HTTP answer by {@link #isRetryable}: 2xx delivered, else retryable or rejected. */
@@ -113,6 +126,6 @@ public final class HttpSink implements Sink {
 
     @Override
     public void close() {
-        connection.close();
+        pool.close();
     }
 }

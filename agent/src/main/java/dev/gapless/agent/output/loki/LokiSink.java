@@ -24,6 +24,13 @@ import java.util.concurrent.CompletionStage;
  * labels), so the worker splits the batch until the refused record is alone and dead-letters it, the entries sent
  * again meanwhile kept once by Loki; 401, 403, 404, 429 (its rate limits) and 5xx retried, honouring
  * {@code Retry-After}. A record that is not an envelope rejects the batch without a request.
+ *
+ * <p>One batch at a time, whatever {@code batch.max_in_flight} says ({@link #maxInFlight()}): batches sent at once
+ * may arrive in any order, and a Loki that takes a stream's entries in order only (before 2.4, or with
+ * {@code unordered_writes: false}) refuses the older entries arriving after newer ones with 400 "entry out of
+ * order" — which rejects, so the worker would dead-letter events that are not at fault. Even with unordered writes,
+ * Loki refuses entries older than its window behind the newest of the stream, which concurrent pushes can reach
+ * after an outage. So the one kept-alive connection carries the batches in seq order.
  */
 public final class LokiSink implements Sink {
 
@@ -35,7 +42,7 @@ public final class LokiSink implements Sink {
     /** @throws IOException when a credential or TLS file cannot be read */
     public LokiSink(LokiOutputConfig config, EventLoopGroup group) throws IOException {
         this.push = config.resolve(LokiOutputConfig.PUSH_PATH);
-        this.client = new HttpClient(config.url(), config.tls(), config.timeout(), "output " + config.id(), group);
+        this.client = new HttpClient(config.url(), config.tls(), config.timeout(), 1, "output " + config.id(), group);
         this.streams = new LokiStreams(config);
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Content-Type", "application/json");
@@ -51,6 +58,12 @@ public final class LokiSink implements Sink {
                     + HttpClient.credential(config.bearerTokenFile().get(), "bearer_token_file"));
         }
         this.headers = Map.copyOf(h);
+    }
+
+    /** One: a stream's entries must reach Loki in order (see the class comment). */
+    @Override
+    public int maxInFlight() {
+        return 1;
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.gapless.agent.output.otlp;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.agent.output.Sink;
-import dev.gapless.agent.output.http.HttpConnection;
+import dev.gapless.agent.output.http.HttpPool;
 import dev.gapless.config.output.otlp.OtlpOutputConfig;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * POSTs each batch as one OTLP/HTTP {@code ExportLogsServiceRequest} ({@link OtlpExchange}) over one kept-alive
- * connection ({@link HttpConnection}: HTTP/1.1, or HTTPS), bounded by {@code timeout}; the answer is classified by
- * {@link OtlpExchange#answer}.
+ * POSTs each batch as one OTLP/HTTP {@code ExportLogsServiceRequest} ({@link OtlpExchange}) over kept-alive
+ * connections ({@link HttpPool}: HTTP/1.1, or HTTPS), up to {@code batch.max_in_flight} batches at once, each on its
+ * own connection and bounded by {@code timeout}; the answer is classified by {@link OtlpExchange#answer}.
  */
 final class OtlpSink implements Sink {
 
@@ -28,7 +28,7 @@ final class OtlpSink implements Sink {
     private final OtlpOutputConfig config;
     private final OtlpExchange exchange;
     private final String pathAndQuery;
-    private final HttpConnection connection;
+    private final HttpPool pool;
 
     /** @throws IOException when the TLS files cannot be read */
     OtlpSink(OtlpOutputConfig config, EventLoopGroup group) throws IOException {
@@ -37,8 +37,14 @@ final class OtlpSink implements Sink {
         URI url = config.url();
         String p = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.pathAndQuery = url.getRawQuery() == null ? p : p + "?" + url.getRawQuery();
-        this.connection = new HttpConnection(url, config.tls(), config.timeout(), MAX_RESPONSE_BYTES, group,
-                "output " + config.id());
+        this.pool = new HttpPool(url, config.tls(), config.timeout(), MAX_RESPONSE_BYTES,
+                config.batch().maxInFlight(), group, "output " + config.id());
+    }
+
+    /** As many as the output's {@code batch.max_in_flight}: one connection per batch in flight. */
+    @Override
+    public int maxInFlight() {
+        return pool.size();
     }
 
     @Override
@@ -59,7 +65,7 @@ final class OtlpSink implements Sink {
         }
         headers.set("X-Gapless-Seq-Range", batch.firstSeq() + "-" + batch.lastSeq());
         config.headers().forEach(headers::set);
-        return connection.exchange(new HttpConnection.Request(HttpMethod.POST, pathAndQuery, headers, body.bytes(), 0,
+        return pool.exchange(new HttpPool.Request(HttpMethod.POST, pathAndQuery, headers, body.bytes(), 0,
                 body.length(), config.timeout())).thenApply(r -> r.failure() != null ? r.failure()
                         : exchange.answer(r.answer().status(), r.answer().headers().get(HttpHeaderNames.RETRY_AFTER),
                                 r.answer().body()));
@@ -72,6 +78,6 @@ final class OtlpSink implements Sink {
 
     @Override
     public void close() {
-        connection.close();
+        pool.close();
     }
 }

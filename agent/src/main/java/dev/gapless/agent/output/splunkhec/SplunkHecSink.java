@@ -21,8 +21,15 @@ import java.util.function.LongSupplier;
 
 /**
  * Sends each batch to HEC's {@code /services/collector/event} ({@link HecEvents}) with {@code Authorization: Splunk
- * <token>} and this sink's channel ({@code X-Splunk-Request-Channel}, a random UUID per sink), over one kept-alive
- * connection; {@link HecCodes} says what a refusal means.
+ * <token>} and this sink's channel ({@code X-Splunk-Request-Channel}, a random UUID per sink), over kept-alive
+ * connections, up to {@code batch.max_in_flight} batches at once, each on its own connection; {@link HecCodes} says
+ * what a refusal means.
+ *
+ * <p>Every connection uses the one channel. A HEC channel is not a connection: it is the client's name, sent with
+ * every request, for the series of requests whose ackIds HEC keeps for it, and HEC gives each request of a channel
+ * its own ackId however many are outstanding (a channel holds up to {@code
+ * maxNumberOfAckedRequestsPendingQueryPerAckChannel} unqueried ackIds, 1000000 by default). Each send polls only
+ * its own ackId, so batches in flight at once do not wait on each other; the worker moves the cursor in seq order.
  *
  * <p>Without {@code ack}, code 0 is delivered: HEC has the events, not yet indexed. With {@code ack}, code 0 brings an
  * {@code ackId}, and the send completes delivered only once {@code /services/collector/ack} answers {@code true} for
@@ -55,11 +62,18 @@ public final class SplunkHecSink implements Sink {
         this.events = config.resolve(SplunkHecOutputConfig.EVENT_PATH);
         String channel = UUID.randomUUID().toString();
         this.ackTarget = config.resolve(SplunkHecOutputConfig.ACK_PATH).getRawPath() + "?channel=" + channel;
-        this.client = new HttpClient(config.url(), config.tls(), config.timeout(), "output " + config.id(), group);
+        this.client = new HttpClient(config.url(), config.tls(), config.timeout(), config.batch().maxInFlight(),
+                "output " + config.id(), group);
         this.encoder = new HecEvents(config);
         this.headers = Map.of("Authorization", "Splunk " + HttpClient.credential(config.tokenFile(), "token_file"),
                 "Content-Type", "application/json",
                 "X-Splunk-Request-Channel", channel);
+    }
+
+    /** As many as the output's {@code batch.max_in_flight}: one connection per batch in flight, one channel. */
+    @Override
+    public int maxInFlight() {
+        return config.batch().maxInFlight();
     }
 
     @Override
@@ -145,8 +159,8 @@ public final class SplunkHecSink implements Sink {
             } else {
                 poll(w, "ackId " + w.ackId + " " + (acked.isBoolean() ? "false" : "unknown"));
             }
-        } else if (code >= 1 && code <= 4 || code == 10 || code == 11 || code == 14) {
-            // the token or channel is wrong: waiting cannot help
+        } else if (HecCodes.fault(code) == HecCodes.Fault.CONFIGURATION) {
+            // the token, channel or url is wrong: waiting cannot help
             w.result.complete(HecCodes.failure(r, answer));
         } else {
             poll(w, "HTTP " + r.status() + " " + r.shortBody());

@@ -226,6 +226,17 @@ class ElasticsearchSinkTest {
     }
 
     @Test
+    void takesAsManyBatchesAtOnceAsMaxInFlightSays() throws Exception {
+        var config = new ElasticsearchOutputConfig("search", URI.create("http://127.0.0.1:9"),
+                IndexPattern.parse("logs"), Codec.JSON_LINES, Duration.ofSeconds(5),
+                ElasticsearchOutputConfig.Compression.GZIP, Optional.empty(), Optional.empty(),
+                new BatchConfig(BatchConfig.DEFAULT.maxEvents(), BatchConfig.DEFAULT.maxBytes(),
+                        BatchConfig.DEFAULT.maxWait(), 6), RetryConfig.DEFAULT);
+        sink = new ElasticsearchSink(config, group, AGENT, NOW);
+        assertThat(sink.maxInFlight()).isEqualTo(6);
+    }
+
+    @Test
     void anUnreachableClusterIsRetryable() throws Exception {
         server = new BulkTestServer();
         int port = server.port();

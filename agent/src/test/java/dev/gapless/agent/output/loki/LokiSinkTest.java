@@ -94,6 +94,17 @@ class LokiSinkTest {
     }
 
     @Test
+    void sendsOneBatchAtATimeWhateverMaxInFlightSaysSoThatEachStreamStaysInOrder() throws Exception {
+        BatchConfig eight = new BatchConfig(BatchConfig.DEFAULT.maxEvents(), BatchConfig.DEFAULT.maxBytes(),
+                BatchConfig.DEFAULT.maxWait(), 8);
+        LokiSink s = sink(new LokiOutputConfig("loki", loki.url(), Map.of("job", "gapless"), List.of(),
+                LokiOutputConfig.LineFormat.MESSAGE, Optional.empty(), Optional.empty(), Optional.empty(),
+                Duration.ofSeconds(10), LokiOutputConfig.DEFAULT_MAX_STREAMS, Optional.empty(), Codec.JSON_LINES,
+                eight, RetryConfig.DEFAULT));
+        assertThat(s.maxInFlight()).isEqualTo(1);
+    }
+
+    @Test
     void pushesStreamsByLabelsWithReceivedAtNanosAndSeqAsMetadata() throws Exception {
         Files.writeString(dir.resolve("token"), "s3cret\n");
         loki.requiredTenant = "team-a";

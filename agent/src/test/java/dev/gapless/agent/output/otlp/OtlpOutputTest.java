@@ -163,6 +163,16 @@ class OtlpOutputTest {
     }
 
     @Test
+    void takesAsManyBatchesAtOnceAsMaxInFlightSays() {
+        OtlpOutputConfig c = config("http://127.0.0.1:9/v1/logs", Compression.GZIP);
+        OtlpSink sink = OtlpOutputFactory.sink(new OtlpOutputConfig(c.id(), c.url(), c.codec(), c.timeout(),
+                c.headers(), c.compression(), c.tls(), new BatchConfig(100, ByteSize.ofMebibytes(1),
+                        Duration.ofMillis(1), 5), c.retry()), loops);
+        closing.add(sink);
+        assertThat(sink.maxInFlight()).isEqualTo(5);
+    }
+
+    @Test
     void eventsArePostedAsGzippedProtobufWithTheirEnvelopeAsAttributesAndHeartbeatsLeftOut() throws Exception {
         Outcome o = send(sink(server.url()), batch(7,
                 envelope("event", 7, "GET / 200", "{\"status\":200,\"http\":{\"method\":\"GET\"}}"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gapless.agent.output.EncodedBatch;
 import dev.gapless.agent.output.Outcome;
+import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.output.WorkerHarness;
 import dev.gapless.config.BatchConfig;
 import dev.gapless.config.Codec;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,11 +54,16 @@ class SplunkHecSinkTest {
 
     private SplunkHecSink sink(URI url, String token, boolean ack, Duration ackTimeout, Duration timeout,
             Optional<String> index) throws Exception {
+        return sink(url, token, ack, ackTimeout, timeout, index, BatchConfig.DEFAULT);
+    }
+
+    private SplunkHecSink sink(URI url, String token, boolean ack, Duration ackTimeout, Duration timeout,
+            Optional<String> index, BatchConfig batch) throws Exception {
         Path tokenFile = dir.resolve("hec.token");
         Files.writeString(tokenFile, token + "\n");
         SplunkHecSink s = new SplunkHecSink(new SplunkHecOutputConfig("splunk", url, tokenFile, ack, ackTimeout,
                 Duration.ofMillis(50), timeout, index, "gapless", SplunkHecOutputConfig.EventFormat.MESSAGE,
-                Optional.empty(), Codec.JSON_LINES, BatchConfig.DEFAULT, RetryConfig.DEFAULT), group);
+                Optional.empty(), Codec.JSON_LINES, batch, RetryConfig.DEFAULT), group);
         sinks.add(s);
         return s;
     }
@@ -150,6 +157,55 @@ class SplunkHecSinkTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(send(s, b)).as("sent again, acknowledged").isEqualTo(Outcome.DELIVERED);
         assertThat(hec.indexed).as("indexed twice: at least once, never lost").hasSize(2);
+    }
+
+    @Test
+    void batchesInFlightAtOnceShareTheChannelAndEachIsDeliveredOnceItsOwnAckIdTurnsTrue() throws Exception {
+        BatchConfig four = new BatchConfig(BatchConfig.DEFAULT.maxEvents(), BatchConfig.DEFAULT.maxBytes(),
+                BatchConfig.DEFAULT.maxWait(), 4);
+        SplunkHecSink s = sink(hec.url(), TOKEN, true, Duration.ofSeconds(10), Duration.ofSeconds(10),
+                Optional.empty(), four);
+        assertThat(s.maxInFlight()).isEqualTo(4);
+        hec.acksFalseFor = 2;
+        List<CompletableFuture<Outcome>> sends = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            sends.add(s.send(batch(i, envelope(i, "2026-11-23T10:00:00Z", "m" + i))).toCompletableFuture());
+        }
+        for (CompletableFuture<Outcome> f : sends) {
+            assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(Outcome.DELIVERED);
+        }
+        assertThat(hec.indexed).extracting(e -> e.path("event").asText()).containsExactlyInAnyOrder("m1", "m2",
+                "m3", "m4");
+        List<String> channels = hec.requests.stream()
+                .map(r -> r.path().equals("/services/collector/ack") ? r.query().substring(8)
+                        : r.headers().get("X-splunk-request-channel").get(0))
+                .distinct().toList();
+        assertThat(channels).as("one channel for every request").hasSize(1);
+        assertThat(hec.polls()).as("each ackId polled until true").isGreaterThanOrEqualTo(4 * 3);
+        assertThat(hec.requests.stream().filter(r -> r.path().equals("/services/collector/ack"))
+                .map(FakeHec.Request::body).distinct()).as("four ackIds, each polled on its own")
+                .containsExactlyInAnyOrder("{\"acks\":[0]}", "{\"acks\":[1]}", "{\"acks\":[2]}", "{\"acks\":[3]}");
+    }
+
+    @Test
+    void anAckPollAnsweredWithAConfigurationCodeEndsTheSendAtOnceAndAServerErrorIsPolledAgain() throws Exception {
+        hec.acksFalseFor = 1_000; // never true while the test runs
+        SplunkHecSink s = sink(hec.url(), TOKEN, true, Duration.ofSeconds(20), Duration.ofSeconds(5),
+                Optional.empty());
+        long start = System.nanoTime();
+        CompletableFuture<Outcome> f = s.send(batch(1, envelope(1, "2026-11-23T10:00:00Z", "m")))
+                .toCompletableFuture();
+        TestJournals.await("the ackId polled", () -> hec.polls() >= 1);
+        long polled = hec.polls();
+        hec.scriptedStatus.add(503); // two polls answered 503 code 8, the destination's trouble: waited out
+        hec.scriptedStatus.add(503);
+        TestJournals.await("polled past the errors", () -> hec.polls() >= polled + 3);
+        assertThat(f).isNotDone();
+        hec.ackEnabled = false; // the token's acknowledgement turned off: code 14, waiting cannot help
+        assertThat(f.get(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(Outcome.Retryable.class,
+                r -> assertThat(r.message()).contains("HEC code 14").contains("ACK is disabled"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before ack_timeout")
+                .isLessThan(Duration.ofSeconds(15));
     }
 
     @Test
