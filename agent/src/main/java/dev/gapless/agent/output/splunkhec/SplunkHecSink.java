@@ -27,8 +27,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Every connection uses the one channel. A HEC channel is not a connection: it is the client's name, sent with
  * every request, for the series of requests whose ackIds HEC keeps for it, and HEC gives each request of a channel
- * its own ackId however many are outstanding (a channel holds up to {@code
- * maxNumberOfAckedRequestsPendingQueryPerAckChannel} unqueried ackIds, 1000000 by default). Each send polls only
+ * its own ackId while several are outstanding (up to a per-channel limit the server sets). Each send polls only
  * its own ackId, so batches in flight at once do not wait on each other; the worker moves the cursor in seq order.
  *
  * <p>Without {@code ack}, code 0 is delivered: HEC has the events, not yet indexed. With {@code ack}, code 0 brings an
