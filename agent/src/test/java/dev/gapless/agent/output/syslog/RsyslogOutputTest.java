@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gapless.agent.output.EncodedBatch;
+import dev.gapless.agent.net.TestCertificates;
 import dev.gapless.agent.output.Outcome;
 import dev.gapless.config.HostPort;
 import dev.gapless.config.output.syslog.SyslogOutputConfig;
 import dev.gapless.config.output.syslog.SyslogOutputConfig.Protocol;
+import dev.gapless.config.tls.ClientTls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -34,11 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The syslog output against a real rsyslogd (Debian's packages unpacked under {@code agent/target/rsyslog} by
- * {@code .ci/run}, never installed): {@code imtcp} (octet-counted RFC 5424) and {@code imrelp}, each writing what it
- * receives to a file through a template that keeps the structured data; a direct main queue, so that rsyslogd
- * answers a RELP message only once its file holds it. One rsyslogd for the class, on ports chosen by binding 0;
- * the RELP test kills it (SIGKILL) mid-stream and starts it again on the same port. Skipped, saying why, when the
- * packages are not unpacked.
+ * {@code .ci/run}, never installed): {@code imtcp} (octet-counted RFC 5424) and {@code imrelp}, plain and with TLS
+ * (the {@code gtls} driver; the agent checks rsyslogd's certificate), each writing what it receives to a file through
+ * a template that keeps the structured data; a direct main queue, so that rsyslogd answers a RELP message only once
+ * its file holds it. One rsyslogd for the class, on ports chosen by binding 0; the RELP test kills it (SIGKILL)
+ * mid-stream and starts it again on the same ports. Skipped, saying why, when the packages are not unpacked.
  */
 class RsyslogOutputTest {
 
@@ -51,7 +53,10 @@ class RsyslogOutputTest {
 
     private static int tcpPort;
     private static int relpPort;
-    private static Process rsyslogd;
+    private static int tlsPort;
+    private static int relpTlsPort;
+    private static TestCertificates certs;
+    private static volatile Process rsyslogd;
     private static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
     @BeforeAll
@@ -61,9 +66,16 @@ class RsyslogOutputTest {
                 + "rsyslog rsyslog-relp librelp0 libestr0 libfastjson4, dpkg -x into agent/target/rsyslog); skipping");
         tcpPort = freePort();
         relpPort = freePort();
+        tlsPort = freePort();
+        relpTlsPort = freePort();
+        certs = TestCertificates.in(dir.resolve("certs"));
+        Path key = sec1(certs.serverKey);
         Files.createDirectories(dir.resolve("work"));
         Files.writeString(dir.resolve("rsyslog.conf"), String.join("\n",
-                "global(workDirectory=\"" + dir.resolve("work") + "\" maxMessageSize=\"64k\")",
+                "global(workDirectory=\"" + dir.resolve("work") + "\" maxMessageSize=\"64k\""
+                        + " DefaultNetstreamDriverCAFile=\"" + certs.caFile + "\""
+                        + " DefaultNetstreamDriverCertFile=\"" + certs.serverCert + "\""
+                        + " DefaultNetstreamDriverKeyFile=\"" + key + "\")",
                 "main_queue(queue.type=\"Direct\")",
                 "module(load=\"imtcp\")",
                 "module(load=\"imrelp\")",
@@ -75,8 +87,15 @@ class RsyslogOutputTest {
                         + "\" template=\"out\") }",
                 "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + tcpPort + "\" ruleset=\"tcp\")",
                 "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" + relpPort + "\" ruleset=\"relp\")",
+                "ruleset(name=\"tls\") { action(type=\"omfile\" file=\"" + dir.resolve("tls.log")
+                        + "\" template=\"out\") }",
+                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + tlsPort + "\" ruleset=\"tls\""
+                        + " streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\")",
+                "input(type=\"imrelp\" address=\"127.0.0.1\" port=\"" + relpTlsPort + "\" ruleset=\"tls\""
+                        + " tls=\"on\" tls.caCert=\"" + certs.caFile + "\" tls.myCert=\"" + certs.serverCert + "\""
+                        + " tls.myPrivKey=\"" + key + "\" tls.authMode=\"certvalid\")",
                 ""));
-        rsyslogd = start();
+        start();
     }
 
     @AfterAll
@@ -90,18 +109,19 @@ class RsyslogOutputTest {
         GROUP.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Starts rsyslogd on the config and waits until both its ports take connections. */
-    private static Process start() throws Exception {
+    /** Starts rsyslogd on the config (kept in {@link #rsyslogd} at once, for the teardown) and waits for its ports. */
+    private static void start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(RSYSLOGD.toString(), "-n", "-f", dir.resolve("rsyslog.conf").toString(),
                 "-i", dir.resolve("rsyslogd.pid").toString(), "-M", LIB.resolve("rsyslog").toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                         dir.resolve("rsyslogd.out").toFile()));
         pb.environment().put("LD_LIBRARY_PATH", LIB.toString());
         Process p = pb.start();
-        await("rsyslogd listening on " + tcpPort + " and " + relpPort,
-                () -> !p.isAlive() || (connectable(tcpPort) && connectable(relpPort)));
+        rsyslogd = p;
+        await("rsyslogd listening on " + tcpPort + ", " + relpPort + ", " + tlsPort + " and " + relpTlsPort,
+                () -> !p.isAlive() || (connectable(tcpPort) && connectable(relpPort) && connectable(tlsPort)
+                        && connectable(relpTlsPort)));
         assertThat(p.isAlive()).as(() -> "rsyslogd runs: " + output()).isTrue();
-        return p;
     }
 
     private static boolean connectable(int port) {
@@ -149,8 +169,65 @@ class RsyslogOutputTest {
     }
 
     private static SyslogSink sink(Protocol protocol, int port) throws IOException {
-        return new SyslogSink(Envelopes.config(protocol, new HostPort("127.0.0.1", port), Optional.empty(), 128,
+        return sink(protocol, port, Optional.empty());
+    }
+
+    private static SyslogSink sink(Protocol protocol, int port, Optional<ClientTls> tls) throws IOException {
+        return new SyslogSink(Envelopes.config(protocol, new HostPort("127.0.0.1", port), tls, 128,
                 Duration.ofSeconds(10), SyslogOutputConfig.DEFAULT_MAX_MESSAGE_BYTES_STREAM), GROUP);
+    }
+
+    /**
+     * The key as GnuTLS reads it: the JDK's PKCS#8 encoding of an EC key leaves the curve out of the inner key, which
+     * GnuTLS refuses, so openssl rewrites it as SEC1 with the curve named.
+     */
+    private static Path sec1(Path pkcs8) throws Exception {
+        Path out = pkcs8.resolveSibling(pkcs8.getFileName() + ".sec1");
+        Process p = new ProcessBuilder("openssl", "ec", "-in", pkcs8.toString(), "-out", out.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("openssl exited").isTrue();
+            assertThat(p.exitValue()).as(said).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+        return out;
+    }
+
+    @Test
+    void tlsOnTcpDeliversEveryMessageToACheckedServer() throws Exception {
+        Optional<ClientTls> tls = Optional.of(new ClientTls(Optional.of(certs.caFile), Optional.empty(),
+                Optional.empty(), true, Optional.empty()));
+        sendOverTls(Protocol.TCP, tlsPort, tls, 1, "tcp+tls");
+    }
+
+    /** librelp's TLS without a client certificate is anonymous TLS, which the JDK does not speak: mutual TLS here. */
+    @Test
+    void tlsOnRelpWithAClientCertificateDeliversEveryMessage() throws Exception {
+        Optional<ClientTls> tls = Optional.of(new ClientTls(Optional.of(certs.caFile), Optional.of(certs.clientCert),
+                Optional.of(certs.clientKey), true, Optional.empty()));
+        sendOverTls(Protocol.RELP, relpTlsPort, tls, 10_001, "relp+tls");
+    }
+
+    private static void sendOverTls(Protocol protocol, int port, Optional<ClientTls> tls, long from, String what)
+            throws Exception {
+        int n = 300;
+        try (SyslogSink sink = sink(protocol, port, tls)) {
+            for (long first = from; first < from + n; first += 100) {
+                assertThat(deliver(sink, Envelopes.events(first, 100, what))).isZero();
+            }
+        }
+        Path file = dir.resolve("tls.log");
+        await(n + " lines of " + what + " in " + file, () -> ofRange(uncheckedLines(file), from, n).size() >= n);
+        TreeMap<Long, Integer> seen = distinct(ofRange(lines(file), from, n));
+        assertThat(seen).hasSize(n);
+        System.out.printf("rsyslog over %s: %d sent, %d arrived, %d distinct%n", what, n,
+                ofRange(lines(file), from, n).size(), seen.size());
+    }
+
+    private static List<String> ofRange(List<String> lines, long from, int n) {
+        return lines.stream().filter(l -> Envelopes.seqOf(l) >= from && Envelopes.seqOf(l) < from + n).toList();
     }
 
     @Test
@@ -197,7 +274,7 @@ class RsyslogOutputTest {
                 await("1000 lines before the kill", () -> uncheckedLines(file).size() >= 1000);
                 rsyslogd.destroyForcibly(); // SIGKILL
                 assertThat(rsyslogd.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                rsyslogd = start();
+                start();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
