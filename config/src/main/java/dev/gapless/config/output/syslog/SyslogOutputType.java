@@ -22,7 +22,7 @@ public final class SyslogOutputType implements OutputType<SyslogOutputConfig> {
     public static final SyslogOutputType INSTANCE = new SyslogOutputType();
 
     /** RFC 5424's SD-ID for a private element: an SD-NAME, {@code @}, an enterprise number. */
-    private static final Pattern SD_ID = Pattern.compile("[\\x21-\\x7e&&[^=\\] \"@]]{1,32}@[0-9]+(\\.[0-9]+)*");
+    private static final Pattern SD_ID = Pattern.compile("[\\x21-\\x7e&&[^=\\] \"@]]{1,30}@[0-9]+(\\.[0-9]+)*");
     /** PRINTUSASCII: what HOSTNAME and APP-NAME may hold. */
     private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]+");
 
@@ -62,9 +62,9 @@ public final class SyslogOutputType implements OutputType<SyslogOutputConfig> {
                 SyslogOutputConfig.DEFAULT_CONNECT_TIMEOUT);
         Duration timeout = s.get("timeout", Kind.POSITIVE_DURATION, SyslogOutputConfig.DEFAULT_TIMEOUT);
         boolean ok = true;
-        if (!SD_ID.matcher(sdId).matches() || sdId.indexOf('@') > 32) {
-            s.problem("sd_id must be <name>@<enterprise number> (RFC 5424 §7.2.2: the name up to 32 printable "
-                    + "characters without '=', ']', '\"' or '@'), got '" + sdId + "'", "sd_id");
+        if (!SD_ID.matcher(sdId).matches() || sdId.length() > 32) {
+            s.problem("sd_id must be <name>@<enterprise number> (RFC 5424 §7.2.2: up to 32 printable characters, "
+                    + "the name without '=', ']', '\"' or '@'), got '" + sdId + "'", "sd_id");
             ok = false;
         }
         if (protocol == Protocol.UDP && t.written() && tls != null && tls.isPresent()) {

@@ -139,6 +139,14 @@ class SyslogOutputTypeTest {
     }
 
     @Test
+    void refusesAnSdIdLongerThanRfc5424Allows() {
+        assertThat(String.join("\n", errors("""
+                outputs:
+                  - { id: s, type: syslog, address: 127.0.0.1:514, sd_id: abcdefghijklmnopqrstuvwxyz@1234567 }
+                """))).contains("sd_id must be <name>@<enterprise number> (RFC 5424 §7.2.2: up to 32");
+    }
+
+    @Test
     void refusesAMissingAddressAndAnUnknownProtocol() {
         assertThat(String.join("\n", errors("""
                 outputs:
