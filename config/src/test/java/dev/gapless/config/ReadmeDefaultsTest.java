@@ -18,6 +18,7 @@ import dev.gapless.config.output.loki.LokiOutputConfig;
 import dev.gapless.config.output.splunkhec.SplunkHecOutputConfig;
 import dev.gapless.config.output.otlp.OtlpOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
+import dev.gapless.config.output.syslog.SyslogOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,6 +164,19 @@ class ReadmeDefaultsTest {
         assertThat(otlp.codec()).isEqualTo(OtlpOutputConfig.DEFAULT_CODEC);
         assertThat(otlp.timeout()).isEqualTo(OtlpOutputConfig.DEFAULT_TIMEOUT);
         assertThat(otlp.compression()).isEqualTo(OtlpOutputConfig.DEFAULT_COMPRESSION);
+        SyslogOutputConfig relay = (SyslogOutputConfig) c.outputs().stream()
+                .filter(o -> o.id().equals("relay")).findFirst().orElseThrow();
+        assertThat(relay.protocol()).isEqualTo(SyslogOutputConfig.DEFAULT_PROTOCOL);
+        assertThat(relay.facility()).isEqualTo(SyslogOutputConfig.DEFAULT_FACILITY);
+        assertThat(relay.severity()).isEqualTo(SyslogOutputConfig.DEFAULT_SEVERITY);
+        assertThat(relay.appName()).isEqualTo(SyslogOutputConfig.DEFAULT_APP_NAME);
+        assertThat(relay.hostname()).isEmpty();
+        assertThat(relay.sdId()).isEqualTo(SyslogOutputConfig.DEFAULT_SD_ID);
+        assertThat(relay.maxMessageBytes()).isEqualTo(SyslogOutputConfig.DEFAULT_MAX_MESSAGE_BYTES_STREAM);
+        assertThat(relay.window()).isEqualTo(SyslogOutputConfig.DEFAULT_WINDOW);
+        assertThat(relay.connectTimeout()).isEqualTo(SyslogOutputConfig.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(relay.timeout()).isEqualTo(SyslogOutputConfig.DEFAULT_TIMEOUT);
+        assertThat(relay.tls()).isEmpty();
         assertThat(otlp.headers()).isEmpty();
         assertThat(otlp.tls()).isEmpty();
         assertThat(otlp.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 4318)));

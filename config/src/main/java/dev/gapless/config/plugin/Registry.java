@@ -15,6 +15,7 @@ import dev.gapless.config.output.loki.LokiOutputType;
 import dev.gapless.config.output.splunkhec.SplunkHecOutputType;
 import dev.gapless.config.output.otlp.OtlpOutputType;
 import dev.gapless.config.output.stdout.StdoutOutputType;
+import dev.gapless.config.output.syslog.SyslogOutputType;
 import dev.gapless.config.output.tcp.TcpOutputType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,7 +50,8 @@ public final class Registry {
             ElasticsearchOutputType.INSTANCE,
             LokiOutputType.INSTANCE,
             SplunkHecOutputType.INSTANCE,
-            OtlpOutputType.INSTANCE);
+            OtlpOutputType.INSTANCE,
+            SyslogOutputType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);

@@ -7,7 +7,7 @@ import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.tcp.ConnectionSlots;
 import dev.gapless.agent.input.tcp.IngestHandler;
 import dev.gapless.agent.input.tcp.TcpInput;
-import dev.gapless.agent.input.syslog.relp.RelpFrameDecoder;
+import dev.gapless.agent.net.relp.RelpFrameDecoder;
 import dev.gapless.agent.net.Tls;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import io.netty.bootstrap.Bootstrap;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
-import dev.gapless.agent.input.syslog.relp.RelpFrame;
+import dev.gapless.agent.net.relp.RelpFrame;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;

@@ -1,6 +1,6 @@
 package dev.gapless.agent.input.syslog;
 
-import dev.gapless.agent.input.syslog.relp.RelpFrame;
+import dev.gapless.agent.net.relp.RelpFrame;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -1,4 +1,4 @@
-package dev.gapless.agent.input.syslog.relp;
+package dev.gapless.agent.net.relp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.gapless.agent.input.syslog.relp;
+package dev.gapless.agent.net.relp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import io.netty.handler.codec.DecoderException;
 
 /**
  * Fuzz target of the RELP frame decoder. A plain build replays the corpus in
- * {@code src/test/resources/dev/gapless/agent/input/syslog/relp/RelpFuzzTestInputs/<method>/} (a real omrelp
+ * {@code src/test/resources/dev/gapless/agent/net/relp/RelpFuzzTestInputs/<method>/} (a real omrelp
  * session, and what fuzzing found). For any bytes: each frame has a txnr of at most 9 digits, a command, and data
  * within the bound; anything else is refused as a corrupted frame, never another exception.
  */

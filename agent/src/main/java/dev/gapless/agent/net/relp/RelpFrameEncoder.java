@@ -1,4 +1,4 @@
-package dev.gapless.agent.input.syslog.relp;
+package dev.gapless.agent.net.relp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package dev.gapless.agent.input.syslog.relp;
+package dev.gapless.agent.net.relp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
