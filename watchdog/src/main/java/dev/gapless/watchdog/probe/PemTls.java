@@ -29,8 +29,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * A JDK {@link SSLContext} from an output's {@code tls:} section, read the way the agent reads it: PEM certificates
  * the server's chain must lead to ({@code ca_file}, else the JVM's trust store), a PEM client certificate chain and
  * its unencrypted PKCS#8 key, and no check of the server at all only with {@code verify: false}. The JDK reads PEM
- * certificates itself; a PKCS#8 key is one base64 block, decoded here (the JDK has no PEM key reader before 25, and
- * the watchdog does not take a crypto library for one block).
+ * certificates itself; a PKCS#8 key is one base64 block, decoded here (Java 17 reads no PEM key, its PEM API is a
+ * preview in 25, and the watchdog does not take a crypto library for one block).
  */
 final class PemTls {
 
