@@ -217,7 +217,7 @@ class KafkaProbeIT {
     @Test
     @Order(5)
     void aStoppedBrokerIsDownWithinTheTimeout() throws Exception {
-        broker.destroy();
+        broker.destroyForcibly(); // a broker that vanished (SIGKILL): no graceful shutdown to wait for
         assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long begin = System.nanoTime();
         DestinationStatus down = probe(kafka(plainPort, Optional.empty(), Optional.empty()), DOWN_TIMEOUT);
