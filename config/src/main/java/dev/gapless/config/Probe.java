@@ -1,9 +1,12 @@
 package dev.gapless.config;
 
+import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.tls.ClientTls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the watchdog checks an output's destination from its own process, as data: each output's record says which
@@ -32,10 +35,41 @@ public sealed interface Probe {
         }
     }
 
-    /** A GET of the URL gets an HTTP answer, whatever its status. */
-    record HttpGet(URI url) implements Probe {
+    /**
+     * A GET of the URL gets an HTTP answer, whatever its status: a 401, 404 or 503 is the destination answering, so
+     * it is there. No credentials are sent.
+     *
+     * @param tls how an {@code https://} url is spoken to (the output's own {@code tls:} section: its CA file, client
+     *            certificate, {@code verify} and {@code server_name}); empty: the JVM's trust store, the server
+     *            checked. Not used for {@code http://}.
+     */
+    record HttpGet(URI url, Optional<ClientTls> tls) implements Probe {
         public HttpGet {
             Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** Without TLS settings of its own. */
+        public HttpGet(URI url) {
+            this(url, Optional.empty());
+        }
+    }
+
+    /**
+     * A Kafka cluster answers a metadata request (the brokers it has), asked through any of the bootstrap servers
+     * with the output's own TLS and SASL: an authentication or authorization error is the cluster answering too.
+     *
+     * @param sasl the output's SASL login; its password is read from its file at each probe, never held here
+     */
+    record KafkaMetadata(List<HostPort> bootstrapServers, Optional<ClientTls> tls,
+            Optional<KafkaOutputConfig.Sasl> sasl) implements Probe {
+        public KafkaMetadata {
+            bootstrapServers = List.copyOf(bootstrapServers);
+            if (bootstrapServers.isEmpty()) {
+                throw new IllegalArgumentException("no bootstrap server");
+            }
+            Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(sasl, "sasl");
         }
     }
 

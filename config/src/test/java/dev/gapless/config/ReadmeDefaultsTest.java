@@ -20,6 +20,7 @@ import dev.gapless.config.output.otlp.OtlpOutputConfig;
 import dev.gapless.config.output.stdout.StdoutOutputConfig;
 import dev.gapless.config.output.syslog.SyslogOutputConfig;
 import dev.gapless.config.output.tcp.TcpOutputConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -179,7 +180,7 @@ class ReadmeDefaultsTest {
         assertThat(relay.tls()).isEmpty();
         assertThat(otlp.headers()).isEmpty();
         assertThat(otlp.tls()).isEmpty();
-        assertThat(otlp.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 4318)));
+        assertThat(otlp.probe()).isEqualTo(new Probe.HttpGet(URI.create("http://127.0.0.1:4318/v1/logs")));
 
         WatchdogConfig w = c.watchdog();
         assertThat(w.admin()).isEqualTo(AdminConfig.WATCHDOG_DEFAULT);

@@ -6,10 +6,6 @@ import dev.gapless.config.Probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,20 +22,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The watchdog's own probe of an output's destination, from the watchdog's process: if the watchdog
  * reaches what the agent cannot, the fault is the agent's. Which check fits an output is data in its config record
- * ({@link Probe}): a TCP connect (to one address, or to any of several), an HTTP GET (any answer counts), a
- * directory that exists and is writable, or none. Each connect or request is bounded by one timeout.
+ * ({@link Probe}): a TCP connect (to one address, or to any of several), an HTTP GET with the output's TLS
+ * ({@link HttpProbe}: any answer counts), a Kafka metadata request with the output's TLS and SASL
+ * ({@link KafkaProbe}), a directory that exists and is writable, or none. Each connect or request is bounded by one
+ * timeout. Only the probe thread calls it.
  */
 public final class DestinationProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(DestinationProbe.class);
 
     private final Duration timeout;
-    private final HttpClient client;
+    private final HttpProbe http;
+    private final KafkaProbe kafka;
 
     public DestinationProbe(Duration timeout) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.http = new HttpProbe(timeout);
+        this.kafka = new KafkaProbe(timeout);
     }
 
     /**
@@ -58,8 +53,10 @@ public final class DestinationProbe {
             return Optional.of(connect(tcp.address()));
         } else if (p instanceof Probe.AnyTcpConnect any) {
             return Optional.of(connectAny(any.addresses()));
-        } else if (p instanceof Probe.HttpGet http) {
-            return Optional.of(get(http.url()));
+        } else if (p instanceof Probe.HttpGet get) {
+            return Optional.of(http.get(get.url(), get.tls()));
+        } else if (p instanceof Probe.KafkaMetadata metadata) {
+            return Optional.of(kafka.describe(metadata));
         } else if (p instanceof Probe.DirWritable dir) {
             return Optional.of(writableDir(dir.dir()));
         }
@@ -126,23 +123,6 @@ public final class DestinationProbe {
             failures.add(one.detail());
         }
         return new DestinationStatus(false, String.join("; ", failures));
-    }
-
-    DestinationStatus get(URI url) {
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-        CompletableFuture<HttpResponse<Void>> f = client.sendAsync(req, HttpResponse.BodyHandlers.discarding());
-        try {
-            HttpResponse<Void> r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return new DestinationStatus(true, "GET " + url + " answered " + r.statusCode());
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            return new DestinationStatus(false, "GET " + url + ": no answer within " + timeout.toMillis() + "ms");
-        } catch (ExecutionException e) {
-            return new DestinationStatus(false, "GET " + url + ": " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new DestinationStatus(false, "GET " + url + ": interrupted");
-        }
     }
 
     static DestinationStatus writableDir(Path dir) {

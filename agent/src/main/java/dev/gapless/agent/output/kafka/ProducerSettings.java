@@ -2,14 +2,12 @@ package dev.gapless.agent.output.kafka;
 
 import dev.gapless.config.HostPort;
 import dev.gapless.config.output.kafka.KafkaOutputConfig;
+import dev.gapless.config.output.kafka.KafkaSecurity;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -46,38 +44,16 @@ final class ProducerSettings {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         // KIP-714: clients push their metrics to the cluster by default; ours stay in the agent.
         p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, false);
-        boolean tls = c.tls().isPresent();
-        boolean sasl = c.sasl().isPresent();
-        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
-                sasl ? (tls ? "SASL_SSL" : "SASL_PLAINTEXT") : (tls ? "SSL" : "PLAINTEXT"));
-        c.tls().ifPresent(t -> {
-            // Each broker's certificate must name the host it is reached at, as advertised: Kafka's default, set so
-            // that no other default turns it off (the config refuses verify: false and server_name).
-            p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
-            t.caFile().ifPresent(ca -> {
-                p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-                p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, ca.toString());
-            });
-            if (credentials.certificateChain().isPresent()) {
-                p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-                p.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG,
-                        new Password(credentials.certificateChain().get()));
-                p.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, new Password(credentials.privateKey().orElseThrow()));
-            }
-        });
-        c.sasl().ifPresent(s -> {
-            p.put(SaslConfigs.SASL_MECHANISM, s.mechanism().kafkaName());
-            String module = s.mechanism() == KafkaOutputConfig.Mechanism.PLAIN
-                    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
-            p.put(SaslConfigs.SASL_JAAS_CONFIG, new Password(module + " required username=\"" + quoted(s.username())
-                    + "\" password=\"" + quoted(credentials.password().orElseThrow()) + "\";"));
-        });
+        // security.protocol, ssl.* and sasl.*: the mapping the watchdog's probe of the cluster uses too.
+        KafkaSecurity.Secrets secrets = new KafkaSecurity.Secrets(credentials.password(),
+                credentials.certificateChain(), credentials.privateKey());
+        KafkaSecurity.properties(c.tls(), c.sasl(), secrets).forEach((k, v) ->
+                p.put(k, KafkaSecurity.SECRET_PROPERTIES.contains(k) ? new Password(v) : v));
         return p;
     }
 
     /** A value inside a JAAS double-quoted string: backslash and quote escaped. */
     static String quoted(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+        return KafkaSecurity.quoted(value);
     }
 }

@@ -85,15 +85,12 @@ public record ElasticsearchOutputConfig(
     }
 
     /**
-     * {@code GET /_cluster/health} over http (any answer, 401 included, means the cluster is there); over https a TCP
-     * connect to the url's host and port, since the watchdog's probe cannot take the output's CA file.
+     * {@code GET /_cluster/health}, over https with the output's TLS, without credentials: any answer (401 included)
+     * means the cluster is there.
      */
     @Override
     public Probe probe() {
-        if ("https".equalsIgnoreCase(url.getScheme())) {
-            return new Probe.TcpConnect(Probe.hostPortOf(url));
-        }
-        return new Probe.HttpGet(endpoint("_cluster/health"));
+        return new Probe.HttpGet(endpoint("_cluster/health"), tls);
     }
 
     /** The URL of an API endpoint ({@code _bulk}) under the url's path. */

@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param codec     json_lines (envelope and message) or line (original bytes)
  * @param timeout   a request without a full answer after this long fails and is retried
  * @param headers   extra request headers (e.g. authorization)
- * @param healthUrl the watchdog's probe of this destination: a GET that must answer (any status);
- *                  when absent, the watchdog connects to the url's host and port
+ * @param healthUrl the watchdog's probe of this destination: a GET that must answer (any status), over https
+ *                  with {@code tls}; when absent, the watchdog connects to the url's host and port
  * @param tls       how an {@code https://} url is spoken to; empty for {@code http://}
  */
 public record HttpOutputConfig(
@@ -56,10 +56,14 @@ public record HttpOutputConfig(
         return HttpOutputType.NAME;
     }
 
-    /** A GET of {@code health_url} when set, else a TCP connect to the url's host and port. */
+    /**
+     * A GET of {@code health_url} when set (with the output's TLS when it is {@code https://}), else a TCP connect to
+     * the url's host and port.
+     */
     @Override
     public Probe probe() {
-        return healthUrl.<Probe>map(Probe.HttpGet::new).orElseGet(() -> new Probe.TcpConnect(Probe.hostPortOf(url)));
+        return healthUrl.<Probe>map(h -> new Probe.HttpGet(h, tls))
+                .orElseGet(() -> new Probe.TcpConnect(Probe.hostPortOf(url)));
     }
 
     @Override

@@ -177,10 +177,10 @@ public record KafkaOutputConfig(
         return KafkaOutputType.NAME;
     }
 
-    /** A TCP connect to any bootstrap server: the cluster is reachable if one of them answers. */
+    /** A metadata request through the bootstrap servers, with the output's TLS and SASL. */
     @Override
     public Probe probe() {
-        return new Probe.AnyTcpConnect(bootstrapServers);
+        return new Probe.KafkaMetadata(bootstrapServers, tls, sasl);
     }
 
     /**

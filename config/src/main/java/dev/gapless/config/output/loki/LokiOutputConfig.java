@@ -104,10 +104,13 @@ public record LokiOutputConfig(
         return URI.create(url.getScheme() + "://" + url.getRawAuthority() + base + path);
     }
 
-    /** Loki's readiness endpoint, {@code GET /ready}: an answer (any status) shows the push endpoint reachable. */
+    /**
+     * Loki's readiness endpoint, {@code GET /ready} with the output's TLS: an answer (any status) shows the push
+     * endpoint reachable.
+     */
     @Override
     public Probe probe() {
-        return new Probe.HttpGet(resolve(READY_PATH));
+        return new Probe.HttpGet(resolve(READY_PATH), tls);
     }
 
     @Override

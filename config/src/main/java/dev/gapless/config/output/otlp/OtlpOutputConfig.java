@@ -63,10 +63,13 @@ public record OtlpOutputConfig(
         return OtlpOutputType.NAME;
     }
 
-    /** A TCP connect to the url's host and port. */
+    /**
+     * A GET of the url with the output's TLS: a collector answers it (405: the endpoint takes POSTs), and any answer
+     * shows it reachable, its TLS included.
+     */
     @Override
     public Probe probe() {
-        return new Probe.TcpConnect(Probe.hostPortOf(url));
+        return new Probe.HttpGet(url, tls);
     }
 
     @Override

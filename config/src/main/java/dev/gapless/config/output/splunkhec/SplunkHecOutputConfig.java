@@ -93,10 +93,13 @@ public record SplunkHecOutputConfig(
         return URI.create(url.getScheme() + "://" + url.getRawAuthority() + base + path);
     }
 
-    /** HEC's health endpoint: an answer (any status, 503 when its queues are full) shows the collector reachable. */
+    /**
+     * HEC's health endpoint with the output's TLS: an answer (any status, 503 when its queues are full) shows the
+     * collector reachable.
+     */
     @Override
     public Probe probe() {
-        return new Probe.HttpGet(resolve(HEALTH_PATH));
+        return new Probe.HttpGet(resolve(HEALTH_PATH), tls);
     }
 
     /**

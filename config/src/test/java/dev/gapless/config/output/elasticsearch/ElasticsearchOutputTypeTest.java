@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gapless.config.Codec;
-import dev.gapless.config.HostPort;
 import dev.gapless.config.Probe;
 import dev.gapless.config.load.ConfigError;
 import dev.gapless.config.load.ConfigException;
@@ -47,7 +46,8 @@ class ElasticsearchOutputTypeTest {
         assertThat(c.compression()).isEqualTo(ElasticsearchOutputConfig.Compression.GZIP);
         assertThat(c.auth()).isEmpty();
         assertThat(c.tls()).isPresent(); // https: on, with the JVM's trust store
-        assertThat(c.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 9200)));
+        assertThat(c.probe()).as("https: the cluster's health with the output's TLS").isEqualTo(new Probe.HttpGet(
+                URI.create("https://127.0.0.1:9200/_cluster/health"), c.tls()));
         assertThat(c.sendTimeout()).as("timeout + a connect").contains(Duration.ofSeconds(60));
     }
 

@@ -53,7 +53,8 @@ class KafkaOutputTypeTest {
         assertThat(k.linger()).isEqualTo(Duration.ofMillis(5));
         assertThat(k.tls()).isEmpty();
         assertThat(k.sasl()).isEmpty();
-        assertThat(k.probe()).isEqualTo(new Probe.AnyTcpConnect(List.of(new HostPort("127.0.0.1", 9092))));
+        assertThat(k.probe()).isEqualTo(new Probe.KafkaMetadata(List.of(new HostPort("127.0.0.1", 9092)),
+                Optional.empty(), Optional.empty()));
         assertThat(k.sendTimeout()).as("request_timeout + delivery_timeout + margin")
                 .contains(Duration.ofSeconds(30 + 120 + 5));
     }
@@ -90,8 +91,9 @@ class KafkaOutputTypeTest {
                 Optional.empty()));
         assertThat(k.sasl()).contains(new KafkaOutputConfig.Sasl(KafkaOutputConfig.Mechanism.SCRAM_SHA_512,
                 "gapless", Path.of("/run/credentials/kafka")));
-        assertThat(k.probe()).isEqualTo(new Probe.AnyTcpConnect(List.of(new HostPort("kafka-1.example.com", 9093),
-                new HostPort("::1", 9093))));
+        assertThat(k.probe()).as("the cluster's metadata, with the output's TLS and SASL").isEqualTo(
+                new Probe.KafkaMetadata(List.of(new HostPort("kafka-1.example.com", 9093), new HostPort("::1", 9093)),
+                        k.tls(), k.sasl()));
     }
 
     @Test

@@ -79,7 +79,7 @@ class LokiOutputTypeTest {
         assertThat(l.timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(l.maxStreams()).isEqualTo(10);
         assertThat(l.tls()).isPresent();
-        assertThat(l.probe()).isEqualTo(new Probe.HttpGet(URI.create("https://loki.example.com/prefix/ready")));
+        assertThat(l.probe()).isEqualTo(new Probe.HttpGet(URI.create("https://loki.example.com/prefix/ready"), l.tls()));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gapless.config.Codec;
 import dev.gapless.config.GaplessConfig;
-import dev.gapless.config.HostPort;
 import dev.gapless.config.Probe;
 import dev.gapless.config.load.ConfigException;
 import dev.gapless.config.load.ConfigLoader;
@@ -35,7 +34,7 @@ class OtlpOutputTypeTest {
         assertThat(c.compression()).isEqualTo(Compression.GZIP);
         assertThat(c.headers()).isEmpty();
         assertThat(c.tls()).isEmpty();
-        assertThat(c.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("127.0.0.1", 4318)));
+        assertThat(c.probe()).isEqualTo(new Probe.HttpGet(URI.create("http://127.0.0.1:4318/v1/logs")));
         assertThat(c.sendTimeout()).isEqualTo(Optional.of(OtlpOutputConfig.DEFAULT_TIMEOUT));
     }
 
@@ -48,7 +47,7 @@ class OtlpOutputTypeTest {
         assertThat(c.headers()).containsEntry("Authorization", "Bearer x");
         assertThat(c.compression()).isEqualTo(Compression.NONE);
         assertThat(c.tls()).isPresent();
-        assertThat(c.probe()).isEqualTo(new Probe.TcpConnect(new HostPort("otel.example", 443)));
+        assertThat(c.probe()).isEqualTo(new Probe.HttpGet(URI.create("https://otel.example/v1/logs"), c.tls()));
     }
 
     @Test

@@ -47,7 +47,7 @@ class SplunkHecOutputTypeTest {
         assertThat(h.eventFormat()).isEqualTo(SplunkHecOutputConfig.DEFAULT_EVENT_FORMAT);
         assertThat(h.tls()).as("https with no section: on, the JVM's authorities").isPresent();
         assertThat(h.probe()).isEqualTo(new Probe.HttpGet(
-                URI.create("https://127.0.0.1:8088/services/collector/health")));
+                URI.create("https://127.0.0.1:8088/services/collector/health"), h.tls()));
         assertThat(h.sendTimeout()).as("the events' request, ack_timeout, the last poll")
                 .contains(Duration.ofSeconds(30 + 60 + 30));
     }
