@@ -129,7 +129,7 @@ dest_up() { # OUTPUT: starts the destination (again, on DEST_DIR's ports and dat
             DEST_PID=$!
             PIDS+=("$DEST_PID")
             for ((i = 0; i < 1200; i++)); do
-                grep -q '^HTTP_PORT=' "$log" && break
+                grep -q '^HTTP_PORT=' "$log" 2>/dev/null && break
                 kill -0 "$DEST_PID" 2>/dev/null || { echo "the OpenSearch node exited: $(tail -5 "$log")" >&2; return 1; }
                 sleep 0.1
             done
@@ -285,6 +285,7 @@ delivered() { # ADMIN TARGET TIMELINE RESULT TIMEOUT INTERVAL (in the background
     "${HARNESS_JAVA[@]}" Delivered "$1" bench out "$2" "$3" "$4" "$5" "$6" > /dev/null 2>&1 &
     WATCH_PID=$!
     PIDS+=("$WATCH_PID")
+    wait_file "$3" 60 "$WATCH_PID" # its first sample: it polls before the load starts
 }
 
 ack_p99_ms() { # PROMETHEUS-TEXT

@@ -47,7 +47,8 @@ public class Delivered {
         long lastAcc = -1;
         long lastHead = -1;
         long lastAcked = -1;
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(timeline))) {
+        // Flushed per line: the script starts the load once the first sample is there.
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(timeline), true)) {
             while (System.nanoTime() < deadline) {
                 long t0 = System.nanoTime();
                 String body;
