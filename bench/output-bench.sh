@@ -103,17 +103,19 @@ DEST_PID=
 DEST_DIR=
 DEST_ADDR=
 
+# The broker's JVM (and the helpers': topic, drop). A plain command, so that `"${KAFKA_JAVA[@]}" run ... &` makes $!
+# the JVM itself (a function run with & would be a subshell, and a SIGTERM to it would leave the JVM running).
+KAFKA_JAVA=(java "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" "-Dlogback.configurationFile=$ROOT/bench/harness/logback-warn.xml"
+    -cp "$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt" 2>/dev/null || true)" dev.gapless.bench.KafkaNode)
 kafka_java() {
-    local cp
-    cp="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")"
-    java "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" "-Dlogback.configurationFile=$ROOT/bench/harness/logback-warn.xml" \
-        -cp "$cp" dev.gapless.bench.KafkaNode "$@"
+    "${KAFKA_JAVA[@]}" "$@"
 }
 
 dest_up() { # OUTPUT: starts the destination (again, on DEST_DIR's ports and data); DEST_ADDR once it answers
     case "$1" in
         kafka)
-            kafka_java run "$DEST_DIR" "$KAFKA_PARTITIONS" >> "$DEST_DIR/broker.log" 2>&1 &
+            rm -f "$DEST_DIR/ready"
+            "${KAFKA_JAVA[@]}" run "$DEST_DIR" "$KAFKA_PARTITIONS" >> "$DEST_DIR/broker.log" 2>&1 &
             DEST_PID=$!
             PIDS+=("$DEST_PID")
             wait_file "$DEST_DIR/ready" 120 "$DEST_PID"
