@@ -89,7 +89,7 @@ machine_line() {
     echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), load: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "work folder: $WORK"
 }
-# summary TSV KEYCOLS... : for each distinct value of columns 2 and 3 (what, state), median [min-max] of the
+# summary TSV: for each distinct pair of columns 2 and 3 (what, state), median [min-max] of the
 # columns named in SUMMARY_COLS ("N:name ...").
 summary() {
     local tsv=$1 key col
