@@ -69,6 +69,8 @@ final class RelpTestServer implements AutoCloseable {
         boolean open;
         long lastTxnr;
         final List<Long> unanswered = new ArrayList<>();
+        // serverclose sent: what the client still sends is read and dropped until it closes its end
+        boolean closing;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -77,6 +79,9 @@ final class RelpTestServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, RelpFrame f) {
+            if (closing) {
+                return;
+            }
             commands.add(f.command());
             if (f.txnr() != lastTxnr + 1) {
                 refuse(ctx, f, "txnr " + f.txnr() + " after " + lastTxnr);
@@ -119,7 +124,10 @@ final class RelpTestServer implements AutoCloseable {
                 serverCloseOnce = -1;
                 answer(ctx, 0, "serverclose", "");
                 ctx.flush();
-                ctx.close();
+                // Our end only: a close with the client's frames unread would reset the connection, and the reset
+                // could discard the serverclose before the client reads it. The client closes on it; then so do we.
+                closing = true;
+                ((SocketChannel) ctx.channel()).shutdownOutput();
                 return;
             }
             if (unanswered.size() >= limit) {
