@@ -23,19 +23,6 @@ public sealed interface Probe {
     }
 
     /**
-     * A TCP connect to at least one of the addresses succeeds (a cluster reached through any of several bootstrap
-     * servers); tried in order, each bounded by the probe's timeout.
-     */
-    record AnyTcpConnect(List<HostPort> addresses) implements Probe {
-        public AnyTcpConnect {
-            addresses = List.copyOf(addresses);
-            if (addresses.isEmpty()) {
-                throw new IllegalArgumentException("no address to probe");
-            }
-        }
-    }
-
-    /**
      * A GET of the URL gets an HTTP answer, whatever its status: a 401, 404 or 503 is the destination answering, so
      * it is there. No credentials are sent.
      *

@@ -9,9 +9,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,8 +49,6 @@ public final class DestinationProbe {
         Probe p = output.probe();
         if (p instanceof Probe.TcpConnect tcp) {
             return Optional.of(connect(tcp.address()));
-        } else if (p instanceof Probe.AnyTcpConnect any) {
-            return Optional.of(connectAny(any.addresses()));
         } else if (p instanceof Probe.HttpGet get) {
             return Optional.of(http.get(get.url(), get.tls()));
         } else if (p instanceof Probe.KafkaMetadata metadata) {
@@ -106,23 +102,6 @@ public final class DestinationProbe {
         } catch (IOException e) {
             return new DestinationStatus(false, "tcp " + hp + ": " + e.getMessage());
         }
-    }
-
-    /**
-     * Connects to each address in turn until one answers: reachable if any does. Bounded by the timeout per address,
-     * so by the timeout times the number of addresses (a cluster lists a few bootstrap servers).
-     */
-    DestinationStatus connectAny(List<HostPort> addresses) {
-        List<String> failures = new ArrayList<>();
-        for (HostPort hp : addresses) {
-            DestinationStatus one = connect(hp);
-            if (one.reachable()) {
-                return failures.isEmpty() ? one
-                        : new DestinationStatus(true, one.detail() + " (after " + String.join("; ", failures) + ")");
-            }
-            failures.add(one.detail());
-        }
-        return new DestinationStatus(false, String.join("; ", failures));
     }
 
     static DestinationStatus writableDir(Path dir) {

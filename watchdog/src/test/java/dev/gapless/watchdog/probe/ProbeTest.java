@@ -19,7 +19,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -116,22 +115,6 @@ class ProbeTest {
         var down = new TcpOutputConfig("t", new HostPort("127.0.0.1", closedPort()), Codec.JSON_LINES, TIMEOUT,
                 TIMEOUT, B, R);
         assertThat(p.probe(down).orElseThrow().reachable()).isFalse();
-    }
-
-    @Test
-    void anyTcpProbeIsReachableWhenOneOfTheAddressesConnects() throws Exception {
-        DestinationProbe p = new DestinationProbe(TIMEOUT);
-        HostPort closedA = new HostPort("127.0.0.1", closedPort());
-        HostPort closedB = new HostPort("127.0.0.1", closedPort());
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            HostPort open = new HostPort("127.0.0.1", s.getLocalPort());
-            DestinationStatus seen = p.connectAny(List.of(closedA, closedB, open));
-            assertThat(seen.reachable()).isTrue();
-            assertThat(seen.detail()).startsWith("tcp " + open + " connected").contains(closedA.toString());
-        }
-        DestinationStatus none = p.connectAny(List.of(closedA, closedB));
-        assertThat(none.reachable()).isFalse();
-        assertThat(none.detail()).contains(closedA.toString()).contains(closedB.toString());
     }
 
     @Test

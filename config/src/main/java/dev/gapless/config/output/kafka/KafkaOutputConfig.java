@@ -103,24 +103,6 @@ public record KafkaOutputConfig(
         SNAPPY
     }
 
-    /**
-     * TLS to the brokers.
-     *
-     * @param caFile   PEM certificates the brokers' must chain to; empty: the JVM's trusted authorities
-     * @param certFile this client's PEM certificate chain, with {@code keyFile}; empty: no client certificate
-     * @param keyFile  this client's unencrypted PKCS#8 PEM private key
-     */
-    public record Tls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile) {
-        public Tls {
-            Objects.requireNonNull(caFile, "caFile");
-            Objects.requireNonNull(certFile, "certFile");
-            Objects.requireNonNull(keyFile, "keyFile");
-            if (certFile.isPresent() != keyFile.isPresent()) {
-                throw new IllegalArgumentException("cert_file and key_file go together");
-            }
-        }
-    }
-
     /** The SASL mechanisms offered, by their Kafka names. */
     public enum Mechanism {
         PLAIN("PLAIN"),
