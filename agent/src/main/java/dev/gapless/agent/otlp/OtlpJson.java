@@ -18,6 +18,7 @@ import dev.gapless.agent.otlp.proto.logs.v1.ScopeLogs;
 import dev.gapless.agent.otlp.proto.logs.v1.SeverityNumber;
 import dev.gapless.agent.otlp.proto.resource.v1.Resource;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -27,7 +28,8 @@ import java.util.List;
  * because protobuf's own JSON mapping differs from it: trace and span ids are hex, not base64; enums are integers
  * (a name is accepted too); 64-bit integers come as strings or numbers; keys are lowerCamelCase (the proto field
  * names are accepted too). Unknown keys are ignored, as the specification asks of receivers. Nesting is bounded by
- * Jackson's default depth limit (1000), so a hostile body cannot exhaust the stack.
+ * Jackson's default depth limit (1000), so a hostile body cannot exhaust the stack; the path named in an error is
+ * built only for the error, so a deeply nested body costs no string per value.
  */
 public final class OtlpJson {
 
@@ -57,11 +59,11 @@ public final class OtlpJson {
             throw new Malformed("the body must be a JSON object (an ExportLogsServiceRequest)");
         }
         ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
-        String where = "resourceLogs";
+        Where where = Where.ROOT.at("resourceLogs");
         try {
             int r = 0;
             for (JsonNode rl : array(root, "resourceLogs", "resource_logs")) {
-                where = "resourceLogs[" + r++ + "]";
+                where = Where.ROOT.at("resourceLogs", r++);
                 request.addResourceLogs(resourceLogs(rl, where));
             }
         } catch (IllegalArgumentException e) {
@@ -70,42 +72,42 @@ public final class OtlpJson {
         return request.build();
     }
 
-    private static ResourceLogs resourceLogs(JsonNode n, String where) {
+    private static ResourceLogs resourceLogs(JsonNode n, Where where) {
         object(n, where);
         ResourceLogs.Builder b = ResourceLogs.newBuilder();
         JsonNode res = field(n, "resource", "resource");
         if (res != null) {
-            object(res, where + ".resource");
+            object(res, where.at("resource"));
             b.setResource(Resource.newBuilder()
-                    .addAllAttributes(keyValues(res, where + ".resource"))
-                    .setDroppedAttributesCount((int) integer(res, where + ".resource", "droppedAttributesCount",
+                    .addAllAttributes(keyValues(res, where.at("resource")))
+                    .setDroppedAttributesCount((int) integer(res, where.at("resource"), "droppedAttributesCount",
                             "dropped_attributes_count")));
         }
         b.setSchemaUrl(string(n, where, "schemaUrl", "schema_url"));
         int s = 0;
         for (JsonNode sl : array(n, "scopeLogs", "scope_logs")) {
-            String at = where + ".scopeLogs[" + s++ + "]";
+            Where at = where.at("scopeLogs", s++);
             object(sl, at);
             ScopeLogs.Builder sb = ScopeLogs.newBuilder();
             JsonNode scope = field(sl, "scope", "scope");
             if (scope != null) {
-                object(scope, at + ".scope");
+                object(scope, at.at("scope"));
                 sb.setScope(InstrumentationScope.newBuilder()
-                        .setName(string(scope, at + ".scope", "name", "name"))
-                        .setVersion(string(scope, at + ".scope", "version", "version"))
-                        .addAllAttributes(keyValues(scope, at + ".scope")));
+                        .setName(string(scope, at.at("scope"), "name", "name"))
+                        .setVersion(string(scope, at.at("scope"), "version", "version"))
+                        .addAllAttributes(keyValues(scope, at.at("scope"))));
             }
             sb.setSchemaUrl(string(sl, at, "schemaUrl", "schema_url"));
             int l = 0;
             for (JsonNode lr : array(sl, "logRecords", "log_records")) {
-                sb.addLogRecords(logRecord(lr, at + ".logRecords[" + l++ + "]"));
+                sb.addLogRecords(logRecord(lr, at.at("logRecords", l++)));
             }
             b.addScopeLogs(sb);
         }
         return b.build();
     }
 
-    private static LogRecord logRecord(JsonNode n, String where) {
+    private static LogRecord logRecord(JsonNode n, Where where) {
         object(n, where);
         LogRecord.Builder b = LogRecord.newBuilder()
                 .setTimeUnixNano(integer(n, where, "timeUnixNano", "time_unix_nano"))
@@ -119,20 +121,20 @@ public final class OtlpJson {
                 .setEventName(string(n, where, "eventName", "event_name"));
         JsonNode body = field(n, "body", "body");
         if (body != null) {
-            b.setBody(anyValue(body, where + ".body"));
+            b.setBody(anyValue(body, where.at("body")));
         }
         String trace = string(n, where, "traceId", "trace_id");
         if (!trace.isEmpty()) {
-            b.setTraceId(AnyValues.unhex(trace, 16, where + ".traceId"));
+            b.setTraceId(AnyValues.unhex(trace, 16, where.at("traceId").toString()));
         }
         String span = string(n, where, "spanId", "span_id");
         if (!span.isEmpty()) {
-            b.setSpanId(AnyValues.unhex(span, 8, where + ".spanId"));
+            b.setSpanId(AnyValues.unhex(span, 8, where.at("spanId").toString()));
         }
         return b.build();
     }
 
-    private static int severity(JsonNode n, String where) {
+    private static int severity(JsonNode n, Where where) {
         JsonNode v = field(n, "severityNumber", "severity_number");
         if (v == null) {
             return 0;
@@ -151,7 +153,7 @@ public final class OtlpJson {
         return (int) s;
     }
 
-    private static Iterable<KeyValue> keyValues(JsonNode n, String where) {
+    private static Iterable<KeyValue> keyValues(JsonNode n, Where where) {
         JsonNode attrs = field(n, "attributes", "attributes");
         if (attrs == null) {
             return List.of();
@@ -159,31 +161,31 @@ public final class OtlpJson {
         if (!attrs.isArray()) {
             throw new IllegalArgumentException(where + ".attributes must be an array of {key, value}");
         }
-        return keyValueList(attrs, where + ".attributes");
+        return keyValueList(attrs, where.at("attributes"));
     }
 
-    private static List<KeyValue> keyValueList(JsonNode array, String where) {
+    private static List<KeyValue> keyValueList(JsonNode array, Where where) {
         List<KeyValue> out = new ArrayList<>(array.size());
         int i = 0;
         for (JsonNode kv : array) {
-            String at = where + "[" + i++ + "]";
+            Where at = where.at(i++);
             object(kv, at);
             KeyValue.Builder b = KeyValue.newBuilder().setKey(string(kv, at, "key", "key"));
             JsonNode v = field(kv, "value", "value");
             if (v != null) {
-                b.setValue(anyValue(v, at + ".value"));
+                b.setValue(anyValue(v, at.at("value")));
             }
             out.add(b.build());
         }
         return out;
     }
 
-    private static AnyValue anyValue(JsonNode n, String where) {
+    private static AnyValue anyValue(JsonNode n, Where where) {
         object(n, where);
         AnyValue.Builder b = AnyValue.newBuilder();
         JsonNode v;
         if ((v = field(n, "stringValue", "string_value")) != null) {
-            return b.setStringValue(text(v, where + ".stringValue")).build();
+            return b.setStringValue(text(v, where.at("stringValue"))).build();
         }
         if ((v = field(n, "boolValue", "bool_value")) != null) {
             if (!v.isBoolean()) {
@@ -195,34 +197,34 @@ public final class OtlpJson {
             return b.setIntValue(integer(n, where, "intValue", "int_value")).build();
         }
         if ((v = field(n, "doubleValue", "double_value")) != null) {
-            return b.setDoubleValue(real(v, where + ".doubleValue")).build();
+            return b.setDoubleValue(real(v, where.at("doubleValue"))).build();
         }
         if ((v = field(n, "bytesValue", "bytes_value")) != null) {
             try {
-                return b.setBytesValue(ByteString.copyFrom(Base64.getDecoder().decode(text(v, where
-                        + ".bytesValue")))).build();
+                return b.setBytesValue(ByteString.copyFrom(Base64.getDecoder().decode(text(v,
+                        where.at("bytesValue"))))).build();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ".bytesValue must be base64");
             }
         }
         if ((v = field(n, "arrayValue", "array_value")) != null) {
-            object(v, where + ".arrayValue");
+            object(v, where.at("arrayValue"));
             ArrayValue.Builder a = ArrayValue.newBuilder();
             int i = 0;
             for (JsonNode e : array(v, "values", "values")) {
-                a.addValues(anyValue(e, where + ".arrayValue.values[" + i++ + "]"));
+                a.addValues(anyValue(e, where.at("arrayValue").at("values", i++)));
             }
             return b.setArrayValue(a).build();
         }
         if ((v = field(n, "kvlistValue", "kvlist_value")) != null) {
-            object(v, where + ".kvlistValue");
+            object(v, where.at("kvlistValue"));
             JsonNode values = field(v, "values", "values");
             KeyValueList.Builder l = KeyValueList.newBuilder();
             if (values != null) {
                 if (!values.isArray()) {
                     throw new IllegalArgumentException(where + ".kvlistValue.values must be an array");
                 }
-                l.addAllValues(keyValueList(values, where + ".kvlistValue.values"));
+                l.addAllValues(keyValueList(values, where.at("kvlistValue").at("values")));
             }
             return b.setKvlistValue(l).build();
         }
@@ -248,18 +250,18 @@ public final class OtlpJson {
         return v;
     }
 
-    private static void object(JsonNode n, String where) {
+    private static void object(JsonNode n, Where where) {
         if (!n.isObject()) {
             throw new IllegalArgumentException(where + " must be an object");
         }
     }
 
-    private static String string(JsonNode n, String where, String camel, String snake) {
+    private static String string(JsonNode n, Where where, String camel, String snake) {
         JsonNode v = field(n, camel, snake);
-        return v == null ? "" : text(v, where + "." + camel);
+        return v == null ? "" : text(v, where.at(camel));
     }
 
-    private static String text(JsonNode v, String where) {
+    private static String text(JsonNode v, Where where) {
         if (!v.isTextual()) {
             throw new IllegalArgumentException(where + " must be a string");
         }
@@ -267,7 +269,7 @@ public final class OtlpJson {
     }
 
     /** A 64-bit integer: a JSON number or a decimal string (proto3 JSON writes int64 as strings). */
-    private static long integer(JsonNode n, String where, String camel, String snake) {
+    private static long integer(JsonNode n, Where where, String camel, String snake) {
         JsonNode v = field(n, camel, snake);
         if (v == null) {
             return 0;
@@ -290,7 +292,7 @@ public final class OtlpJson {
         throw new IllegalArgumentException(where + "." + camel + " must be an integer, got " + v);
     }
 
-    private static double real(JsonNode v, String where) {
+    private static double real(JsonNode v, Where where) {
         if (v.isNumber()) {
             return v.doubleValue();
         }
@@ -311,5 +313,56 @@ public final class OtlpJson {
             }
         }
         throw new IllegalArgumentException(where + " must be a number");
+    }
+
+    /**
+     * Where a value is in the body, as {@code resourceLogs[0].scopeLogs[2].logRecords[5].body}: a link to its parent,
+     * turned into text only when an error names it.
+     */
+    private static final class Where {
+        static final Where ROOT = new Where(null, null, -1);
+
+        private final Where parent;
+        private final String name;
+        private final int index;
+
+        private Where(Where parent, String name, int index) {
+            this.parent = parent;
+            this.name = name;
+            this.index = index;
+        }
+
+        Where at(String key) {
+            return new Where(this, key, -1);
+        }
+
+        Where at(String key, int i) {
+            return new Where(this, key, i);
+        }
+
+        Where at(int i) {
+            return new Where(this, null, i);
+        }
+
+        @Override
+        public String toString() {
+            ArrayDeque<Where> path = new ArrayDeque<>();
+            for (Where w = this; w != ROOT; w = w.parent) {
+                path.push(w); // no recursion: a path may be 1000 deep
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Where w : path) {
+                if (w.name != null) {
+                    if (sb.length() > 0) {
+                        sb.append('.');
+                    }
+                    sb.append(w.name);
+                }
+                if (w.index >= 0) {
+                    sb.append('[').append(w.index).append(']');
+                }
+            }
+            return sb.toString();
+        }
     }
 }

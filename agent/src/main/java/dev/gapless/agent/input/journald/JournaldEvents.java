@@ -2,6 +2,7 @@ package dev.gapless.agent.input.journald;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import dev.gapless.agent.event.Tags;
 import dev.gapless.agent.journal.MessageBatch;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +41,14 @@ final class JournaldEvents {
     static final int FIELDS_SLACK = 32 * 1024;
     static final String CURSOR = "__CURSOR";
     static final String REALTIME = "__REALTIME_TIMESTAMP";
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Characters past U+FFFF as their 4 UTF-8 bytes, as {@link #charSize} counts them (Jackson's default writes each
+     * half of the pair as a 6-byte escape, which would take the fields 3 times past their budget).
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    /** The latest µs whose ns still fit a long (2262-04-11): a later time is the receive time instead. */
+    static final long MAX_MICROS = Long.MAX_VALUE / 1000;
 
     private final int maxEntryBytes;
     private final Buffer json = new Buffer();
@@ -154,7 +162,7 @@ final class JournaldEvents {
         }
         out.add(message, 0, messageLength, cut ? Tags.TRUNCATED : 0);
         out.fieldsOfLast(json.array(), 0, json.size());
-        if (realtimeMicros >= 0) {
+        if (realtimeMicros >= 0 && realtimeMicros <= MAX_MICROS) {
             out.eventTimeOfLast(realtimeMicros * 1000);
         }
         return cursor;

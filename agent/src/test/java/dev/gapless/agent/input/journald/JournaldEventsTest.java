@@ -82,4 +82,30 @@ class JournaldEventsTest {
         assertThat(JournaldEvents.characterBoundary(b, 9)).isEqualTo(6);
         assertThat(JournaldEvents.characterBoundary(b, 10)).isEqualTo(10);
     }
+
+    @Test
+    void charactersPastTheBasicPlaneCountAsTheirFourBytesAndStayWithinTheBudget() throws Exception {
+        int max = 4096;
+        MessageBatch b = new MessageBatch(1024);
+        String emoji = "😀".repeat(20_000); // 80,000 bytes as UTF-8; 240,000 if each half were escaped
+        new JournaldEvents(max).add(List.of(f("MESSAGE", "m"), f("ART", emoji)), b);
+        assertThat(b.tags(0) & Tags.TRUNCATED).isNotZero();
+        assertThat(b.fieldsLength(0)).isLessThanOrEqualTo(max - 1 + JournaldEvents.FIELDS_SLACK);
+        String art = fields(b, 0).get("art").asText();
+        assertThat(art).hasSizeGreaterThan(2 * 8_000).matches("(😀)+");
+        String raw = new String(b.fieldsArray(), b.fieldsOffset(0), b.fieldsLength(0), StandardCharsets.UTF_8);
+        assertThat(raw).as("written as UTF-8, not as escaped surrogates").doesNotContain("\\u").contains("😀");
+    }
+
+    @Test
+    void aRealtimeTimestampPastWhatNanosecondsHoldLeavesTheReceiveTime() {
+        MessageBatch b = new MessageBatch(1024);
+        b.receivedAtNanos(42);
+        JournaldEvents events = new JournaldEvents(1 << 20);
+        events.add(List.of(f("MESSAGE", "far"), f("__REALTIME_TIMESTAMP", "999999999999999999")), b);
+        events.add(List.of(f("MESSAGE", "last"),
+                f("__REALTIME_TIMESTAMP", Long.toString(JournaldEvents.MAX_MICROS))), b);
+        assertThat(b.eventTimeNanos(0)).as("year 33658: not wrapped into a negative time").isEqualTo(42);
+        assertThat(b.eventTimeNanos(1)).isEqualTo(JournaldEvents.MAX_MICROS * 1000);
+    }
 }
