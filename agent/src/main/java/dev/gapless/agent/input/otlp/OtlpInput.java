@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * OpenTelemetry logs over OTLP/HTTP ({@code POST /v1/logs}), optionally over TLS or mTLS and behind a bearer token.
- * The {@link HttpListener} gives each connection TLS, an idle timer and {@link HttpServerCodec}; then an aggregator
+ * The {@link HttpListener} gives each connection TLS, an idle timer and {@link HttpServerCodec}; with {@code auth:}, a
+ * {@link TokenGate} refuses a request without the token on its head (401, the connection closed); then an aggregator
  * gathers a body up to {@code max_body_bytes} (413 past it, counted) and its {@link RequestHandler} answers it
  * (reading is manual: it asks for more only once a request is answered). At {@code max_connections} a new
  * connection is closed on accept (counted). The heap one connection holds is bounded by {@code max_body_bytes}
@@ -54,8 +55,12 @@ public final class OtlpInput implements Input {
         Settings settings = new Settings((int) config.maxBodyBytes().bytes(),
                 (int) config.maxDecompressedBytes().bytes(),
                 (int) Math.min(Integer.MAX_VALUE - 16, config.maxEventBytes().bytes()), listener.load());
-        listener.bind(p -> p.addLast(new Aggregator(settings.maxBodyBytes(), stats),
-                new RequestHandler(settings, port, stats, clock)));
+        listener.bind(p -> {
+            if (settings.token().required()) {
+                p.addLast(new TokenGate(settings.token(), stats));
+            }
+            p.addLast(new Aggregator(settings.maxBodyBytes(), stats), new RequestHandler(settings, port, stats, clock));
+        });
         log.info("input {} listening on {} at path {}", config.id(), listener.describe(), OtlpInputConfig.PATH);
     }
 

@@ -37,17 +37,17 @@ import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One connection's OTLP/HTTP requests, one at a time, each already gathered whole by the aggregator before it
- * (which answers 413 past {@code max_body_bytes}): checks path (404), method (405), bearer token (401 when
- * {@code auth:} is set) and content type (415), inflates gzip up to {@code max_decompressed_bytes} (413), decodes
- * protobuf or OTLP/JSON (400 with a {@code Status} saying what is wrong; nothing taken), maps the records
- * ({@link RecordMapper}) and offers them as one batch: 200 once they are durable (with {@code partial_success} for
- * records refused alone), 503 with {@code Retry-After} while the journal is full or closing. Of the two throttling
- * answers OTLP/HTTP names (429 "more requests than the client is allowed", 503 "the server is overloaded") a full
- * journal is the second, whoever sends; every OTLP exporter retries 503 (some older ones dropped a batch on 429), and
- * it is what the http input answers too. Nothing more is read while a request waits for its force; requests the
- * codec decoded from the same read wait in order. Per-connection state: never shared; every method runs on the
- * connection's event loop.
+ * One connection's OTLP/HTTP requests, one at a time, each already gathered whole by the aggregator before it (which
+ * answers 413 past {@code max_body_bytes}), its bearer token checked by the {@link TokenGate} before that when {@code
+ * auth:} is set: checks path (404), method (405) and content type (415), inflates gzip up to {@code
+ * max_decompressed_bytes} (413), decodes protobuf or OTLP/JSON (400 with a {@code Status} saying what is wrong; nothing
+ * taken), maps the records ({@link RecordMapper}) and offers them as one batch: 200 once they are durable (with {@code
+ * partial_success} for records refused alone), 503 with {@code Retry-After} while the journal is full or closing. Of
+ * the two throttling answers OTLP/HTTP names (429 "more requests than the client is allowed", 503 "the server is
+ * overloaded") a full journal is the second, whoever sends; every OTLP exporter retries 503 (some older ones dropped a
+ * batch on 429), and it is what the http input answers too. Nothing more is read while a request waits for its force;
+ * requests the codec decoded from the same read wait in order. Per-connection state: never shared; every method runs on
+ * the connection's event loop.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
 
@@ -149,15 +149,6 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             FullHttpResponse a = Answers.failure(protobuf, HttpResponseStatus.METHOD_NOT_ALLOWED,
                     Answers.UNIMPLEMENTED, "only POST is allowed here");
             a.headers().set(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
-            answer(ctx, r, a, false);
-            return;
-        }
-        if (!settings.token().accepts(r.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            // 401 is not retryable in OTLP/HTTP: an exporter without the token drops its batch, and says so
-            sender.reject(1, "401 a valid bearer token is required");
-            FullHttpResponse a = Answers.failure(protobuf, HttpResponseStatus.UNAUTHORIZED, Answers.UNAUTHENTICATED,
-                    "a valid bearer token is required");
-            a.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             answer(ctx, r, a, false);
             return;
         }

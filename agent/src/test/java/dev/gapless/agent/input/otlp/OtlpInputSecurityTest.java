@@ -26,7 +26,10 @@ import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporterBuilder
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -35,6 +38,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One otlp input with mTLS and a bearer token (certificates made here, the token in a file) for the whole class:
  * the OpenTelemetry Java SDK exporter with its certificate and the token is served; a request without the token or
- * with another is answered 401 (an OTLP {@code Status}, counted, nothing taken) on a connection that goes on
- * serving; a client without a certificate is refused in the handshake.
+ * with another is answered 401 (an OTLP {@code Status}, counted, nothing taken) on its head, before its body is
+ * gathered, and the connection closed; a client without a certificate is refused in the handshake.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OtlpInputSecurityTest {
@@ -147,6 +151,33 @@ class OtlpInputSecurityTest {
         assertThat(input.stats().rejected.sum() - rejected).as("both refusals counted").isEqualTo(2);
         assertThat(TestJournals.texts(TestJournals.readAll(journal, head, journal.headSeq())))
                 .containsExactly("with the token");
+    }
+
+    @Test
+    void aRequestWithoutTheTokenIsRefusedOnItsHeadBeforeItsBodyIsGathered() throws Exception {
+        long head = journal.headSeq();
+        long rejected = input.stats().rejected.sum();
+        String[] hostPort = input.boundAddress().split(":");
+        try (SSLSocket s = (SSLSocket) certs.jdkClient(true).getSocketFactory().createSocket(hostPort[0],
+                Integer.parseInt(hostPort[1]))) {
+            s.setSoTimeout(10_000);
+            // a body far over max_body_bytes (64 KiB) that is never sent: the aggregator would answer 413 once it
+            // had the head; the gate before it answers 401 without waiting for any of it
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + OtlpInputConfig.PATH + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/x-protobuf\r\nContent-Length: 10000000\r\n"
+                    + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1); // to the close
+            assertThat(answer).startsWith("HTTP/1.1 401 ").containsIgnoringCase("connection: close")
+                    .containsIgnoringCase("www-authenticate: Bearer").doesNotContain("100 Continue");
+            Status status = Status.parseFrom(answer.substring(answer.indexOf("\r\n\r\n") + 4)
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(status.getCode()).isEqualTo(16);
+        }
+        assertThat(input.stats().rejected.sum() - rejected).isEqualTo(1);
+        assertThat(journal.headSeq()).isEqualTo(head);
     }
 
     @Test
