@@ -36,6 +36,14 @@ public interface IngestPort {
      */
     Sender open(InputStats stats, String who);
 
+    /**
+     * Opens the way in for one sender whose peer waits for each acknowledgement before it sends more (a RELP
+     * window, an HTTP request waiting for its answer): its batches are forced as soon as the force under way ends,
+     * not at the next {@code sync_interval}, since waiting out the interval would cap the peer at one window per
+     * interval. Otherwise as {@link #open}.
+     */
+    Sender openAcknowledging(InputStats stats, String who);
+
     /** One sender's way in. Its offers are made by one thread at a time (a connection's event loop, a tailer). */
     interface Sender {
 

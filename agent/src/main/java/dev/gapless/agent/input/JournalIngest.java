@@ -60,7 +60,12 @@ public final class JournalIngest implements IngestPort {
 
     @Override
     public Sender open(InputStats stats, String who) {
-        return new JournalSender(stats, who);
+        return new JournalSender(stats, who, false);
+    }
+
+    @Override
+    public Sender openAcknowledging(InputStats stats, String who) {
+        return new JournalSender(stats, who, true);
     }
 
     /** The signal the next tick completes; schedules that tick if none is pending. */
@@ -96,12 +101,15 @@ public final class JournalIngest implements IngestPort {
     private final class JournalSender implements Sender {
         private final InputStats stats;
         private final String who;
+        // Its peer waits for each acknowledgement: its forces are not left to the interval.
+        private final boolean awaited;
         private boolean paused;
         private boolean closed;
 
-        JournalSender(InputStats stats, String who) {
+        JournalSender(InputStats stats, String who, boolean awaited) {
             this.stats = stats;
             this.who = who;
+            this.awaited = awaited;
         }
 
         @Override
@@ -156,7 +164,7 @@ public final class JournalIngest implements IngestPort {
             }
             int n = batch.size();
             long bytes = batch.messageBytes();
-            CompletableFuture<Void> durable = journal.whenDurable(r.lastSeq()).whenComplete((v, err) -> {
+            CompletableFuture<Void> durable = journal.whenDurable(r.lastSeq(), awaited).whenComplete((v, err) -> {
                 if (err == null) {
                     stats.accepted.add(n); // counters are thread-safe: counted on the force's thread
                     stats.bytes.add(bytes);

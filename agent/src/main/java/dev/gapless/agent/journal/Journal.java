@@ -298,10 +298,20 @@ public final class Journal implements AutoCloseable {
      *         none); completed exceptionally if the journal closes first
      */
     public CompletableFuture<Void> whenDurable(long seq) {
+        return whenDurable(seq, false);
+    }
+
+    /**
+     * As {@link #whenDurable(long)}; {@code awaited}: a peer sends nothing more until this completes (a RELP window,
+     * an HTTP request waiting for its answer). Under {@code batch} such a wait starts a force as soon as the one
+     * under way ends instead of at the next {@code sync_interval}, so the peer's throughput is its window per force
+     * rather than per interval; under {@code fsync} every wait does.
+     */
+    public CompletableFuture<Void> whenDurable(long seq, boolean awaited) {
         if (seq <= durableSeq.get() || syncer == null) {
             return CompletableFuture.completedFuture(null);
         }
-        return syncer.waitFor(seq);
+        return syncer.waitFor(seq, awaited);
     }
 
     /**
@@ -566,6 +576,9 @@ public final class Journal implements AutoCloseable {
         }
         writer.notePosition();
         headSeq = head;
+        if (syncer != null) {
+            syncer.appended();
+        }
         if (syncer == null && !stats.forceFailed) {
             try {
                 highWater.advance(head); // before a reader may deliver it: see HighWaterMark

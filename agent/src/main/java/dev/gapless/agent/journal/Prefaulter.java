@@ -32,7 +32,8 @@ final class Prefaulter implements AutoCloseable {
     /** The writer wakes the thread once its position comes this close to what was read. */
     static final long LOW_WATER = AHEAD / 2;
     private static final int CHUNK = 256 << 10;
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The longest it sleeps unwoken: the writer wakes it whenever it comes near what was read. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** What the writer publishes: the active cycle file; its position is published separately. */
     private record Target(Path file) {

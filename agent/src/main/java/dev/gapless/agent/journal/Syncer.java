@@ -16,14 +16,20 @@ import org.slf4j.LoggerFactory;
  * The journal's one force thread: it forces appended segments to disk ({@link Segment#force()}: fdatasync of what
  * each segment not yet fully forced wrote since its last force) and then advances the durable point, completing the
  * acknowledgements that waited for it. Under {@code batch} it forces at least every {@code sync_interval} while
- * data is pending; under {@code fsync} as soon as an acknowledgement waits. Group commit falls out: one force
- * covers every append made before it began.
+ * data is pending, and as soon as a peer waits for an acknowledgement ({@code awaited}: it sends nothing more until
+ * answered, so waiting out the interval would only cap it at one window per interval); under {@code fsync} as soon
+ * as any acknowledgement waits. Group commit falls out: one force
+ * covers every append made before it began. With nothing appended since its last force it sleeps (up to
+ * {@link #IDLE_NANOS}) until the next append wakes it, instead of ticking every {@code sync_interval}: an idle agent
+ * costs no wake-ups for it; the append that wakes it is forced one {@code sync_interval} later, as any other.
  */
 final class Syncer {
 
     private static final Logger log = LoggerFactory.getLogger(Syncer.class);
     /** The least wait before retrying a force that failed. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The longest an idle syncer sleeps before it looks again by itself (a wake-up lost to a bug costs this). */
+    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Journal journal;
     private final Durability durability;
@@ -34,7 +40,13 @@ final class Syncer {
     // Guarded by lock. Bounded by the number of appends waiting, which inputs bound by their own
     // in-flight limits (a TCP connection stops reading while its appends wait).
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
+    // Guarded by lock: how many of the waiters are awaited by a peer.
+    private int awaited;
     private volatile boolean running = true;
+    // Set (under lock) while the syncer sleeps with nothing to force; an append seeing it wakes the syncer.
+    private volatile boolean idle;
+    /** Rounds of the loop (wake-ups); for tests. */
+    volatile long rounds;
     // Tests only: run by the syncer thread before each force round (to make one fail as a bug would).
     volatile Runnable beforeForce;
     /** Tests only: a force of a live segment fails with this (an injected EIO) while it is set. */
@@ -52,7 +64,7 @@ final class Syncer {
         thread.start();
     }
 
-    CompletableFuture<Void> waitFor(long seq) {
+    CompletableFuture<Void> waitFor(long seq, boolean byPeer) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         lock.lock();
         try {
@@ -60,8 +72,11 @@ final class Syncer {
                 f.completeExceptionally(new IllegalStateException("journal closed"));
                 return f;
             }
-            waiters.add(new Waiter(seq, f));
-            if (durability == Durability.FSYNC) {
+            waiters.add(new Waiter(seq, f, byPeer));
+            if (byPeer) {
+                awaited++;
+            }
+            if (durability == Durability.FSYNC || byPeer) {
                 wake.signal();
             }
         } finally {
@@ -71,6 +86,26 @@ final class Syncer {
             completeThrough(journal.durableSeq());
         }
         return f;
+    }
+
+    /**
+     * The journal's head moved: wakes the syncer if it sleeps idle. Called by the appending thread after it
+     * published the new head, so either the syncer sees that head before it sleeps or this sees it asleep.
+     */
+    void appended() {
+        if (idle) {
+            lock.lock();
+            try {
+                wake.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Whether the syncer sleeps with nothing to force; for tests. */
+    boolean idle() {
+        return idle;
     }
 
     void stop() {
@@ -93,6 +128,7 @@ final class Syncer {
                 w.future.completeExceptionally(new IllegalStateException("journal closed"));
             }
             waiters.clear();
+            awaited = 0;
         } finally {
             lock.unlock();
         }
@@ -104,10 +140,20 @@ final class Syncer {
         while (running) {
             lock.lock();
             try {
+                rounds++;
+                if (!failed && nothingToForce()) {
+                    idle = true;
+                    if (nothingToForce() && running) { // looked again after saying so: see appended()
+                        wake.awaitNanos(IDLE_NANOS);
+                    }
+                    idle = false;
+                    lastForce = System.nanoTime(); // the append that woke it waits one interval, as ever
+                    continue;
+                }
                 // After a failed force, wait a full interval (at least RETRY_NANOS) instead of spinning on it.
                 long wait = failed ? Math.max(intervalNanos, RETRY_NANOS) : intervalNanos;
                 long due = lastForce + wait - System.nanoTime();
-                boolean urgent = durability == Durability.FSYNC && !waiters.isEmpty() && !failed;
+                boolean urgent = !failed && (durability == Durability.FSYNC ? !waiters.isEmpty() : awaited > 0);
                 if (!urgent && due > 0) {
                     wake.awaitNanos(due);
                     continue;
@@ -193,18 +239,26 @@ final class Syncer {
         return true;
     }
 
+    private boolean nothingToForce() {
+        return journal.headSeq() <= journal.durableSeq();
+    }
+
     private void completeThrough(long durable) {
         lock.lock();
         try {
             while (!waiters.isEmpty() && waiters.peek().seq <= durable) {
-                waiters.poll().future.complete(null);
+                Waiter w = waiters.poll();
+                if (w.byPeer) {
+                    awaited--;
+                }
+                w.future.complete(null);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private record Waiter(long seq, CompletableFuture<Void> future) implements Comparable<Waiter> {
+    private record Waiter(long seq, CompletableFuture<Void> future, boolean byPeer) implements Comparable<Waiter> {
         @Override
         public int compareTo(Waiter o) {
             return Long.compare(seq, o.seq);

@@ -38,6 +38,7 @@ public final class OutputWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutputWorker.class);
 
     private final String id;
+    private final CursorStore cursor;
     private final Sink sink;
     private final Backoff backoff;
     private final Ticker ticker;
@@ -85,6 +86,7 @@ public final class OutputWorker implements AutoCloseable {
         this.waiter = p.waiter();
         this.status = p.status();
         this.reader = p.journal().openReader(id, ackedSeq);
+        this.cursor = p.cursor();
         this.committer = new Committer(new Committer.Parts(id, p.journal(), reader, p.cursor(), backoff, waiter,
                 p.clock(), status, () -> running), ackedSeq);
         this.source = new BatchSource(new BatchSource.Parts(id, p.journal(), reader, p.encoder(), p.batch(), ticker,
@@ -309,6 +311,7 @@ public final class OutputWorker implements AutoCloseable {
         }
         if (!thread.isAlive()) {
             reader.close();
+            cursor.close();
         }
         sink.close();
     }

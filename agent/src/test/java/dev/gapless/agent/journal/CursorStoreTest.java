@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,37 @@ class CursorStoreTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("out.cursor");
         }
         assertThat(Files.size(dir.resolve("out.cursor"))).isEqualTo(CursorStore.LENGTH);
+    }
+
+    @Test
+    void laterCommitsRewriteTheSameFileInPlaceAndAFreshStoreCreatesItAnew() throws IOException {
+        Path file = dir.resolve("out.cursor");
+        try (CursorStore store = new CursorStore(file, true)) {
+            store.commit(1);
+            Object inode = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            for (long seq = 2; seq <= 50; seq++) {
+                store.commit(seq);
+                assertThat(new CursorStore(file, true).load()).isEqualTo(seq);
+            }
+            assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+            assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        try (CursorStore next = new CursorStore(file, true)) { // a new run: created whole, then in place again
+            next.commit(51);
+            assertThat(next.load()).isEqualTo(51);
+        }
+    }
+
+    @Test
+    void aCommitAfterAFailedOneCreatesTheFileWholeAgain() throws IOException {
+        Path file = dir.resolve("out.cursor");
+        try (CursorStore store = new CursorStore(file, true)) {
+            store.commit(7);
+            store.close(); // as an interrupted write leaves it: closed
+            Files.delete(file);
+            store.commit(8);
+            assertThat(new CursorStore(file, true).load()).isEqualTo(8);
+        }
     }
 
     @Test

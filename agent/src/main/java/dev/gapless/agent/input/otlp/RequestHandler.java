@@ -77,7 +77,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        sender = port.open(stats, String.valueOf(ctx.channel().remoteAddress()));
+        sender = port.openAcknowledging(stats, String.valueOf(ctx.channel().remoteAddress()));
     }
 
     @Override

@@ -109,7 +109,7 @@ final class RelpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        sender = port.open(stats, String.valueOf(ctx.channel().remoteAddress()));
+        sender = port.openAcknowledging(stats, String.valueOf(ctx.channel().remoteAddress()));
     }
 
     @Override

@@ -8,11 +8,11 @@ import dev.gapless.agent.input.JournalIngest;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.net.relp.RelpFrame;
 import dev.gapless.agent.journal.Journal;
+import dev.gapless.agent.journal.JournalHooks;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.HostPort;
-import dev.gapless.config.JournalConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig;
 import dev.gapless.config.input.syslog.SyslogInputConfig.Protocol;
 import io.netty.channel.EventLoopGroup;
@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -201,10 +202,11 @@ class RelpInputTest {
 
     @Test
     void atTheBoundOfUnansweredMessagesReadingStopsAndNothingIsAnsweredBeforeTheForce() throws Exception {
-        // Forces every 2 s only: until then nothing is durable, so nothing may be answered and the session fills up.
-        Journal journal = closeLater(TestJournals.open(dir.resolve("journal"), new JournalConfig(
-                JournalConfig.Durability.BATCH, Duration.ofSeconds(2), ByteSize.ofMebibytes(64), Optional.empty(),
-                JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1))));
+        // No force until released: nothing is durable, so nothing may be answered and the session fills up.
+        Journal journal = closeLater(TestJournals.open(dir.resolve("journal")));
+        CountDownLatch release = new CountDownLatch(1);
+        JournalHooks.holdForces(journal, release);
+        closeLater(release::countDown); // before the journal closes: its syncer must not stay held
         SyslogInput input = start(journal, 1024);
         RelpTestClient c = closeLater(RelpTestClient.connect(port(input)));
         c.open();
@@ -229,6 +231,7 @@ class RelpInputTest {
         assertThat(input.stats().accepted.sum()).as("stopped before the first force").isZero();
         // past the bound by at most one read (256 KiB, some 1,100 of these frames): not all of them
         assertThat(journal.headSeq()).as("reading stopped").isLessThan(n);
+        release.countDown();
         for (int i = 0; i < n; i++) {
             RelpFrame rsp = c.read();
             long accepted = input.stats().accepted.sum();
