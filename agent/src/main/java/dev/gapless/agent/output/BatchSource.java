@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
 final class BatchSource {
 
     private static final Logger log = LoggerFactory.getLogger(OutputWorker.class); // the worker's log, one voice
-    /** How long an idle source waits for new durable records before its worker looks again (e.g. at a stop). */
-    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * How long an idle source waits for new durable records before its worker looks again by itself: the journal
+     * wakes it when its durable point moves and a stop interrupts it, so this only bounds the idle wake-ups.
+     */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** How often a reader that sees no record although the journal holds later ones looks again. */
     private static final long STUCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
