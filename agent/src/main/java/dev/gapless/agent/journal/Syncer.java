@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * acknowledgements that waited for it. Under {@code batch} it forces at least every {@code sync_interval} while
  * data is pending, and as soon as a peer waits for an acknowledgement ({@code awaited}: it sends nothing more until
  * answered, so waiting out the interval would only cap it at one window per interval); under {@code fsync} as soon
- * as any acknowledgement waits. Group commit falls out: one force
- * covers every append made before it began. With nothing appended since its last force it sleeps (up to
- * {@link #IDLE_NANOS}) until the next append wakes it, instead of ticking every {@code sync_interval}: an idle agent
- * costs no wake-ups for it; the append that wakes it is forced one {@code sync_interval} later, as any other.
+ * as any acknowledgement waits. Group commit falls out: one force covers every append made before it began. With
+ * nothing appended since its last force it sleeps (up to {@link #IDLE_NANOS}) until the next append wakes it,
+ * instead of ticking every {@code sync_interval}: an idle agent costs no wake-ups for it; the append that wakes it is
+ * forced one {@code sync_interval} later, as any other.
  */
 final class Syncer {
 
