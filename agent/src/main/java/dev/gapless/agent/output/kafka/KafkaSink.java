@@ -227,14 +227,17 @@ public final class KafkaSink implements Sink {
         return producer;
     }
 
-    /** True if the producer holds an open connection to a broker (its {@code connection-count} metric). */
-    private static boolean connected(Producer<byte[], byte[]> p) {
+    /**
+     * The responses the producer has received from the cluster so far, of any kind (its {@code response-total}
+     * metric): if it grew while a send waited for a topic's metadata, the cluster was answering all along.
+     */
+    private static double responses(Producer<byte[], byte[]> p) {
         for (Map.Entry<MetricName, ? extends Metric> m : p.metrics().entrySet()) {
-            if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("producer-metrics")) {
-                return m.getValue().metricValue() instanceof Double count && count > 0;
+            if (m.getKey().name().equals("response-total") && m.getKey().group().equals("producer-metrics")) {
+                return m.getValue().metricValue() instanceof Double count ? count : 0;
             }
         }
-        return false;
+        return 0;
     }
 
     /** The callbacks of one send's records: the outcome once the last is in. */
@@ -245,19 +248,24 @@ public final class KafkaSink implements Sink {
         private final AtomicReference<Throwable> retryable = new AtomicReference<>();
         private final AtomicReference<Throwable> rejected = new AtomicReference<>();
         private final Producer<byte[], byte[]> producer;
+        // The producer's responses when the send began: more of them by a metadata timeout means the cluster answered.
+        private final double responsesBefore;
 
         Acks(int records, CompletableFuture<Outcome> result, Producer<byte[], byte[]> producer) {
             this.pending = new AtomicInteger(records);
             this.result = result;
             this.producer = producer;
+            this.responsesBefore = responses(producer);
         }
 
         @Override
         public void onCompletion(RecordMetadata metadata, Exception e) {
             if (e != null) {
-                // the producer says only that the topic's metadata did not come; connected, the cluster has no
-                // such topic (it answers metadata requests for it with UNKNOWN_TOPIC_OR_PARTITION)
-                failed(KafkaErrors.isTopicMetadataTimeout(e) && connected(producer) ? KafkaErrors.noSuchTopic(e) : e);
+                // the producer says only that the topic's metadata did not come; if the cluster answered meanwhile
+                // (metadata requests for it, answered UNKNOWN_TOPIC_OR_PARTITION), it has no such topic. An open
+                // connection alone proves nothing: one being made to a closed port counts as open for a moment.
+                failed(KafkaErrors.isTopicMetadataTimeout(e) && responses(producer) > responsesBefore
+                        ? KafkaErrors.noSuchTopic(e) : e);
             }
             if (pending.decrementAndGet() == 0) {
                 finish();
