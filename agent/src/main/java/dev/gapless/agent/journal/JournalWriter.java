@@ -288,12 +288,19 @@ final class JournalWriter {
                     for (int k = i; k < end; k++) {
                         batch.encode(k, first + (k - i), codec, bootMsb, bootLsb, out);
                     }
+                    surfaceLateFault();
                 } catch (RuntimeException | InternalError | AssertionError e) {
                     // Chronicle would otherwise publish what was written so far, a torn record at its end.
                     dc.rollbackOnClose();
                     throw e;
                 }
             } catch (RuntimeException | InternalError | AssertionError e) {
+                nextSeq = first + (end - i);
+                writeFailed(first, nextSeq - 1, e);
+            }
+            try {
+                surfaceLateFault(); // the stores that closed the document
+            } catch (InternalError e) {
                 nextSeq = first + (end - i);
                 writeFailed(first, nextSeq - 1, e);
             }
@@ -304,6 +311,17 @@ final class JournalWriter {
             bytesSinceSpaceCheck += written;
             i = end;
         }
+    }
+
+    /**
+     * A store into a mapped page the file system cannot back (a full disk) faults; in compiled code the JVM raises
+     * that fault late, as an {@link InternalError} ("a fault occurred in a recent unsafe memory access operation")
+     * at the thread's next transition out of the VM or native code, which could be the next append: this append
+     * would then report seqs written that never landed. A call into native code here (a cheap one, which the JVM
+     * does not compile away on any version) makes a pending fault surface now, as this write's failure.
+     */
+    private static void surfaceLateFault() {
+        Runtime.getRuntime().freeMemory();
     }
 
     /** Seqs {@code from..to} went to a write that failed: burnt (never handed out again), the segment closed. */
