@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * What the otlp input answers, in the encoding of the request as OTLP/HTTP asks: an
@@ -21,6 +22,11 @@ final class Answers {
 
     static final String PROTOBUF = "application/x-protobuf";
     static final String JSON = "application/json";
+
+    /** The media type of a {@code Content-Type} header, lower case and without parameters ("" when absent). */
+    static String mediaType(String contentType) {
+        return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    }
 
     // google.rpc.Code values for the Status of each failure
     static final int INVALID_ARGUMENT = 3;

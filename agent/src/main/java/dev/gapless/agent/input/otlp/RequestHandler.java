@@ -133,7 +133,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest r) {
         String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String mime = Answers.mediaType(type);
         boolean protobuf = mime.equals(Answers.PROTOBUF);
         if (r.decoderResult().isFailure()) {
             refuse(ctx, r, protobuf, HttpResponseStatus.BAD_REQUEST, Answers.INVALID_ARGUMENT,

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +43,8 @@ final class TokenGate extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpRequest r && !token.accepts(r.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             refused = true;
-            String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
-            boolean protobuf = type != null
-                    && type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals(Answers.PROTOBUF);
+            boolean protobuf = Answers.mediaType(r.headers().get(HttpHeaderNames.CONTENT_TYPE))
+                    .equals(Answers.PROTOBUF);
             ReferenceCountUtil.release(msg);
             stats.rejected.increment();
             log.warn("input {}: refused a request from {} (401): a valid bearer token is required", stats.id,

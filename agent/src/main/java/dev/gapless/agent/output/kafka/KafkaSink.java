@@ -63,6 +63,8 @@ public final class KafkaSink implements Sink {
     private final ThreadPoolExecutor handOver;
     // Only the hand-over thread (and close, once it has stopped): the producer records are handed to.
     private Producer<byte[], byte[]> producer;
+    // Read by the hand-over thread and the producer's callbacks.
+    private volatile ResponseTotal responseTotal;
     // Set by a failure that leaves the producer unusable (on the producer's thread or the hand-over thread).
     private volatile boolean spoiled;
     // The last failure an operator must fix that was logged as an error; cleared by a delivery (callback threads).
@@ -229,15 +231,27 @@ public final class KafkaSink implements Sink {
 
     /**
      * The responses the producer has received from the cluster so far, of any kind (its {@code response-total}
-     * metric): if it grew while a send waited for a topic's metadata, the cluster was answering all along.
+     * metric): if it grew while a send waited for a topic's metadata, the cluster was answering all along. The metric
+     * is looked up once per producer (the producer's metrics map is built anew at every call).
      */
-    private static double responses(Producer<byte[], byte[]> p) {
-        for (Map.Entry<MetricName, ? extends Metric> m : p.metrics().entrySet()) {
-            if (m.getKey().name().equals("response-total") && m.getKey().group().equals("producer-metrics")) {
-                return m.getValue().metricValue() instanceof Double count ? count : 0;
+    private double responses(Producer<byte[], byte[]> p) {
+        ResponseTotal t = responseTotal;
+        if (t == null || t.producer() != p) {
+            Metric found = null;
+            for (Map.Entry<MetricName, ? extends Metric> m : p.metrics().entrySet()) {
+                if (m.getKey().name().equals("response-total") && m.getKey().group().equals("producer-metrics")) {
+                    found = m.getValue();
+                    break;
+                }
             }
+            t = new ResponseTotal(p, found);
+            responseTotal = t;
         }
-        return 0;
+        return t.metric() != null && t.metric().metricValue() instanceof Double count ? count : 0;
+    }
+
+    /** A producer's {@code response-total} metric (null if it has none). */
+    private record ResponseTotal(Producer<byte[], byte[]> producer, Metric metric) {
     }
 
     /** The callbacks of one send's records: the outcome once the last is in. */
