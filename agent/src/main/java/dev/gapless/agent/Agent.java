@@ -7,6 +7,8 @@ import dev.gapless.agent.admin.HealthReport;
 import dev.gapless.agent.admin.HealthWatch;
 import dev.gapless.agent.event.RecordKind;
 import dev.gapless.agent.failpoint.Failpoints;
+import dev.gapless.agent.filter.FilterChain;
+import dev.gapless.agent.filter.FilterStats;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.CursorStore;
@@ -136,7 +138,7 @@ public final class Agent implements AutoCloseable {
         adminLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         String host = hostName();
         Components components = new Components(Plugins.load(), new Components.Context(journal, dataDir, boss,
-                inputLoops, outputLoops, agentId, host, clock));
+                inputLoops, outputLoops, agentId, host, clock), config.filters());
 
         List<OutputStatus> statuses = new ArrayList<>();
         for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {
@@ -155,7 +157,9 @@ public final class Agent implements AutoCloseable {
             inputs.add(components.input(ic));
         }
         List<InputStats> inputStats = inputs.stream().map(Input::stats).toList();
-        AgentView view = new AgentView(agentId, bootId, version(), startedAt, journal, inputStats, statuses);
+        List<FilterStats> filterStats = components.filters().steps().stream().map(FilterChain.Step::stats).toList();
+        AgentView view = new AgentView(agentId, bootId, version(), startedAt, journal, inputStats, statuses,
+                filterStats);
         HealthWatch watch = new HealthWatch(view, clock);
         watch.runOnce(); // the first /health answer already says what is wrong (e.g. min_free above free space)
         admin = new AdminServer(new HealthReport(view, watch, clock), new AgentMetrics(view, watch, clock), failpoints);

@@ -2,7 +2,9 @@ package dev.gapless.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.gapless.config.condition.Condition;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Objects;
  * @param inputs            sources, each with a unique id
  * @param outputs           destinations, each with a unique id
  * @param watchdog          how the watchdog probes and repairs the agent
+ * @param filters           the filter chain between the inputs and the journal, in order; ids unique
+ * @param routes            the {@code when:} of each output that has one, by output id: the output carries only the
+ *                          events for which it holds
  */
 public record GaplessConfig(
         Path dataDir,
@@ -25,7 +30,9 @@ public record GaplessConfig(
         AdminConfig admin,
         List<InputConfig> inputs,
         List<OutputConfig> outputs,
-        WatchdogConfig watchdog) {
+        WatchdogConfig watchdog,
+        List<FilterConfig> filters,
+        Map<String, Condition> routes) {
 
     /** Relative to the config file's folder. */
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
@@ -39,5 +46,13 @@ public record GaplessConfig(
         Objects.requireNonNull(watchdog, "watchdog");
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+        filters = List.copyOf(filters);
+        routes = Map.copyOf(routes);
+    }
+
+    /** A config without filters or routes. */
+    public GaplessConfig(Path dataDir, Duration heartbeatInterval, JournalConfig journal, AdminConfig admin,
+                         List<InputConfig> inputs, List<OutputConfig> outputs, WatchdogConfig watchdog) {
+        this(dataDir, heartbeatInterval, journal, admin, inputs, outputs, watchdog, List.of(), Map.of());
     }
 }

@@ -156,7 +156,7 @@ public final class Main {
                 w.agentCommand(), w.probeInterval(), w.healthTimeout(), w.unhealthyProbes(), w.stallTimeout(),
                 w.stopTimeout(), w.restartBudget(), w.incidents(), w.alerts());
         return new GaplessConfig(c.dataDir(), c.heartbeatInterval(), c.journal(), c.admin(), c.inputs(), c.outputs(),
-                child);
+                child, c.filters(), c.routes());
     }
 
     static Supervisor supervisor(GaplessConfig config, Path configFile, boolean forceChild, Map<String, String> env) {

@@ -2,6 +2,7 @@ package dev.gapless.agent.admin;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import dev.gapless.agent.filter.FilterStats;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalStats;
@@ -42,6 +43,14 @@ public final class AgentMetrics {
         registry.register(MetricNames.JOURNAL_FORCE_SECONDS, s.forceDurations);
         gauge(MetricNames.DEGRADED, () -> watch.current().size());
         registry.register(MetricNames.UPTIME_SECONDS, (Gauge<Double>) () -> (clock.millis() - view.startedAt()) / 1e3);
+        for (FilterStats f : view.filters()) {
+            gauge(MetricNames.filter(f.id, "events"), f.events::sum);
+            gauge(MetricNames.filter(f.id, "dropped"), f.dropped::sum);
+            gauge(MetricNames.filter(f.id, "failures"), f.failures::sum);
+            gauge(MetricNames.filter(f.id, "timeouts"), f.timeouts::sum);
+            gauge(MetricNames.filter(f.id, "errors"), f.errors::sum);
+            f.rules().forEach((rule, count) -> gauge(MetricNames.filterRule(f.id, rule), count::sum));
+        }
         for (InputStats in : view.inputs()) {
             String id = in.id;
             gauge(MetricNames.input(id, "accepted"), in.accepted::sum);
@@ -89,8 +98,10 @@ public final class AgentMetrics {
      */
     static void bridge(MetricRegistry registry, PrometheusRegistry prometheus) {
         DropwizardExports.builder().dropwizardRegistry(registry)
-                .metricFilter((name, metric) -> !IdFamilies.isPerId(name)).register(prometheus);
+                .metricFilter((name, metric) -> !IdFamilies.isPerId(name) && !RuleFamily.serves(name))
+                .register(prometheus);
         prometheus.register(new IdFamilies(registry));
+        prometheus.register(new RuleFamily(registry));
     }
 
     private void gauge(String name, LongSupplier value) {

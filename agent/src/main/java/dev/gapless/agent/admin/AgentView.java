@@ -1,5 +1,6 @@
 package dev.gapless.agent.admin;
 
+import dev.gapless.agent.filter.FilterStats;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.output.OutputStatus;
@@ -14,7 +15,18 @@ import java.util.UUID;
  * @param bootId    this run's boot id
  * @param version   the agent's version
  * @param startedAt epoch ms of this run's start
+ * @param filters   the filter chain's counters, in chain order
  */
 public record AgentView(UUID agentId, UUID bootId, String version, long startedAt, Journal journal,
-                        List<InputStats> inputs, List<OutputStatus> outputs) {
+                        List<InputStats> inputs, List<OutputStatus> outputs, List<FilterStats> filters) {
+
+    public AgentView {
+        filters = List.copyOf(filters);
+    }
+
+    /** A view of an agent without filters. */
+    public AgentView(UUID agentId, UUID bootId, String version, long startedAt, Journal journal,
+                     List<InputStats> inputs, List<OutputStatus> outputs) {
+        this(agentId, bootId, version, startedAt, journal, inputs, outputs, List.of());
+    }
 }

@@ -37,7 +37,8 @@ final class IdFamilies implements MultiCollector {
     private static final List<Family> FAMILIES = List.of(
             new Family("gapless.input.", "gapless_input_", "input", MetricNames.INPUT, new String[0]),
             new Family("gapless.output.", "gapless_output_", "output", MetricNames.OUTPUT,
-                    MetricNames.OUTPUT_TIMERS));
+                    MetricNames.OUTPUT_TIMERS),
+            new Family("gapless.filter.", "gapless_filter_", "filter", MetricNames.FILTER, new String[0]));
     /** The quantiles a per-id timer shows, as the bridge shows the others' (its default set, minus 0.98). */
     private static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.99, 0.999};
 

@@ -36,6 +36,8 @@ public final class MetricNames {
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
         "failed_attempts", "rejected_records", "consecutive_failures", "last_ack_at_seconds", "in_flight_seconds",
         "oldest_unacked_age_seconds", "cursor_commit_failures", "sent_records", "retried_records"};
+    /** Suffixes under {@code gapless.filter.<id>.}. */
+    public static final String[] FILTER = {"events", "dropped", "failures", "timeouts", "errors"};
     /** Timers under {@code gapless.output.<id>.}: Prometheus summaries with the id as a label. */
     public static final String[] OUTPUT_TIMERS = {"ack_latency_seconds"};
 
@@ -45,6 +47,18 @@ public final class MetricNames {
     public static String input(String id, String suffix) {
         return "gapless.input." + id + "." + suffix;
     }
+
+    public static String filter(String id, String suffix) {
+        return "gapless.filter." + id + "." + suffix;
+    }
+
+    /** A filter's per-rule count: {@code gapless_filter_rule_matches{filter="<id>",rule="<rule>"}}. */
+    public static String filterRule(String id, String rule) {
+        return FILTER_RULE_PREFIX + id + "/" + rule;
+    }
+
+    /** The prefix of per-rule counts; the filter id and the rule name follow, split at a '/'. */
+    public static final String FILTER_RULE_PREFIX = "gapless.filter_rule.";
 
     public static String output(String id, String suffix) {
         return "gapless.output." + id + "." + suffix;

@@ -16,6 +16,17 @@ public final class Tags {
     private Tags() {
     }
 
+    /** The bit of a built-in tag by its envelope name; 0 for any other name (a free-form tag). */
+    public static int bitOf(String name) {
+        return switch (name) {
+            case "truncated" -> TRUNCATED;
+            case "invalid_utf8" -> INVALID_UTF8;
+            case "_syslog_parse_failed" -> SYSLOG_PARSE_FAILED;
+            default -> 0;
+        };
+    }
+
+    /** The names of the bits set, in a new mutable list. */
     public static List<String> names(int tags) {
         List<String> out = new ArrayList<>(2);
         if ((tags & TRUNCATED) != 0) {

@@ -1,6 +1,7 @@
 package dev.gapless.agent.input;
 
 import dev.gapless.agent.event.Tags;
+import dev.gapless.agent.filter.FilterChain;
 import dev.gapless.agent.journal.AppendResult;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.MessageBatch;
@@ -30,6 +31,7 @@ public final class JournalIngest implements IngestPort {
 
     private final Journal journal;
     private final Clock clock;
+    private final FilterChain filters;
     private final ScheduledExecutorService ticks;
     // The retry signal the refused senders wait on, completed by the next tick; null while none waits. Guarded by
     // this (taken once per refusal, not per event).
@@ -37,14 +39,24 @@ public final class JournalIngest implements IngestPort {
 
     /** A port whose retry timer is a daemon thread of its own, started while a sender waits, gone when idle. */
     public JournalIngest(Journal journal, Clock clock) {
-        this(journal, clock, idleTimer());
+        this(journal, clock, idleTimer(), FilterChain.none());
+    }
+
+    /** A port that runs every batch through {@code filters} before the append. */
+    public JournalIngest(Journal journal, Clock clock, FilterChain filters) {
+        this(journal, clock, idleTimer(), filters);
     }
 
     /** A port whose retry timer runs on {@code ticks} (e.g. a test's event loop, stepped by hand). */
     public JournalIngest(Journal journal, Clock clock, ScheduledExecutorService ticks) {
+        this(journal, clock, ticks, FilterChain.none());
+    }
+
+    private JournalIngest(Journal journal, Clock clock, ScheduledExecutorService ticks, FilterChain filters) {
         this.journal = journal;
         this.clock = clock;
         this.ticks = ticks;
+        this.filters = filters;
     }
 
     private static ScheduledExecutorService idleTimer() {
@@ -103,6 +115,13 @@ public final class JournalIngest implements IngestPort {
         private final String who;
         // Its peer waits for each acknowledgement: its forces are not left to the interval.
         private final boolean awaited;
+        // This sender's filtering, on its own thread; null without filters.
+        private final FilterChain.Runner runner;
+        // The last batch the filters made and the input batch it was made from: a batch refused (journal full) is
+        // offered again as it was, and must not be filtered twice (a sample filter would keep other events).
+        private MessageBatch filtered;
+        private MessageBatch filteredFrom;
+        private long filteredVersion;
         private boolean paused;
         private boolean closed;
 
@@ -110,6 +129,17 @@ public final class JournalIngest implements IngestPort {
             this.stats = stats;
             this.who = who;
             this.awaited = awaited;
+            this.runner = filters.isEmpty() ? null : filters.runner();
+        }
+
+        /** The batch after the filters: made anew, or the one made before if this batch is offered again as it was. */
+        private MessageBatch filtered(MessageBatch batch) {
+            if (batch != filteredFrom || batch.version() != filteredVersion) {
+                filtered = runner.apply(batch);
+                filteredFrom = batch;
+                filteredVersion = batch.version();
+            }
+            return filtered;
         }
 
         @Override
@@ -134,6 +164,9 @@ public final class JournalIngest implements IngestPort {
                 if ((tags & Tags.INVALID_UTF8) != 0) {
                     invalid++;
                 }
+            }
+            if (runner != null) {
+                batch = filtered(batch);
             }
             AppendResult r = journal.append(batch);
             if (r.status() == AppendResult.Status.CLOSED) {

@@ -107,6 +107,11 @@ public final class Journal implements AutoCloseable {
         return stats;
     }
 
+    /** The largest record the journal takes, header and all. */
+    public int maxRecordBytes() {
+        return options.maxRecordBytes();
+    }
+
     public JournalConfig config() {
         return config;
     }

@@ -2,6 +2,7 @@ package dev.gapless.agent.journal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Events of one source that share a receive time, their messages held back to back in one byte array: the one
@@ -30,15 +31,19 @@ public final class MessageBatch {
     private int[] fieldLengths;
     private long[] positions;
     private long[] eventTimes;
+    private List<String>[] freeTags;
     private String source = "";
     private byte[] sourceBytes = new byte[0];
     private long receivedAtNanos;
+    // Bumped by every clear and add: the same batch at the same version holds the same messages.
+    private long version;
 
     public MessageBatch(int initialBytes) {
         this.data = new byte[initialBytes];
     }
 
     public void clear() {
+        version++;
         length = 0;
         count = 0;
         fieldBytes = 0;
@@ -51,6 +56,7 @@ public final class MessageBatch {
      * {@link #eventTimeOfLast} say otherwise.
      */
     public int add(int n, int messageTags) {
+        version++;
         if (count == offsets.length) {
             grow(count * 2);
         }
@@ -69,6 +75,9 @@ public final class MessageBatch {
         }
         if (eventTimes != null) {
             eventTimes[count] = NO_TIME;
+        }
+        if (freeTags != null) {
+            freeTags[count] = List.of();
         }
         count++;
         length += n;
@@ -94,6 +103,9 @@ public final class MessageBatch {
         }
         if (eventTimes != null) {
             eventTimes = Arrays.copyOf(eventTimes, more);
+        }
+        if (freeTags != null) {
+            freeTags = Arrays.copyOf(freeTags, more);
         }
     }
 
@@ -140,6 +152,44 @@ public final class MessageBatch {
             Arrays.fill(eventTimes, NO_TIME);
         }
         eventTimes[count - 1] = nanos;
+    }
+
+    /**
+     * Gives the last message added free-form tags (a filter's {@code _grokparsefailure}), besides its {@link #tags}
+     * bits; copied. Written as the record's tags part (record format v2).
+     */
+    @SuppressWarnings("unchecked")
+    public void freeTagsOfLast(List<String> names) {
+        if (freeTags == null) {
+            freeTags = new List[offsets.length];
+            Arrays.fill(freeTags, List.of());
+        }
+        freeTags[count - 1] = List.copyOf(names);
+    }
+
+    /** Message {@code i}'s free-form tags; empty when it has none. */
+    public List<String> freeTags(int i) {
+        return freeTags == null ? List.of() : freeTags[i];
+    }
+
+    /** Whether any message of the batch has free-form tags. */
+    public boolean hasFreeTags() {
+        if (freeTags != null) {
+            for (int i = 0; i < count; i++) {
+                if (!freeTags[i].isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Changes with every {@link #clear} and {@link #add}: a batch offered again at the same version holds what it
+     * held (the ingest port then reuses what its filters made of it, rather than filtering it twice).
+     */
+    public long version() {
+        return version;
     }
 
     public byte[] array() {
@@ -240,6 +290,7 @@ public final class MessageBatch {
         }
         c.positions = positions == null ? null : Arrays.copyOf(positions, n);
         c.eventTimes = eventTimes == null ? null : Arrays.copyOf(eventTimes, n);
+        c.freeTags = freeTags == null ? null : Arrays.copyOf(freeTags, n);
         c.source = source;
         c.sourceBytes = sourceBytes;
         c.receivedAtNanos = receivedAtNanos;

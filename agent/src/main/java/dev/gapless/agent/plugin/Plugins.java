@@ -1,9 +1,12 @@
 package dev.gapless.agent.plugin;
 
+import dev.gapless.agent.filter.Filter;
 import dev.gapless.agent.input.Input;
 import dev.gapless.agent.output.Sink;
+import dev.gapless.config.FilterConfig;
 import dev.gapless.config.InputConfig;
 import dev.gapless.config.OutputConfig;
+import dev.gapless.config.plugin.FilterType;
 import dev.gapless.config.plugin.InputType;
 import dev.gapless.config.plugin.OutputType;
 import dev.gapless.config.plugin.Registry;
@@ -14,7 +17,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The factories of the agent's inputs and outputs, found through {@link ServiceLoader}, each keyed by the
+ * The factories of the agent's inputs, filters and outputs, found through {@link ServiceLoader}, each keyed by the
  * descriptor it builds. A config record is built by the factory of its own type, found by the type's name; a type
  * the config registry lists but no factory builds is reported by {@link #missing()} (a test asserts there is none),
  * and a type registered twice is refused at load.
@@ -23,10 +26,13 @@ public final class Plugins {
 
     private final Map<String, InputFactory<?>> inputs;
     private final Map<String, OutputFactory<?>> outputs;
+    private final Map<String, FilterFactory<?>> filters;
 
-    private Plugins(Map<String, InputFactory<?>> inputs, Map<String, OutputFactory<?>> outputs) {
+    private Plugins(Map<String, InputFactory<?>> inputs, Map<String, OutputFactory<?>> outputs,
+                    Map<String, FilterFactory<?>> filters) {
         this.inputs = inputs;
         this.outputs = outputs;
+        this.filters = filters;
     }
 
     /** The factories registered on the agent's class path. */
@@ -40,7 +46,11 @@ public final class Plugins {
         for (OutputFactory f : ServiceLoader.load(OutputFactory.class, Plugins.class.getClassLoader())) {
             register(out, f.type().name(), (OutputFactory<?>) f);
         }
-        return new Plugins(in, out);
+        Map<String, FilterFactory<?>> filters = new LinkedHashMap<>();
+        for (FilterFactory f : ServiceLoader.load(FilterFactory.class, Plugins.class.getClassLoader())) {
+            register(filters, f.type().name(), (FilterFactory<?>) f);
+        }
+        return new Plugins(in, out, filters);
     }
 
     private static <F> void register(Map<String, F> into, String name, F factory) {
@@ -65,6 +75,19 @@ public final class Plugins {
             throw new IllegalStateException("no factory for output type '" + config.type() + "'");
         }
         return create(f, config, context);
+    }
+
+    public Filter filter(FilterConfig config, FilterContext context) {
+        FilterFactory<?> f = filters.get(config.type());
+        if (f == null) {
+            throw new IllegalStateException("no factory for filter type '" + config.type() + "'");
+        }
+        return create(f, config, context);
+    }
+
+    private static <C extends FilterConfig> Filter create(FilterFactory<C> f, FilterConfig config,
+                                                          FilterContext ctx) {
+        return f.create(f.type().configClass().cast(config), ctx);
     }
 
     private static <C extends InputConfig> Input create(InputFactory<C> f, InputConfig config, InputContext ctx) {
@@ -95,6 +118,15 @@ public final class Plugins {
                         + "for another descriptor"));
             }
         }
+        for (FilterType<?> t : Registry.filters()) {
+            FilterFactory<?> f = filters.get(t.name());
+            if (f == null || f.type() != t) {
+                problems.add("filter type '" + t.name() + "'" + (f == null ? " has no factory" : " has a factory "
+                        + "for another descriptor"));
+            }
+        }
+        filters.keySet().stream().filter(n -> Registry.filter(n).isEmpty())
+                .forEach(n -> problems.add("filter factory for '" + n + "', a type the config does not list"));
         inputs.keySet().stream().filter(n -> Registry.input(n).isEmpty())
                 .forEach(n -> problems.add("input factory for '" + n + "', a type the config does not list"));
         outputs.keySet().stream().filter(n -> Registry.output(n).isEmpty())

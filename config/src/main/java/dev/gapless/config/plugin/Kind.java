@@ -3,12 +3,14 @@ package dev.gapless.config.plugin;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.FieldPath;
 import dev.gapless.config.HostPort;
+import dev.gapless.config.condition.Condition;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What one setting of a type's section holds, and so how its YAML value is checked: the loader converts it, with
@@ -38,7 +40,14 @@ public final class Kind<T> {
         STRING_LIST,
         BOOLEAN,
         ENUM,
-        FIELD_PATH
+        FIELD_PATH,
+        CONDITION,
+        REGEX,
+        STRINGS,
+        STRING_MAP,
+        FIELD_PATH_MAP,
+        FIELD_PATH_LIST,
+        PATH_LIST
     }
 
     public static final Kind<String> STRING = new Kind<>(Form.STRING, 0, 0, null);
@@ -66,6 +75,21 @@ public final class Kind<T> {
     public static final Kind<Boolean> BOOLEAN = new Kind<>(Form.BOOLEAN, 0, 0, null);
     /** A path into the envelope: {@code fields.user.id}, {@code fields."a.b"}. */
     public static final Kind<FieldPath> FIELD_PATH = new Kind<>(Form.FIELD_PATH, 0, 0, null);
+
+    /** A {@code when:} condition, parsed (README, "Conditions"). */
+    public static final Kind<Condition> CONDITION = new Kind<>(Form.CONDITION, 0, 0, null);
+    /** A Java regular expression, compiled when the config loads. */
+    public static final Kind<Pattern> REGEX = new Kind<>(Form.REGEX, 0, 0, null);
+    /** One non-empty string or a non-empty list of them ({@code pattern: X} or {@code pattern: [X, Y]}). */
+    public static final Kind<List<String>> STRINGS = new Kind<>(Form.STRINGS, 0, 0, null);
+    /** A mapping of names to strings, in file order. */
+    public static final Kind<Map<String, String>> STRING_MAP = new Kind<>(Form.STRING_MAP, 0, 0, null);
+    /** A mapping of field paths to strings, in file order ({@code rename: {fields.a: fields.b}}). */
+    public static final Kind<Map<FieldPath, String>> FIELD_PATH_MAP = new Kind<>(Form.FIELD_PATH_MAP, 0, 0, null);
+    /** A list of field paths. */
+    public static final Kind<List<FieldPath>> FIELD_PATH_LIST = new Kind<>(Form.FIELD_PATH_LIST, 0, 0, null);
+    /** A list of paths, each made absolute against the config file's directory. */
+    public static final Kind<List<Path>> PATH_LIST = new Kind<>(Form.PATH_LIST, 0, 0, null);
 
     private final Form form;
     private final int min;

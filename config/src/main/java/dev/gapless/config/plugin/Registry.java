@@ -1,5 +1,6 @@
 package dev.gapless.config.plugin;
 
+import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.input.file.FileInputType;
 import dev.gapless.config.input.http.HttpInputType;
 import dev.gapless.config.input.journald.JournaldInputType;
@@ -26,9 +27,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every input and output type Gapless has: the one list a new type is added to (docs/architecture.md, "Adding an
- * input or an output"). The loader binds a section by the type named here; the agent builds each type with the
- * factory it registers for it (and a test fails when one is missing); the watchdog reads the records alone.
+ * Every input, filter and output type Gapless has: the one list a new type is added to (docs/architecture.md,
+ * "Adding an input or an output"). The loader binds a section by the type named here; the agent builds each type
+ * with the factory it registers for it (and a test fails when one is missing); the watchdog reads the records alone.
  */
 public final class Registry {
 
@@ -53,8 +54,12 @@ public final class Registry {
             OtlpOutputType.INSTANCE,
             SyslogOutputType.INSTANCE);
 
+    private static final List<FilterType<?>> FILTERS = List.of(
+            DropFilterType.INSTANCE);
+
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
+    private static final Map<String, FilterType<?>> FILTERS_BY_NAME = byName(FILTERS, FilterType::name);
 
     private Registry() {
     }
@@ -65,6 +70,18 @@ public final class Registry {
 
     public static List<OutputType<?>> outputs() {
         return OUTPUTS;
+    }
+
+    public static List<FilterType<?>> filters() {
+        return FILTERS;
+    }
+
+    public static Optional<FilterType<?>> filter(String name) {
+        return Optional.ofNullable(FILTERS_BY_NAME.get(name));
+    }
+
+    public static List<String> filterNames() {
+        return List.copyOf(FILTERS_BY_NAME.keySet());
     }
 
     public static Optional<InputType<?>> input(String name) {

@@ -1,6 +1,7 @@
 package dev.gapless.config.load.internal;
 
 import dev.gapless.config.AdminConfig;
+import dev.gapless.config.FilterConfig;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.InputConfig;
 import dev.gapless.config.JournalConfig;
@@ -62,8 +63,10 @@ public final class ConfigReader {
         AdminConfig admin = admin(top.section("admin", "a mapping with listen"), AdminConfig.AGENT_DEFAULT);
         List<InputConfig> inputs = new InputBinder(values, problems, listeners)
                 .bind(top.list("inputs", "a list of inputs"));
-        List<OutputConfig> outputs = new OutputBinder(values, problems, listeners)
-                .bind(top.list("outputs", "a list of outputs"));
+        List<FilterConfig> filters = new FilterBinder(values, problems, listeners)
+                .bind(top.list("filters", "a list of filters"));
+        OutputBinder outputBinder = new OutputBinder(values, problems, listeners);
+        List<OutputConfig> outputs = outputBinder.bind(top.list("outputs", "a list of outputs"));
         WatchdogConfig watchdog = new WatchdogBinder(this, values, problems)
                 .bind(top.section("watchdog", "a mapping of watchdog settings"), dataDir);
         top.done();
@@ -71,7 +74,8 @@ public final class ConfigReader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new GaplessConfig(dataDir, heartbeat, journal, admin, inputs, outputs, watchdog);
+        return new GaplessConfig(dataDir, heartbeat, journal, admin, inputs, outputs, watchdog, filters,
+                outputBinder.routes());
     }
 
     private JournalConfig journal(Section s) {

@@ -7,8 +7,11 @@ import dev.gapless.config.RetryConfig;
 import dev.gapless.config.plugin.OutputCommon;
 import dev.gapless.config.plugin.OutputType;
 import dev.gapless.config.plugin.Registry;
+import dev.gapless.config.condition.Condition;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Binds the {@code outputs} list: the keys every output has (batch and retry included), then the rest by the
@@ -19,11 +22,20 @@ final class OutputBinder {
     private final Values values;
     private final Problems problems;
     private final Listeners listeners;
+    private final ShapedValues shaped;
+    // The when: of each output that has one, by id.
+    private final Map<String, Condition> routes = new LinkedHashMap<>();
 
     OutputBinder(Values values, Problems problems, Listeners listeners) {
         this.values = values;
         this.problems = problems;
         this.listeners = listeners;
+        this.shaped = new ShapedValues(values, problems);
+    }
+
+    /** The {@code when:} of each output bound so far that has one, by output id. */
+    Map<String, Condition> routes() {
+        return routes;
     }
 
     List<OutputConfig> bind(List<Node> items) {
@@ -45,6 +57,11 @@ final class OutputBinder {
         BatchConfig batch = batch(s.section("batch", "a mapping with max_events, max_bytes, max_wait"));
         RetryConfig retry = retry(s.section("retry", "a mapping with initial_backoff, max_backoff"));
         Codec codec = s.get("codec", values.oneOf(Codec.class), null);
+        s.optional("when", shaped::condition).ifPresent(when -> {
+            if (id != null) {
+                routes.put(id, when);
+            }
+        });
         if (name == null) {
             return null; // its keys cannot be checked without knowing its type
         }

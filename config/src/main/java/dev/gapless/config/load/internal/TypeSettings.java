@@ -17,6 +17,7 @@ final class TypeSettings implements Settings {
     private final Values values;
     private final Problems problems;
     private final Listeners listeners;
+    private final ShapedValues shaped;
     private final boolean written;
     // Sections under this one: their unknown keys are reported when this one is done. Bounded by the YAML.
     private final List<TypeSettings> children = new ArrayList<>();
@@ -31,6 +32,7 @@ final class TypeSettings implements Settings {
         this.values = values;
         this.problems = problems;
         this.listeners = listeners;
+        this.shaped = new ShapedValues(values, problems);
     }
 
     @Override
@@ -108,6 +110,13 @@ final class TypeSettings implements Settings {
             case BOOLEAN -> values::bool;
             case ENUM -> values.oneOf((Class) kind.enumType());
             case FIELD_PATH -> values::fieldPath;
+            case CONDITION -> shaped::condition;
+            case REGEX -> shaped::regex;
+            case STRINGS -> shaped::strings;
+            case STRING_MAP -> shaped::stringMap;
+            case FIELD_PATH_MAP -> shaped::fieldPathMap;
+            case FIELD_PATH_LIST -> shaped::fieldPathList;
+            case PATH_LIST -> shaped::pathList;
         };
         return (Conversion<T>) c;
     }
