@@ -52,7 +52,8 @@ public final class JournalIngest implements IngestPort {
         this(journal, clock, ticks, FilterChain.none());
     }
 
-    private JournalIngest(Journal journal, Clock clock, ScheduledExecutorService ticks, FilterChain filters) {
+    /** A port with filters whose retry timer runs on {@code ticks}. */
+    public JournalIngest(Journal journal, Clock clock, ScheduledExecutorService ticks, FilterChain filters) {
         this.journal = journal;
         this.clock = clock;
         this.ticks = ticks;
