@@ -70,6 +70,23 @@ class IdFamiliesTest {
     }
 
     @Test
+    void filterFiguresAreFamiliesByFilterAndRuleCountsHaveTwoLabels() throws Exception {
+        MetricRegistry registry = new MetricRegistry();
+        registry.register(MetricNames.filter("grok_1", "failures"), (Gauge<Long>) () -> 4L);
+        registry.register(MetricNames.filter("scrub.pii", "events"), (Gauge<Long>) () -> 10L);
+        registry.register(MetricNames.filterRule("scrub.pii", "email"), (Gauge<Long>) () -> 3L);
+        registry.register(MetricNames.filterRule("scrub.pii", "credit_card"), (Gauge<Long>) () -> 0L);
+
+        String text = scrape(registry);
+
+        assertThat(text).contains("gapless_filter_failures{filter=\"grok_1\"} 4")
+                .contains("gapless_filter_events{filter=\"scrub.pii\"} 10")
+                .contains("gapless_filter_rule_matches_total{filter=\"scrub.pii\",rule=\"email\"} 3.0")
+                .contains("gapless_filter_rule_matches_total{filter=\"scrub.pii\",rule=\"credit_card\"} 0.0")
+                .doesNotContain("gapless_filter_rule_scrub");
+    }
+
+    @Test
     void onlyNamesOfAKnownFamilyAndSuffixAreServedHere() {
         assertThat(IdFamilies.isPerId("gapless.output.acked_seq")).isFalse();
         assertThat(IdFamilies.isPerId("gapless.output.x.unknown_suffix")).isFalse();

@@ -28,8 +28,9 @@ import java.util.function.Function;
 
 /**
  * Every input, filter and output type Gapless has: the one list a new type is added to (docs/architecture.md,
- * "Adding an input or an output"). The loader binds a section by the type named here; the agent builds each type
- * with the factory it registers for it (and a test fails when one is missing); the watchdog reads the records alone.
+ * "Adding an input, a filter or an output"). The loader binds a section by the type named here; the agent builds
+ * each type with the factory it registers for it (and a test fails when one is missing); the watchdog reads the
+ * records alone.
  */
 public final class Registry {
 
