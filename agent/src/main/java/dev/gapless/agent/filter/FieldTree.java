@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.gapless.agent.codec.ByteSink;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -107,7 +107,7 @@ public final class FieldTree {
     }
 
     /** Writes {@code fields} as a JSON object into {@code out} (cleared first). */
-    public static void write(Map<String, Object> fields, ByteArrayBuilder out) {
+    public static void write(Map<String, Object> fields, ByteSink out) {
         out.reset();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             write(g, fields, 0);

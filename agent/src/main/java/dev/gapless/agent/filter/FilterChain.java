@@ -1,6 +1,6 @@
 package dev.gapless.agent.filter;
 
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.gapless.agent.codec.ByteSink;
 import dev.gapless.agent.journal.MessageBatch;
 import dev.gapless.config.condition.Condition;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +78,7 @@ public final class FilterChain {
     public final class Runner {
         private final FilterEvent event = new FilterEvent();
         private final MessageBatch out = new MessageBatch(4096);
-        private final ByteArrayBuilder json = new ByteArrayBuilder(512);
+        private final ByteSink json = new ByteSink(512);
 
         private Runner() {
         }
@@ -138,7 +138,7 @@ public final class FilterChain {
                 FieldTree.write(event.fieldsIfRead(), json);
             }
             int messageBytes = message == null ? in.length(i) : message.length;
-            int fieldBytes = newFields ? json.size() : in.fieldsLength(i);
+            int fieldBytes = newFields ? json.length() : in.fieldsLength(i);
             int tagBytes = 0;
             for (String t : event.freeTags()) {
                 tagBytes += t.length() * 3 + 1;
@@ -162,8 +162,8 @@ public final class FilterChain {
                 out.add(message, 0, message.length, event.tagBits());
             }
             if (newFields) {
-                if (json.size() > 2) { // "{}" is no fields
-                    out.fieldsOfLast(json.toByteArray(), 0, json.size());
+                if (json.length() > 2) { // "{}" is no fields
+                    out.fieldsOfLast(json.array(), 0, json.length());
                 }
             } else if (in.fieldsLength(i) > 0) {
                 out.fieldsOfLast(in.fieldsArray(), in.fieldsOffset(i), in.fieldsLength(i));
