@@ -89,6 +89,9 @@ public final class EnvelopeEncoder implements Encoder {
                     g.writeString(t);
                 }
             }
+            for (String t : r.freeTags()) { // after the built-in ones; the shared empty list for a v1 record
+                g.writeString(t);
+            }
             g.writeEndArray();
             g.writeEndObject();
             g.flush();

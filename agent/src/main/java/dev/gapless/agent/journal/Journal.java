@@ -159,7 +159,8 @@ public final class Journal implements AutoCloseable {
      */
     public AppendResult append(MessageBatch batch) {
         checkedSource(batch.sourceBytes());
-        return appendRecords(new MessageRecords(batch));
+        // Free-form tags make v2 records; a batch without any (every TCP line) stays on the v1 path, unchanged.
+        return appendRecords(batch.hasFreeTags() ? new TaggedMessageRecords(batch) : new MessageRecords(batch));
     }
 
     /**
@@ -569,6 +570,52 @@ public final class Journal implements AutoCloseable {
                     batch.eventTimeNanos(i), batch.position(i), batch.tags(i), batch.sourceBytes(), batch.array(),
                     batch.offset(i), batch.length(i), batch.fieldsArray(), batch.fieldsOffset(i),
                     batch.fieldsLength(i));
+        }
+    }
+
+    /**
+     * A message batch some of whose messages carry free-form tags: those become v2 records (their tags part encoded
+     * once, here), the others v1 records as in {@link MessageRecords}.
+     */
+    private static final class TaggedMessageRecords implements JournalWriter.Batch {
+        private final MessageBatch batch;
+        private final byte[][] tagsParts;
+
+        TaggedMessageRecords(MessageBatch batch) {
+            this.batch = batch;
+            this.tagsParts = new byte[batch.size()][];
+            for (int i = 0; i < tagsParts.length; i++) {
+                tagsParts[i] = RecordCodec.tagsPart(batch.freeTags(i));
+            }
+        }
+
+        @Override
+        public int size() {
+            return batch.size();
+        }
+
+        @Override
+        public int encodedLength(int i) {
+            byte[] t = tagsParts[i];
+            int s = batch.sourceBytes().length;
+            return t.length == 0 ? RecordCodec.encodedLength(s, batch.length(i), batch.fieldsLength(i))
+                    : RecordCodec.encodedLength(s, batch.length(i), batch.fieldsLength(i), t);
+        }
+
+        @Override
+        public void encode(int i, long seq, RecordCodec codec, long bootMsb, long bootLsb, Bytes<?> out) {
+            byte[] t = tagsParts[i];
+            if (t.length == 0) {
+                codec.encodeTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, batch.receivedAtNanos(),
+                        batch.eventTimeNanos(i), batch.position(i), batch.tags(i), batch.sourceBytes(), batch.array(),
+                        batch.offset(i), batch.length(i), batch.fieldsArray(), batch.fieldsOffset(i),
+                        batch.fieldsLength(i));
+            } else {
+                codec.encodeTaggedTo(out, RecordKind.EVENT, seq, bootMsb, bootLsb, batch.receivedAtNanos(),
+                        batch.eventTimeNanos(i), batch.position(i), batch.tags(i), batch.sourceBytes(), batch.array(),
+                        batch.offset(i), batch.length(i), batch.fieldsArray(), batch.fieldsOffset(i),
+                        batch.fieldsLength(i), t);
+            }
         }
     }
 

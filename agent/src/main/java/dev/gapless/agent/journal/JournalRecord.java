@@ -2,6 +2,7 @@ package dev.gapless.agent.journal;
 
 import dev.gapless.agent.event.RecordKind;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One record read back from the journal, verified by its CRC. Its message and extra parts are ranges of
@@ -24,6 +25,8 @@ import java.util.Arrays;
  *                        heartbeat or loss marker
  * @param extraLength     extra bytes
  * @param encodedLength   bytes the record takes in the journal
+ * @param freeTags        free-form tags (a filter's {@code _grokparsefailure}), after the {@code tags} bits;
+ *                        empty (the shared empty list) for a v1 record
  */
 public record JournalRecord(
         RecordKind kind,
@@ -40,14 +43,24 @@ public record JournalRecord(
         int messageLength,
         int extraOffset,
         int extraLength,
-        int encodedLength) {
+        int encodedLength,
+        List<String> freeTags) {
 
-    /** A record holding its own message and extra arrays. */
+    /** A record holding its own message and extra arrays, without free-form tags. */
     public JournalRecord(RecordKind kind, long seq, long bootIdMsb, long bootIdLsb, long receivedAtNanos,
                          long eventTimeNanos, long sourcePosition, int tags, String source, byte[] message,
                          byte[] extra, int encodedLength) {
         this(kind, seq, bootIdMsb, bootIdLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source,
-                concat(message, extra), 0, message.length, message.length, extra.length, encodedLength);
+                concat(message, extra), 0, message.length, message.length, extra.length, encodedLength, List.of());
+    }
+
+    /** A record holding its own message and extra arrays, with free-form tags. */
+    public JournalRecord(RecordKind kind, long seq, long bootIdMsb, long bootIdLsb, long receivedAtNanos,
+                         long eventTimeNanos, long sourcePosition, int tags, String source, byte[] message,
+                         byte[] extra, int encodedLength, List<String> freeTags) {
+        this(kind, seq, bootIdMsb, bootIdLsb, receivedAtNanos, eventTimeNanos, sourcePosition, tags, source,
+                concat(message, extra), 0, message.length, message.length, extra.length, encodedLength,
+                List.copyOf(freeTags));
     }
 
     /** A copy of the message bytes. */

@@ -39,6 +39,29 @@
  * 66+S+M    X extra           UTF-8 JSON object: an event's fields, a heartbeat's or loss marker's body
  *  L-4      4 CRC32C          u32 over bytes 0 .. L-5
  * </pre>
+ * <p><b>Record format v2</b>, pinned by {@code golden/record-v2.hex}: an event record with free-form tags (names a
+ * filter gave it, such as {@code _grokparsefailure}, besides the {@code Tags} bits). Version u8 = 2; bytes 2..65 as
+ * in v1; then
+ * <pre>
+ *     66    2 tags length     u16 (T)
+ *     68    S source
+ *   68+S    M message
+ * 68+S+M    X extra
+ *      …    T tags part       one entry per name: u16 byte length, then its UTF-8 bytes
+ *  L-4      4 CRC32C          u32 over bytes 0 .. L-5, the tags part included
+ * </pre>
+ * A v2 record's length is {@code 72 + S + M + X + T}; its tags part holds at least one name and at most 32
+ * ({@code RecordCodec.MAX_FREE_TAGS}); a longer list is cut to its first 32, and a name longer than 128 chars
+ * ({@code MAX_FREE_TAG_CHARS}) is cut to 128 when written (so T is at most 32 x (2 + 384) bytes). A tags part
+ * that is empty, holds more than 32 names or whose entries do not add up to T makes the record corrupt.
+ *
+ * <p><b>How v1 and v2 coexist.</b> The writer picks the version per record: v2 only for an event that carries
+ * free-form tags, v1 for every other record (heartbeats, loss markers, and events without them, which are written
+ * byte for byte as before v2 existed, through the same code). Records of both versions follow one another in a
+ * document and a segment. Readers and recovery read both: the length and seq fields are at the same offsets, and
+ * recovery's bounds (one record per 70 or 74 bytes) are v1's minimum size, which v2 never undercuts. A version
+ * other than 1 or 2 is a corrupt record as before. A v1 record reads back with no free tags (an empty list).
+ *
  * A loss marker's body is {@code {"from_seq":F,"to_seq":T,"count":N,"reason":"R"}} (plus {@code "output"} for
  * {@code rejected}); R is one of the envelope's reasons ({@code drop_oldest}, {@code min_free},
  * {@code corrupt_record}, {@code damaged_tail}, {@code rejected}).
@@ -100,7 +123,8 @@
  *
  * <h2>At each limit</h2>
  * <ul>
- * <li><b>Max record</b> ({@code maxRecordBytes}): an event that cannot fit makes {@code append} throw
+ * <li><b>Max record</b> ({@code maxRecordBytes}): counted with the tags part of a v2 record. An event that cannot
+ * fit makes {@code append} throw
  * {@link java.lang.IllegalArgumentException} before anything of the batch is written; inputs bound what they
  * accept below it. A document holds at most this many bytes of records. On read, a document longer than the cap
  * or shorter than a header is corrupt.</li>

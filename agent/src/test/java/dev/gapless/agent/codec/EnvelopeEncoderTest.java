@@ -60,6 +60,13 @@ class EnvelopeEncoderTest {
     }
 
     @Test
+    void freeTagsFollowTheBuiltInOnes() throws Exception {
+        String line = encode(new JournalRecord(RecordKind.EVENT, 9, 3, 4, T, T, -1, Tags.TRUNCATED, "app",
+                "x".getBytes(StandardCharsets.UTF_8), new byte[0], 0, java.util.List.of("_grokparsefailure", "ops")));
+        assertThat(line).endsWith("\"tags\":[\"truncated\",\"_grokparsefailure\",\"ops\"]}\n");
+    }
+
+    @Test
     void heartbeatCarriesTheDurableHeadWhenEncoded() throws Exception {
         String line = encode(record(RecordKind.HEARTBEAT, 45, "_agent", new byte[0],
                 "{\"interval_ms\":1000,\"uptime_ms\":5,\"accepted\":7}", 0));

@@ -67,6 +67,43 @@ class JournalTest {
     }
 
     @Test
+    void freeTagsRoundTripThroughAppendAndReaderBesideRecordsWithout() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            MessageBatch batch = new MessageBatch(16);
+            batch.source("app");
+            batch.add(bytes("plain"), 0, 5, 0);
+            batch.add(bytes("tagged"), 0, 6, 0);
+            batch.freeTagsOfLast(java.util.List.of("_grokparsefailure", "ops"));
+            batch.add(bytes("plain again"), 0, 11, 0);
+            long last = j.append(batch).lastSeq();
+            j.whenDurable(last).get(5, TimeUnit.SECONDS);
+            List<JournalRecord> read = readAll(j, 0, last);
+            assertThat(read).extracting(JournalTestSupport::text).containsExactly("plain", "tagged", "plain again");
+            assertThat(read.get(0).freeTags()).isEmpty();
+            assertThat(read.get(1).freeTags()).containsExactly("_grokparsefailure", "ops");
+            assertThat(read.get(2).freeTags()).isEmpty();
+            assertThat(read.get(0).encodedLength()).isEqualTo(RecordCodec.encodedLength(3, 5, 0));
+            assertThat(read.get(1).encodedLength()).isEqualTo(RecordCodec.HEADER_BYTES_V2 + 3 + 6
+                    + (2 + 17) + (2 + 3) + RecordCodec.TRAILER_BYTES);
+        }
+    }
+
+    @Test
+    void theRecordCapCountsTheTagsPart() throws Exception {
+        try (Journal j = open(dir, smallConfig())) {
+            // A message that fits the cap as a v1 record, and no longer with its tags part.
+            int message = JournalTestSupport.MAX_RECORD - RecordCodec.encodedLength(3, 0, 0) - 10;
+            MessageBatch fits = new MessageBatch(message);
+            fits.source("app");
+            fits.add(new byte[message], 0, message, 0);
+            assertThat(j.append(fits).appended()).isTrue();
+            fits.freeTagsOfLast(java.util.List.of("_grokparsefailure"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> j.append(fits))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("record cap");
+        }
+    }
+
+    @Test
     void readsNothingPastTheDurablePoint() throws Exception {
         JournalConfig slow = new JournalConfig(JournalConfig.Durability.BATCH, java.time.Duration.ofHours(1),
                 ByteSize.ofMebibytes(64), ByteSize.ofBytes(0), JournalConfig.WhenFull.BLOCK, ByteSize.ofMebibytes(1));
