@@ -134,4 +134,18 @@ class OutputWorkerRoutingTest {
         assertThat(sink.sent).containsExactly("ERR a\n");
         assertThat(cursor.load()).isEqualTo(last);
     }
+
+    @Test
+    void theHalvesOfASplitBatchEachCloseTheirOwnRuns() throws Exception {
+        OutputWorkerTest.ScriptedSink sink = new OutputWorkerTest.ScriptedSink();
+        sink.answer = p -> p.contains("poison") ? new Outcome.Rejected("HTTP 400") : Outcome.DELIVERED;
+        // seq 1..4: skip, skip, ERR poison, skip; halves [1,2] and [3,4], then [3] and [4]
+        long last = append("a", "b", "ERR poison", "c");
+        OutputWorker w = worker(sink, 4, new TracingEncoder(), "message =~ \"^ERR\"");
+        runUntilAcked(w, last);
+        assertThat(sink.sent).containsExactly("s1-2x2\ne3:ERR poison\ns4-4x1\n", "s1-2x2\n",
+                "e3:ERR poison\ns4-4x1\n", "e3:ERR poison\n", "s4-4x1\n");
+        assertThat(sink.delivered).containsExactly("s1-2x2", "s4-4x1");
+        assertThat(cursor.load()).as("past the refused event's loss marker too").isGreaterThan(last);
+    }
 }
