@@ -18,11 +18,13 @@ import dev.gapless.agent.output.Backoff;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.agent.output.OutputWorker;
 import dev.gapless.agent.output.Sink;
+import dev.gapless.agent.output.route.Route;
 import dev.gapless.agent.plugin.Plugins;
 import dev.gapless.config.GaplessConfig;
 import dev.gapless.config.InputConfig;
 import dev.gapless.config.JournalConfig;
 import dev.gapless.config.OutputConfig;
+import dev.gapless.config.condition.Condition;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -148,7 +150,7 @@ public final class Agent implements AutoCloseable {
             OutputWorker w = new OutputWorker(new OutputWorker.Parts(oc.id(), journal, sink,
                     components.encoder(oc),
                     new CursorStore(dataDir.cursor(oc.id()), sync), dataDir.deadLetter(oc.id()), oc.batch(),
-                    new Backoff(oc.retry()), clock, failpoints, status), e.getValue());
+                    new Backoff(oc.retry()), clock, failpoints, status).routed(route(oc)), e.getValue());
             journal.registerConsumer(w::committedSeq); // retention follows the cursor, not the /health figure
             statuses.add(status);
             outputs.add(w);
@@ -245,6 +247,12 @@ public final class Agent implements AutoCloseable {
     static String version() {
         String v = Agent.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** The output's {@code when:} as a route; carrying everything when it has none. */
+    private Route route(OutputConfig oc) {
+        Condition when = config.routes().get(oc.id());
+        return when == null ? Route.all() : Route.when(when);
     }
 
     private static String hostName() {

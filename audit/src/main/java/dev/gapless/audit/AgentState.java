@@ -34,6 +34,9 @@ final class AgentState {
     private final RangeSet seen = new RangeSet();
     private final RangeSet duplicates = new RangeSet();
     private final RangeSet declared = new RangeSet();
+    // the seqs skipped records declared left out by routing; their records' own seqs are not "seen"
+    private final RangeSet skipped = new RangeSet();
+    private long skippedRecords;
     private long duplicateCopies;
     private long records;
     private long events;
@@ -78,6 +81,10 @@ final class AgentState {
         if (e.receivedAt == Rfc3339.INVALID) {
             unparsableTimes++;
         }
+        if (e.kind == Envelope.KIND_SKIPPED) {
+            acceptSkipped(e);
+            return;
+        }
         if (!seen.add(e.seq)) {
             duplicates.add(e.seq);
             duplicateCopies++;
@@ -102,6 +109,19 @@ final class AgentState {
                 break;
             default:
                 // a kind this audit does not know still takes a seq, and that is all it needs
+        }
+    }
+
+    /**
+     * A skipped record accounts for its range (from_seq..to_seq, its own seq when the body lacks them): neither a
+     * hole nor a loss. It is not a delivered seq itself, so an event of that range delivered too is a contradiction.
+     */
+    private void acceptSkipped(Envelope e) {
+        skippedRecords++;
+        long from = e.lossFrom == Envelope.ABSENT ? e.seq : e.lossFrom;
+        long to = e.lossTo == Envelope.ABSENT ? e.seq : e.lossTo;
+        if (from <= to) {
+            skipped.addRange(from, to);
         }
     }
 
@@ -173,16 +193,18 @@ final class AgentState {
     }
 
     AgentReport report(AuditOptions options) {
-        long first = seen.min();
-        long last = seen.max();
+        RangeSet covered = seen.isEmpty() ? skipped : skipped.isEmpty() ? seen : seen.union(skipped);
+        long first = covered.min();
+        long last = covered.max();
         long lo = options.expectFromStart() ? Math.min(1, first) : first;
-        RangeSet missing = seen.complementWithin(lo, last);
+        RangeSet missing = covered.complementWithin(lo, last);
+        RangeSet contradicted = seen.intersect(skipped);
         RangeSet declaredMissing = missing.intersect(declared);
         RangeSet undeclaredMissing = missing.minus(declared);
         SeqRange tail = maxHeadSeq > last ? new SeqRange(last + 1, maxHeadSeq) : null;
 
         Verdict verdict = Verdict.COMPLETE;
-        if (!undeclaredMissing.isEmpty() || tail != null) {
+        if (!undeclaredMissing.isEmpty() || tail != null || !contradicted.isEmpty()) {
             verdict = Verdict.UNDECLARED_GAPS;
         } else if (!declaredMissing.isEmpty()) {
             verdict = Verdict.DECLARED_LOSS_ONLY;
@@ -198,6 +220,7 @@ final class AgentState {
         return new AgentReport(agentId, verdict, records, events, heartbeats, lossMarkerCount,
                 first, last, first > 1 ? first : null,
                 rangeList(seen), rangeList(undeclaredMissing), rangeList(declaredMissing), tail,
+                skippedRecords, skipped.count(), rangeList(contradicted),
                 List.copyOf(lossMarkers), rangeList(duplicates), duplicateCopies, bootList,
                 gapCount, gaps,
                 new TimeAnomalies(regressions, List.copyOf(firstRegressions), future,

@@ -10,6 +10,7 @@ final class Envelope {
     static final int KIND_HEARTBEAT = 1;
     static final int KIND_LOSS = 2;
     static final int KIND_OTHER = 3;
+    static final int KIND_SKIPPED = 4;
 
     /** Marks a time or seq field that was absent or null. */
     static final long ABSENT = Long.MIN_VALUE + 1;
@@ -24,7 +25,7 @@ final class Envelope {
     long eventTime;
     // heartbeat.head_seq, ABSENT unless a heartbeat carried one
     long headSeq;
-    // loss.from_seq, loss.to_seq and loss.count, ABSENT when missing or null
+    // loss.from_seq, loss.to_seq and loss.count (or skipped.*), ABSENT when missing or null
     long lossFrom;
     long lossTo;
     long lossCount;

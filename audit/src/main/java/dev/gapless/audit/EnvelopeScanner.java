@@ -30,6 +30,7 @@ final class EnvelopeScanner {
     private static final byte[] EVENT_TIME = ascii(EnvelopeFields.EVENT_TIME);
     private static final byte[] HEARTBEAT = ascii(EnvelopeFields.HEARTBEAT);
     private static final byte[] LOSS = ascii(EnvelopeFields.LOSS);
+    private static final byte[] SKIPPED = ascii(EnvelopeFields.SKIPPED);
     private static final byte[] HEAD_SEQ = ascii(EnvelopeFields.HEAD_SEQ);
     private static final byte[] FROM_SEQ = ascii(EnvelopeFields.FROM_SEQ);
     private static final byte[] TO_SEQ = ascii(EnvelopeFields.TO_SEQ);
@@ -96,8 +97,8 @@ final class EnvelopeScanner {
             out.eventTime = readTime();
         } else if (in.stringIs(HEARTBEAT) && c == '{') {
             readHeartbeat(out);
-        } else if (in.stringIs(LOSS) && c == '{') {
-            readLoss(out);
+        } else if ((in.stringIs(LOSS) || in.stringIs(SKIPPED)) && c == '{') {
+            readLoss(out); // a skipped record's body has the same from_seq, to_seq, count
         } else {
             // message, fields, tags, host, source, anything newer, and known keys of another type
             in.skipValue(1);
@@ -183,6 +184,9 @@ final class EnvelopeScanner {
         }
         if (in.stringIs(LOSS)) {
             return Envelope.KIND_LOSS;
+        }
+        if (in.stringIs(SKIPPED)) {
+            return Envelope.KIND_SKIPPED;
         }
         return Envelope.KIND_OTHER;
     }

@@ -100,6 +100,7 @@ final class JacksonEnvelopeReader {
                     readHeartbeat(p, t, out);
                     break;
                 case EnvelopeFields.LOSS:
+                case EnvelopeFields.SKIPPED: // a skipped record's body has the same from_seq, to_seq, count
                     readLoss(p, t, out);
                     break;
                 default:
@@ -180,6 +181,9 @@ final class JacksonEnvelopeReader {
         }
         if (matches(EnvelopeFields.KIND_LOSS, c, off, len)) {
             return Envelope.KIND_LOSS;
+        }
+        if (matches(EnvelopeFields.KIND_SKIPPED, c, off, len)) {
+            return Envelope.KIND_SKIPPED;
         }
         return Envelope.KIND_OTHER;
     }

@@ -110,6 +110,12 @@ final class JsonReportWriter {
             rangeJson(a.missingTail(), g);
         }
         g.writeEndObject();
+        g.writeObjectFieldStart("skipped");
+        g.writeNumberField("records", a.skippedRecords());
+        g.writeNumberField("by_routing", a.skippedByRouting());
+        g.writeFieldName("delivered_too");
+        rangesJson(a.skippedButDelivered(), g);
+        g.writeEndObject();
         g.writeObjectFieldStart("loss_markers");
         g.writeNumberField("count", a.lossMarkerCount());
         g.writeArrayFieldStart("markers");

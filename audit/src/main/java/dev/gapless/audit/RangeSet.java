@@ -176,6 +176,18 @@ final class RangeSet {
         return out;
     }
 
+    /** Members of this set or of {@code other}, as a new set. */
+    RangeSet union(RangeSet other) {
+        RangeSet out = new RangeSet();
+        for (int i = 0; i < size; i++) {
+            out.addRange(starts[i], ends[i]);
+        }
+        for (int i = 0; i < other.size; i++) {
+            out.addRange(other.starts[i], other.ends[i]);
+        }
+        return out;
+    }
+
     /** Members of this set that are not in {@code other}. */
     RangeSet minus(RangeSet other) {
         RangeSet out = new RangeSet();

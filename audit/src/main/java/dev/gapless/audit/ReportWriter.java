@@ -71,6 +71,14 @@ public final class ReportWriter {
                 : "") + ")");
         row(out, "undeclared", missing(a.undeclared()));
         row(out, "declared", missing(a.declared()));
+        if (a.skippedRecords() > 0) {
+            row(out, "skipped", a.skippedByRouting() + " by routing (" + plural(a.skippedRecords(),
+                    "skipped record") + ")");
+        }
+        if (a.skippedButDelivered().seqs() > 0) {
+            row(out, "contradictions", a.skippedButDelivered().seqs() + " delivered although declared skipped: "
+                    + a.skippedButDelivered());
+        }
         row(out, "missing tail", a.missingTail() == null ? "none"
                 : a.missingTail().size() + " missing: " + a.missingTail()
                         + " (last heartbeat's head_seq is " + a.missingTail().to() + ")");

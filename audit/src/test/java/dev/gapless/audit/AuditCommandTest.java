@@ -99,6 +99,7 @@ class AuditCommandTest {
         assertThat(agent.get("missing").get("undeclared").get("ranges").toString()).isEqualTo("[[42,44]]");
         assertThat(agent.get("missing").get("declared").get("seqs").asLong()).isEqualTo(10);
         assertThat(agent.get("missing").get("tail").isNull()).isTrue();
+        assertThat(agent.get("skipped").get("by_routing").asLong()).isZero();
         assertThat(agent.get("loss_markers").get("markers").get(0).get("reason").asText()).isEqualTo("drop_oldest");
         assertThat(agent.get("duplicates").get("seqs").asLong()).isZero();
         assertThat(agent.get("boots").get(0).get("records").asLong()).isEqualTo(87);
@@ -108,7 +109,7 @@ class AuditCommandTest {
         List<String> fields = new ArrayList<>();
         agent.fieldNames().forEachRemaining(fields::add);
         assertThat(fields).containsExactly("agent_id", "verdict", "records", "events", "heartbeats", "first_seq",
-                "last_seq", "starts_at_seq", "seen", "missing", "loss_markers", "duplicates", "boots",
+                "last_seq", "starts_at_seq", "seen", "missing", "skipped", "loss_markers", "duplicates", "boots",
                 "heartbeat_gaps", "event_time");
     }
 

@@ -69,6 +69,45 @@ class AuditorTest {
     }
 
     @Test
+    void skippedRangesAreNeitherHolesNorLossesAndAreCountedApart() throws IOException {
+        AuditReport r = audit(new TestStream().events(1, 3).skipped(4, 9).events(10, 10).skipped(11, 11)
+                .heartbeat(12).skipped(13, 20));
+
+        AgentReport a = only(r);
+        assertThat(r.verdict()).isEqualTo(Verdict.COMPLETE);
+        assertThat(a.undeclared().isEmpty()).isTrue();
+        assertThat(a.declared().isEmpty()).isTrue();
+        assertThat(a.skippedRecords()).isEqualTo(3);
+        assertThat(a.skippedByRouting()).isEqualTo(15);
+        assertThat(a.lastSeq()).as("a stream ending in a skipped run has no missing tail").isEqualTo(20);
+        assertThat(a.events()).isEqualTo(4);
+        assertThat(a.skippedButDelivered().isEmpty()).isTrue();
+        StringWriter text = new StringWriter();
+        ReportWriter.writeTable(r, new PrintWriter(text));
+        assertThat(text.toString()).contains("skipped         15 by routing (3 skipped records)");
+    }
+
+    @Test
+    void aResentSkippedRecordCountsItsRangeOnce() throws IOException {
+        AgentReport a = only(audit(new TestStream().events(1, 2).skipped(3, 5).skipped(3, 5).events(6, 6)));
+        assertThat(a.skippedByRouting()).isEqualTo(3);
+        assertThat(a.duplicateCopies()).isZero();
+        assertThat(a.undeclared().isEmpty()).isTrue();
+    }
+
+    @Test
+    void anEventDeliveredInsideASkippedRangeIsAContradiction() throws IOException {
+        AuditReport r = audit(new TestStream().events(1, 5).skipped(4, 8).events(9, 10));
+
+        AgentReport a = only(r);
+        assertThat(a.skippedButDelivered().ranges()).containsExactly(new SeqRange(4, 5));
+        assertThat(r.verdict()).isNotEqualTo(Verdict.COMPLETE);
+        StringWriter text = new StringWriter();
+        ReportWriter.writeTable(r, new PrintWriter(text));
+        assertThat(text.toString()).contains("contradictions").contains("2 delivered although declared skipped");
+    }
+
+    @Test
     void holeIsAnUndeclaredGapNamingTheExactRange() throws IOException {
         AuditReport r = audit(new TestStream().events(1, 41).events(48, 100));
 

@@ -39,10 +39,21 @@ class EnvelopeScannerTest {
         for (String line : VALID) {
             assertThat(takenAndAgrees(line)).as(line).isTrue();
         }
-        String bench = new TestStream().events(1, 3).heartbeat(4).loss(5, 1, null, "rejected").text();
+        String bench = new TestStream().events(1, 3).heartbeat(4).loss(5, 1, null, "rejected").skipped(6, 9).text();
         for (String line : bench.split("\n")) {
             assertThat(takenAndAgrees(line)).as(line).isTrue();
         }
+    }
+
+    @Test
+    void readsASkippedRecordsRangeAsJacksonDoes() {
+        String line = new TestStream().skipped(6, 9).text().trim();
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        Envelope e = new Envelope();
+        assertThat(scanner.scan(b, 0, b.length, e)).isTrue();
+        assertThat(e.kind).isEqualTo(Envelope.KIND_SKIPPED);
+        assertThat(List.of(e.seq, e.lossFrom, e.lossTo, e.lossCount)).containsExactly(9L, 6L, 9L, 4L);
+        assertThat(takenAndAgrees(line)).isTrue();
     }
 
     @Test

@@ -81,6 +81,14 @@ final class TestStream {
                 + ",\"count\":" + count + ",\"reason\":\"" + reason + "\",\"output\":\"" + output + "\"}");
     }
 
+    /** A skipped record as the agent writes it: the seq range only, its seq the range's end. */
+    TestStream skipped(long from, long to) {
+        return raw("{\"v\":1,\"kind\":\"skipped\",\"agent_id\":\"" + agent + "\",\"boot_id\":\"" + boot
+                + "\",\"seq\":" + to + ",\"host\":\"web-1\",\"source\":\"_agent\",\"received_at\":\"" + now
+                + "\",\"skipped\":{\"from_seq\":" + from + ",\"to_seq\":" + to + ",\"count\":" + (to - from + 1)
+                + "},\"tags\":[]}");
+    }
+
     TestStream raw(String line) {
         text.append(line).append('\n');
         return this;

@@ -27,15 +27,20 @@ public final class EnvelopeFields {
     public static final String HEARTBEAT = "heartbeat";
     /** The body of a {@code kind: loss} record. */
     public static final String LOSS = "loss";
+    /**
+     * The body of a {@code kind: skipped} record: {@link #FROM_SEQ}, {@link #TO_SEQ} and {@link #COUNT} of a run of
+     * events an output's {@code when:} left out. Its {@link #SEQ} is the run's {@code to_seq}.
+     */
+    public static final String SKIPPED = "skipped";
 
     /** In a heartbeat's body: the journal's durable head when the heartbeat was encoded for delivery. */
     public static final String HEAD_SEQ = "head_seq";
-    /** In a loss marker's body: the first seq lost. */
+    /** In a loss marker's body: the first seq lost (in a skipped record's: the first seq skipped). */
     public static final String FROM_SEQ = "from_seq";
     /** In a loss marker's body: the last seq lost (inclusive), or null when unknown. */
     public static final String TO_SEQ = "to_seq";
 
-    /** In a loss marker's body: how many events were lost, when known. */
+    /** In a loss marker's body: how many events were lost, when known (in a skipped record's: skipped). */
     public static final String COUNT = "count";
     /** In a loss marker's body: why ({@code drop_oldest}, {@code corrupt_record}, {@code damaged_tail}…). */
     public static final String REASON = "reason";
@@ -46,6 +51,7 @@ public final class EnvelopeFields {
     public static final String KIND_EVENT = "event";
     public static final String KIND_HEARTBEAT = "heartbeat";
     public static final String KIND_LOSS = "loss";
+    public static final String KIND_SKIPPED = "skipped";
 
     /** The {@link #SOURCE} of the records the agent writes itself (heartbeats, loss markers). */
     public static final String AGENT_SOURCE = "_agent";

@@ -102,6 +102,39 @@ public final class EnvelopeEncoder implements Encoder {
         out.write('\n');
     }
 
+    /**
+     * {@code {"v":1,"kind":"skipped","agent_id","boot_id","seq":<to_seq>,"host","source":"_agent","received_at",
+     * "skipped":{"from_seq","to_seq","count"},"tags":[]}}: the seq range only, no message, event time or fields.
+     */
+    @Override
+    public void encodeSkipped(SkippedRun run, ByteSink out) throws IOException {
+        JsonGenerator g = generator(out);
+        try {
+            g.writeStartObject();
+            g.writeNumberField(EnvelopeFields.V, VERSION);
+            g.writeStringField(EnvelopeFields.KIND, EnvelopeFields.KIND_SKIPPED);
+            g.writeStringField(EnvelopeFields.AGENT_ID, agentId);
+            g.writeStringField(EnvelopeFields.BOOT_ID, boot(run.bootIdMsb(), run.bootIdLsb()));
+            g.writeNumberField(EnvelopeFields.SEQ, run.toSeq());
+            g.writeStringField(EnvelopeFields.HOST, host);
+            g.writeStringField(EnvelopeFields.SOURCE, EnvelopeFields.AGENT_SOURCE);
+            g.writeStringField(EnvelopeFields.RECEIVED_AT, Rfc3339.format(run.receivedAtNanos()));
+            g.writeObjectFieldStart(EnvelopeFields.SKIPPED);
+            g.writeNumberField(EnvelopeFields.FROM_SEQ, run.fromSeq());
+            g.writeNumberField(EnvelopeFields.TO_SEQ, run.toSeq());
+            g.writeNumberField(EnvelopeFields.COUNT, run.count());
+            g.writeEndObject();
+            g.writeArrayFieldStart(EnvelopeFields.TAGS);
+            g.writeEndArray();
+            g.writeEndObject();
+            g.flush();
+        } catch (IOException | RuntimeException e) {
+            generator = null; // the generator is mid-object: never reuse it
+            throw e;
+        }
+        out.write('\n');
+    }
+
     /** The one generator, now writing into {@code out} (it holds nothing between records: each ends with a flush). */
     private JsonGenerator generator(ByteSink out) throws IOException {
         target.sink = out;
@@ -142,9 +175,13 @@ public final class EnvelopeEncoder implements Encoder {
     }
 
     private String boot(JournalRecord r) {
-        if (lastBoot == null || r.bootIdMsb() != lastBootMsb || r.bootIdLsb() != lastBootLsb) {
-            lastBootMsb = r.bootIdMsb();
-            lastBootLsb = r.bootIdLsb();
+        return boot(r.bootIdMsb(), r.bootIdLsb());
+    }
+
+    private String boot(long msb, long lsb) {
+        if (lastBoot == null || msb != lastBootMsb || lsb != lastBootLsb) {
+            lastBootMsb = msb;
+            lastBootLsb = lsb;
             lastBoot = new UUID(lastBootMsb, lastBootLsb).toString();
         }
         return lastBoot;

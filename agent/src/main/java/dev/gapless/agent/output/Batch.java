@@ -1,6 +1,7 @@
 package dev.gapless.agent.output;
 
 import dev.gapless.agent.codec.ByteSink;
+import dev.gapless.agent.codec.SkippedRun;
 import dev.gapless.agent.journal.JournalRecord;
 import dev.gapless.agent.journal.RecordArena;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ final class Batch {
     final ByteSink payload = new ByteSink(64 * 1024);
     // Where each encoded record lies in the payload; reset with it.
     final Frames.Builder frames = new Frames.Builder();
+    // The run of events the route left out that is not written yet: it grows while encoding and is written as one
+    // skipped record before the next record carried, or at the end of the batch (or range).
+    final Run run = new Run();
     // When the first record was read (Ticker): max_wait counts from here, also for a batch read ahead.
     private long readAtNanos;
     // Records [0, encodedCount) are in the payload (a batch read but not yet encoded: a read that threw part-way).
@@ -51,6 +55,7 @@ final class Batch {
         arena.reset();
         payload.reset();
         frames.reset();
+        run.clear();
         readAtNanos = 0;
         encodedCount = 0;
         attempts = 0;
@@ -188,5 +193,48 @@ final class Batch {
 
     void encoded(EncodedBatch batch) {
         encoded = batch;
+    }
+
+    /** A run of consecutive skipped events of one boot, being extended record by record; empty when count is 0. */
+    static final class Run {
+        private long fromSeq;
+        private long toSeq;
+        private long count;
+        private long bootMsb;
+        private long bootLsb;
+        private long receivedAtNanos;
+
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        void clear() {
+            count = 0;
+        }
+
+        /** Starts the run at {@code r}. */
+        void start(JournalRecord r) {
+            fromSeq = r.seq();
+            toSeq = r.seq();
+            count = 1;
+            bootMsb = r.bootIdMsb();
+            bootLsb = r.bootIdLsb();
+            receivedAtNanos = r.receivedAtNanos();
+        }
+
+        /** Adds {@code r} if it follows the run's last seq in the same boot: true if it did. */
+        boolean grow(JournalRecord r) {
+            if (count == 0 || r.seq() != toSeq + 1 || r.bootIdMsb() != bootMsb || r.bootIdLsb() != bootLsb) {
+                return false;
+            }
+            toSeq = r.seq();
+            count++;
+            receivedAtNanos = r.receivedAtNanos();
+            return true;
+        }
+
+        SkippedRun toSkipped() {
+            return new SkippedRun(fromSeq, toSeq, count, bootMsb, bootLsb, receivedAtNanos);
+        }
     }
 }

@@ -2,9 +2,11 @@ package dev.gapless.agent.output;
 
 import dev.gapless.agent.codec.ByteSink;
 import dev.gapless.agent.codec.Encoder;
+import dev.gapless.agent.codec.SkippedRun;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
 import dev.gapless.agent.journal.JournalRecord;
+import dev.gapless.agent.output.route.Route;
 import dev.gapless.config.BatchConfig;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -20,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * encodes it in the output's codec. While batches are in flight it reads ahead what is durable into the next batch
  * and encodes it, so the next send is ready when a slot frees. The batches are reused, their buffers with them:
  * one more than {@code max_in_flight} of them carry every batch of the output, never one allocated per batch. A
- * record the codec cannot write is declared lost through the {@link Committer} and left out. Only the output
- * worker thread uses it.
+ * record the codec cannot write is declared lost through the {@link Committer} and left out. With a {@code when:}
+ * ({@link Route}) the events it does not carry are left out too, each run of consecutive ones declared by one
+ * skipped record at the place of the run, so the payload stays in seq order; a run ends at the end of the batch
+ * (or of the range of a split batch) and the next batch starts a new one, so no record waits on a later one. Only
+ * the output worker thread uses it.
  */
 final class BatchSource {
 
@@ -38,6 +43,7 @@ final class BatchSource {
     private final Journal journal;
     private final JournalReader reader;
     private final Encoder encoder;
+    private final Route route;
     private final BatchConfig config;
     private final Ticker ticker;
     private final Waiter waiter;
@@ -51,7 +57,7 @@ final class BatchSource {
     private final ArrayDeque<Batch> spare = new ArrayDeque<>();
 
     /** Collaborators of a source; see the fields of the same names. */
-    record Parts(String id, Journal journal, JournalReader reader, Encoder encoder, BatchConfig config,
+    record Parts(String id, Journal journal, JournalReader reader, Encoder encoder, Route route, BatchConfig config,
             Ticker ticker, Waiter waiter, Committer committer, BooleanSupplier running) {
     }
 
@@ -60,6 +66,7 @@ final class BatchSource {
         this.journal = p.journal();
         this.reader = p.reader();
         this.encoder = p.encoder();
+        this.route = p.route();
         this.config = p.config();
         this.ticker = p.ticker();
         this.waiter = p.waiter();
@@ -121,6 +128,7 @@ final class BatchSource {
     private Batch handOut() {
         Batch batch = ahead;
         encodeInto(batch, batch.encodedCount(), batch.records.size());
+        closeRun(batch); // the batch ends here: so does the run of skipped events reaching its end
         batch.encodedUpTo(batch.records.size());
         batch.sendWhole();
         batch.encoded(encodedOf(batch));
@@ -174,7 +182,9 @@ final class BatchSource {
     void encodeRange(Batch batch) {
         batch.payload.reset();
         batch.frames.reset();
+        batch.run.clear();
         encodeInto(batch, batch.rangeFrom(), batch.rangeTo());
+        closeRun(batch);
         batch.encoded(encodedOf(batch));
     }
 
@@ -203,13 +213,22 @@ final class BatchSource {
     /**
      * Appends the batch's records [from, to) to its payload in the output's codec, noting each one's frame. A record
      * the codec cannot write is declared lost (reason rejected) and left out: it would fail the same way at every
-     * attempt.
+     * attempt. An event the route does not carry joins the batch's open run of skipped events, which is written
+     * before the next record carried (and, by the caller, at the end of the batch or range).
      */
     private void encodeInto(Batch batch, int from, int to) {
         List<JournalRecord> list = batch.records;
         ByteSink out = batch.payload;
         for (int i = from; i < to; i++) {
             JournalRecord r = list.get(i);
+            if (!route.carries(r)) {
+                if (!batch.run.grow(r)) {
+                    closeRun(batch); // a run is consecutive and of one boot: this record starts the next one
+                    batch.run.start(r);
+                }
+                continue;
+            }
+            closeRun(batch);
             int mark = out.length();
             try {
                 encoder.encode(r, out);
@@ -219,6 +238,28 @@ final class BatchSource {
                 log.error("output {}: cannot encode seq {}: {}", id, r.seq(), e.toString());
                 committer.declareLost(r.seq(), r.seq());
             }
+        }
+    }
+
+    /** Writes the batch's open run of skipped events, if any, as one skipped record, and ends it. */
+    private void closeRun(Batch batch) {
+        Batch.Run run = batch.run;
+        if (run.isEmpty()) {
+            return;
+        }
+        SkippedRun skipped = run.toSkipped();
+        run.clear();
+        ByteSink out = batch.payload;
+        int mark = out.length();
+        try {
+            encoder.encodeSkipped(skipped, out);
+            batch.frames.add(skipped.toSeq(), out.length());
+        } catch (IOException | RuntimeException e) {
+            // Unwritten, the run would be a hole in the stream: declared lost instead, so the audit still adds up.
+            out.truncate(mark);
+            log.error("output {}: cannot encode the skipped record of seq {}..{}: {}", id, skipped.fromSeq(),
+                    skipped.toSeq(), e.toString());
+            committer.declareLost(skipped.fromSeq(), skipped.toSeq());
         }
     }
 }

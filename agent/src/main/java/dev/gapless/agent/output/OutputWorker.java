@@ -6,6 +6,7 @@ import dev.gapless.agent.failpoint.Failpoints;
 import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalReader;
+import dev.gapless.agent.output.route.Route;
 import dev.gapless.config.BatchConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,17 +65,32 @@ public final class OutputWorker implements AutoCloseable {
      *
      * @param ticker the monotonic time of every deadline (backoff, {@code max_wait})
      * @param waiter how the worker waits (sleeps out a backoff, lingers for records)
+     * @param route  which events the output carries (its {@code when:}); the others are declared skipped
      */
     public record Parts(String id, Journal journal, Sink sink, Encoder encoder, CursorStore cursor,
             Path deadLetterFile, BatchConfig batch, Backoff backoff, Clock clock, Failpoints failpoints,
-            OutputStatus status, Ticker ticker, Waiter waiter) {
+            OutputStatus status, Ticker ticker, Waiter waiter, Route route) {
+
+        /** Parts of an output that carries every event (no {@code when:}). */
+        public Parts(String id, Journal journal, Sink sink, Encoder encoder, CursorStore cursor,
+                Path deadLetterFile, BatchConfig batch, Backoff backoff, Clock clock, Failpoints failpoints,
+                OutputStatus status, Ticker ticker, Waiter waiter) {
+            this(id, journal, sink, encoder, cursor, deadLetterFile, batch, backoff, clock, failpoints, status,
+                    ticker, waiter, Route.all());
+        }
 
         /** Parts with the JVM's monotonic clock and real waiting. */
         public Parts(String id, Journal journal, Sink sink, Encoder encoder, CursorStore cursor,
                 Path deadLetterFile, BatchConfig batch, Backoff backoff, Clock clock, Failpoints failpoints,
                 OutputStatus status) {
             this(id, journal, sink, encoder, cursor, deadLetterFile, batch, backoff, clock, failpoints, status,
-                    Ticker.SYSTEM, Waiter.blocking(Ticker.SYSTEM));
+                    Ticker.SYSTEM, Waiter.blocking(Ticker.SYSTEM), Route.all());
+        }
+
+        /** These parts, the output carrying only what {@code r} lets through. */
+        public Parts routed(Route r) {
+            return new Parts(id, journal, sink, encoder, cursor, deadLetterFile, batch, backoff, clock, failpoints,
+                    status, ticker, waiter, r);
         }
     }
 
@@ -89,8 +105,8 @@ public final class OutputWorker implements AutoCloseable {
         this.cursor = p.cursor();
         this.committer = new Committer(new Committer.Parts(id, p.journal(), reader, p.cursor(), backoff, waiter,
                 p.clock(), status, () -> running), ackedSeq);
-        this.source = new BatchSource(new BatchSource.Parts(id, p.journal(), reader, p.encoder(), p.batch(), ticker,
-                waiter, committer, () -> running));
+        this.source = new BatchSource(new BatchSource.Parts(id, p.journal(), reader, p.encoder(), p.route(), p.batch(),
+                ticker, waiter, committer, () -> running));
         this.sender = new Sender(new Sender.Parts(id, sink, backoff, new DeadLetters(p.deadLetterFile()), ticker,
                 waiter, p.clock(), status, p.failpoints().wedgeAfter(id)));
         this.maxInFlight = Math.max(1, Math.min(p.batch().maxInFlight(), sink.maxInFlight()));

@@ -97,6 +97,25 @@ class EnvelopeEncoderTest {
     }
 
     @Test
+    void skippedRunCarriesTheSeqRangeOnly() throws Exception {
+        ByteSink out = new ByteSink(16);
+        encoder.encodeSkipped(new SkippedRun(10, 12, 3, 3, 4, T), out);
+        String line = new String(out.array(), 0, out.length(), StandardCharsets.UTF_8);
+        assertThat(line).isEqualTo("{\"v\":1,\"kind\":\"skipped\","
+                + "\"agent_id\":\"00000000-0000-0001-0000-000000000002\","
+                + "\"boot_id\":\"00000000-0000-0003-0000-000000000004\",\"seq\":12,\"host\":\"web-1\","
+                + "\"source\":\"_agent\",\"received_at\":\"2025-11-23T10:00:00.123456789Z\","
+                + "\"skipped\":{\"from_seq\":10,\"to_seq\":12,\"count\":3},\"tags\":[]}\n");
+    }
+
+    @Test
+    void lineCodecWritesNoSkippedRecord() throws Exception {
+        ByteSink out = new ByteSink(16);
+        new LineEncoder().encodeSkipped(new SkippedRun(10, 12, 3, 3, 4, T), out);
+        assertThat(out.length()).isZero();
+    }
+
+    @Test
     void manyRecordsAreOneLineEach() throws Exception {
         String out = encode(record(RecordKind.EVENT, 1, "app", "x".getBytes(StandardCharsets.UTF_8), "", 0),
                 record(RecordKind.EVENT, 2, "app", "y\nz".getBytes(StandardCharsets.UTF_8), "", 0),
