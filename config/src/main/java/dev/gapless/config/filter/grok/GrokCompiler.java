@@ -74,7 +74,7 @@ public final class GrokCompiler {
                 return new CompiledPattern(expression, Pattern.compile(out.toString()), captures);
             } catch (PatternSyntaxException e) {
                 throw new GrokException("does not compile: " + e.getDescription()
-                        + (grok ? " (in the expanded regex at index " + e.getIndex() + ")" : " at index " + e.getIndex()));
+                        + (grok ? " (in the expanded regex" : " (") + " at index " + e.getIndex() + ")");
             }
         }
 

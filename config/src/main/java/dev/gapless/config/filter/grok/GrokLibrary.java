@@ -51,7 +51,7 @@ public final class GrokLibrary {
             String file = group + ".grok";
             try (InputStream in = GrokLibrary.class.getResourceAsStream(file)) {
                 if (in == null) {
-                    throw new IllegalStateException("the grok library file " + file + " is missing from the class path");
+                    throw new IllegalStateException("the grok library file " + file + " is missing");
                 }
                 for (PatternFile.Definition d : PatternFile.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
                         file)) {

@@ -80,7 +80,8 @@ public record MatchConfig(FieldPath field, List<CompiledPattern> patterns, Field
                 try {
                     patterns.add(compiler.compile(expressions.get(i)));
                 } catch (GrokException e) {
-                    String which = expressions.size() == 1 ? "pattern" : "pattern " + (i + 1) + " of " + expressions.size();
+                    String which = expressions.size() == 1 ? "pattern"
+                            : "pattern " + (i + 1) + " of " + expressions.size();
                     s.problem(which + " '" + expressions.get(i) + "': " + e.getMessage(), "pattern");
                     ok = false;
                 }
