@@ -3,6 +3,7 @@ package dev.gapless.config.plugin;
 import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.filter.grok.GrokFilterType;
 import dev.gapless.config.filter.regex.RegexFilterType;
+import dev.gapless.config.filter.sample.SampleFilterType;
 import dev.gapless.config.input.file.FileInputType;
 import dev.gapless.config.input.http.HttpInputType;
 import dev.gapless.config.input.journald.JournaldInputType;
@@ -60,7 +61,8 @@ public final class Registry {
     private static final List<FilterType<?>> FILTERS = List.of(
             DropFilterType.INSTANCE,
             GrokFilterType.INSTANCE,
-            RegexFilterType.INSTANCE);
+            RegexFilterType.INSTANCE,
+            SampleFilterType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
