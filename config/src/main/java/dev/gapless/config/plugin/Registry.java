@@ -1,5 +1,6 @@
 package dev.gapless.config.plugin;
 
+import dev.gapless.config.filter.date.DateFilterType;
 import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.filter.grok.GrokFilterType;
 import dev.gapless.config.filter.regex.RegexFilterType;
@@ -60,6 +61,7 @@ public final class Registry {
 
     private static final List<FilterType<?>> FILTERS = List.of(
             DropFilterType.INSTANCE,
+            DateFilterType.INSTANCE,
             GrokFilterType.INSTANCE,
             RegexFilterType.INSTANCE,
             SampleFilterType.INSTANCE);
