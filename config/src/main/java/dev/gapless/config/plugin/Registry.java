@@ -3,6 +3,7 @@ package dev.gapless.config.plugin;
 import dev.gapless.config.filter.date.DateFilterType;
 import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.filter.grok.GrokFilterType;
+import dev.gapless.config.filter.redact.RedactFilterType;
 import dev.gapless.config.filter.regex.RegexFilterType;
 import dev.gapless.config.filter.sample.SampleFilterType;
 import dev.gapless.config.input.file.FileInputType;
@@ -64,6 +65,7 @@ public final class Registry {
             DateFilterType.INSTANCE,
             GrokFilterType.INSTANCE,
             RegexFilterType.INSTANCE,
+            RedactFilterType.INSTANCE,
             SampleFilterType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
