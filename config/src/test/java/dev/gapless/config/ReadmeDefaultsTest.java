@@ -49,6 +49,26 @@ class ReadmeDefaultsTest {
         assertThat(c.journal()).isEqualTo(JournalConfig.DEFAULT);
         assertThat(c.admin()).isEqualTo(AdminConfig.AGENT_DEFAULT);
 
+        assertThat(c.filters()).extracting(FilterConfig::type).containsExactly("grok", "date", "redact", "sample",
+                "drop");
+        dev.gapless.config.filter.grok.MatchConfig grok =
+                ((dev.gapless.config.filter.grok.GrokFilterConfig) c.filters().get(0)).match();
+        assertThat(grok.field()).isEqualTo(dev.gapless.config.filter.grok.MatchConfig.DEFAULT_FIELD);
+        assertThat(grok.target()).isEqualTo(dev.gapless.config.filter.grok.MatchConfig.DEFAULT_TARGET);
+        assertThat(grok.timeout()).isEqualTo(dev.gapless.config.filter.grok.MatchConfig.DEFAULT_TIMEOUT);
+        assertThat(grok.stepsPerChar()).isEqualTo(dev.gapless.config.filter.grok.MatchConfig.DEFAULT_STEPS_PER_CHAR);
+        assertThat(grok.maxSteps()).isEqualTo(dev.gapless.config.filter.grok.MatchConfig.DEFAULT_MAX_STEPS);
+        dev.gapless.config.filter.date.DateFilterConfig date =
+                (dev.gapless.config.filter.date.DateFilterConfig) c.filters().get(1);
+        assertThat(date.target()).isEqualTo(dev.gapless.config.filter.date.DateFilterConfig.DEFAULT_TARGET);
+        assertThat(date.tagOnFailure())
+                .isEqualTo(dev.gapless.config.filter.date.DateFilterConfig.DEFAULT_TAG_ON_FAILURE);
+        dev.gapless.config.filter.redact.RedactFilterConfig redact =
+                (dev.gapless.config.filter.redact.RedactFilterConfig) c.filters().get(2);
+        assertThat(redact.mask()).isEqualTo(dev.gapless.config.filter.redact.RedactFilterConfig.DEFAULT_MASK);
+        assertThat(redact.timeout()).isEqualTo(dev.gapless.config.filter.redact.RedactFilterConfig.DEFAULT_TIMEOUT);
+        assertThat(redact.field()).isEqualTo(dev.gapless.config.filter.redact.RedactFilterConfig.DEFAULT_FIELD);
+
         TcpInputConfig tcpIn = (TcpInputConfig) c.inputs().get(0);
         assertThat(tcpIn.maxLineBytes()).isEqualTo(TcpInputConfig.DEFAULT_MAX_LINE_BYTES);
         assertThat(tcpIn.maxConnections()).isEqualTo(TcpInputConfig.DEFAULT_MAX_CONNECTIONS);
