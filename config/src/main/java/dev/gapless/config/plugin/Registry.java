@@ -2,6 +2,7 @@ package dev.gapless.config.plugin;
 
 import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.filter.json.JsonFilterType;
+import dev.gapless.config.filter.mutate.MutateFilterType;
 import dev.gapless.config.input.file.FileInputType;
 import dev.gapless.config.input.http.HttpInputType;
 import dev.gapless.config.input.journald.JournaldInputType;
@@ -58,7 +59,8 @@ public final class Registry {
 
     private static final List<FilterType<?>> FILTERS = List.of(
             DropFilterType.INSTANCE,
-            JsonFilterType.INSTANCE);
+            JsonFilterType.INSTANCE,
+            MutateFilterType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
