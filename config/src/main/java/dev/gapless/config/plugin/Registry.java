@@ -3,6 +3,8 @@ package dev.gapless.config.plugin;
 import dev.gapless.config.filter.date.DateFilterType;
 import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.filter.grok.GrokFilterType;
+import dev.gapless.config.filter.json.JsonFilterType;
+import dev.gapless.config.filter.mutate.MutateFilterType;
 import dev.gapless.config.filter.redact.RedactFilterType;
 import dev.gapless.config.filter.regex.RegexFilterType;
 import dev.gapless.config.filter.sample.SampleFilterType;
@@ -66,7 +68,9 @@ public final class Registry {
             GrokFilterType.INSTANCE,
             RegexFilterType.INSTANCE,
             RedactFilterType.INSTANCE,
-            SampleFilterType.INSTANCE);
+            SampleFilterType.INSTANCE,
+            JsonFilterType.INSTANCE,
+            MutateFilterType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);

@@ -1,0 +1,82 @@
+package dev.gapless.agent.filter.json;
+
+import dev.gapless.agent.filter.FieldTree;
+import dev.gapless.agent.filter.Filter;
+import dev.gapless.agent.filter.FilterEvent;
+import dev.gapless.agent.filter.FilterStats;
+import dev.gapless.config.FieldPath;
+import dev.gapless.config.filter.json.JsonFilterConfig;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Parses the JSON text at the configured field. An object's keys are merged into the map at the target (a key
+ * already there is overwritten); any other JSON value is put at the target itself, or at {@code fields.json} when the
+ * target is the whole of {@code fields}. Text that is no JSON leaves the event as it was, tagged. Holds no state of
+ * its own, so one instance serves every sender.
+ */
+final class JsonFilter implements Filter {
+
+    /**
+     * The longest text parsed, in characters (1 MiB of ASCII): longer text is left as it is and the event tagged
+     * {@link #TOO_LARGE}, so one huge line cannot cost a sender a large tree and the time to build it.
+     */
+    static final int MAX_CHARS = 1 << 20;
+    static final String TOO_LARGE = "_json_too_large";
+
+    private static final FieldPath SCALAR_AT = FieldPath.parse("fields.json");
+
+    private final FieldPath field;
+    private final FieldPath target;
+    private final boolean targetIsFields;
+    private final String[] tagOnFailure;
+    private final boolean removeField;
+    private final FilterStats stats;
+
+    JsonFilter(JsonFilterConfig config, FilterStats stats) {
+        this.field = config.field();
+        this.target = config.target();
+        this.targetIsFields = target.segments().size() == 1;
+        this.tagOnFailure = config.tagOnFailure().toArray(String[]::new);
+        this.removeField = config.removeField();
+        this.stats = stats;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean apply(FilterEvent event) {
+        if (!(event.get(field) instanceof String text)) {
+            return true; // nothing to parse: no text there (missing, or a value that is not a string)
+        }
+        if (text.length() > MAX_CHARS) {
+            event.tag(TOO_LARGE);
+            stats.failures.increment();
+            return true;
+        }
+        Object parsed;
+        try {
+            parsed = FieldTree.parseValue(text);
+        } catch (IOException | RuntimeException e) {
+            for (String t : tagOnFailure) {
+                event.tag(t);
+            }
+            stats.failures.increment();
+            return true;
+        }
+        if (removeField) {
+            event.remove(field); // before the merge, so a parsed key of the same name stays
+        }
+        if (parsed instanceof Map<?, ?> object) {
+            Object at = event.get(target);
+            if (at instanceof Map<?, ?> into) {
+                ((Map<String, Object>) into).putAll((Map<String, Object>) object);
+                event.fieldsChanged();
+            } else {
+                event.put(target, object);
+            }
+        } else {
+            event.put(targetIsFields ? SCALAR_AT : target, parsed);
+        }
+        return true;
+    }
+}
