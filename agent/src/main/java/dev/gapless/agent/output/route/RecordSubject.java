@@ -69,7 +69,9 @@ final class RecordSubject implements Condition.Subject {
 
     private List<String> tags() {
         if (tags == null) {
-            tags = List.copyOf(Tags.names(record.tags()));
+            List<String> all = Tags.names(record.tags()); // built-in first, then the free-form ones, as sent
+            all.addAll(record.freeTags());
+            tags = List.copyOf(all);
         }
         return tags;
     }

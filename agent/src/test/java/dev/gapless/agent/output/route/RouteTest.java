@@ -45,6 +45,10 @@ class RouteTest {
         assertThat(route("message =~ \"boom\"").carries(tagged)).isTrue();
         assertThat(route("message =~ \"boom\"").carries(plain)).isFalse();
         assertThat(route("source == \"app\" || exists(fields.x)").carries(plain)).isTrue();
+        JournalRecord filtered = new JournalRecord(RecordKind.EVENT, 1, 0, 0, 0, 0, -1, Tags.TRUNCATED, "web",
+                new byte[0], new byte[0], 0, java.util.List.of("_grokparsefailure"));
+        assertThat(route("\"_grokparsefailure\" in tags").carries(filtered)).as("a free-form tag").isTrue();
+        assertThat(route("\"truncated\" in tags").carries(filtered)).isTrue();
     }
 
     @Test
