@@ -4,6 +4,7 @@ import dev.gapless.config.filter.date.DateFilterType;
 import dev.gapless.config.filter.drop.DropFilterType;
 import dev.gapless.config.filter.grok.GrokFilterType;
 import dev.gapless.config.filter.json.JsonFilterType;
+import dev.gapless.config.filter.kv.KvFilterType;
 import dev.gapless.config.filter.mutate.MutateFilterType;
 import dev.gapless.config.filter.redact.RedactFilterType;
 import dev.gapless.config.filter.regex.RegexFilterType;
@@ -70,7 +71,8 @@ public final class Registry {
             RedactFilterType.INSTANCE,
             SampleFilterType.INSTANCE,
             JsonFilterType.INSTANCE,
-            MutateFilterType.INSTANCE);
+            MutateFilterType.INSTANCE,
+            KvFilterType.INSTANCE);
 
     private static final Map<String, InputType<?>> INPUTS_BY_NAME = byName(INPUTS, InputType::name);
     private static final Map<String, OutputType<?>> OUTPUTS_BY_NAME = byName(OUTPUTS, OutputType::name);
