@@ -46,6 +46,22 @@ public final class ByteSink extends OutputStream {
         return length;
     }
 
+    /**
+     * Makes room for {@code more} bytes past the end, so a writer can fill {@link #array()} from {@link #length()}
+     * directly and then {@link #advance} over what it wrote: one bounds check for a run instead of one per byte.
+     */
+    public void ensureWritable(int more) {
+        ensure(more);
+    }
+
+    /** Counts {@code n} bytes written into {@link #array()} past the end (room made by {@link #ensureWritable}). */
+    public void advance(int n) {
+        if (n < 0 || length + n > buf.length) {
+            throw new IllegalArgumentException("cannot advance " + length + " bytes by " + n + " in " + buf.length);
+        }
+        length += n;
+    }
+
     public byte[] array() {
         return buf;
     }

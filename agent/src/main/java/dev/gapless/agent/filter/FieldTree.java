@@ -52,22 +52,54 @@ public final class FieldTree {
     }
 
     /**
+     * Parses any JSON value from UTF-8 bytes, as {@link #parseValue(String)} does from text; cheaper, since nothing
+     * is decoded first. Bytes that are not UTF-8 fail here where decoded text would read them as U+FFFD, so a
+     * caller that wants the text's reading falls back to it on failure.
+     *
+     * @throws IOException if {@code json[from, from + n)} is not exactly one JSON value in UTF-8
+     */
+    public static Object parseValue(byte[] json, int from, int n) throws IOException {
+        if (n > PADDED_MAX) {
+            try (JsonParser p = JSON.createParser(json, from, n)) {
+                return whole(p);
+            }
+        }
+        // Jackson reads a key on its fast path only with 13 bytes or more after it, so the last keys of a short
+        // document take the slow one; a copy with spaces after it (whitespace JSON allows) keeps every key fast.
+        byte[] padded = PADDED.get();
+        System.arraycopy(json, from, padded, 0, n);
+        java.util.Arrays.fill(padded, n, n + PADDING, (byte) ' ');
+        try (JsonParser p = JSON.createParser(padded, 0, n + PADDING)) {
+            return whole(p);
+        }
+    }
+
+    /** The longest document parsed from a padded copy; a longer one is parsed where it is. */
+    private static final int PADDED_MAX = 16 * 1024;
+    private static final int PADDING = 16;
+    private static final ThreadLocal<byte[]> PADDED = ThreadLocal.withInitial(() -> new byte[PADDED_MAX + PADDING]);
+
+    /**
      * Parses any JSON value (an object, an array, a string, a number, true, false or null) from text.
      *
      * @throws IOException if {@code text} is not exactly one JSON value
      */
     public static Object parseValue(String text) throws IOException {
         try (JsonParser p = JSON.createParser(text)) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                throw new IOException("no JSON value (empty)");
-            }
-            Object v = value(p, t);
-            if (p.nextToken() != null) {
-                throw new IOException("more after the JSON value");
-            }
-            return v;
+            return whole(p);
         }
+    }
+
+    private static Object whole(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new IOException("no JSON value (empty)");
+        }
+        Object v = value(p, t);
+        if (p.nextToken() != null) {
+            throw new IOException("more after the JSON value");
+        }
+        return v;
     }
 
     private static Map<String, Object> object(JsonParser p) throws IOException {
@@ -147,7 +179,7 @@ public final class FieldTree {
             }
             out.write(']');
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            ascii(out, Long.toString(((Number) v).longValue()));
+            integer(out, ((Number) v).longValue());
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             ascii(out, Double.isNaN(d) || Double.isInfinite(d) ? "null" : Double.toString(d));
@@ -166,44 +198,90 @@ public final class FieldTree {
         }
     }
 
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** A long's decimal digits, written straight into the sink (no string made for it). */
+    private static void integer(ByteSink out, long v) {
+        if (v == Long.MIN_VALUE) {
+            ascii(out, Long.toString(v));
+            return;
+        }
+        long r0 = Math.abs(v);
+        int digits = 1;
+        for (long limit = 10; digits < 19 && r0 >= limit; limit *= 10) { // 19: the digits of Long.MAX_VALUE
+            digits++;
+        }
+        int n = v < 0 ? digits + 1 : digits;
+        out.ensureWritable(n);
+        byte[] b = out.array();
+        int end = out.length() + n;
+        long r = r0;
+        int at = end;
+        do {
+            b[--at] = (byte) ('0' + r % 10);
+            r /= 10;
+        } while (r != 0);
+        if (v < 0) {
+            b[--at] = '-';
+        }
+        out.advance(n);
+    }
 
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Characters a string is written in runs of: room for a run's worst case is made at once. */
+    private static final int RUN = 4096;
+
+    /**
+     * A JSON string, in runs of {@link #RUN} characters: room for a run's worst case (six bytes a character, for an
+     * escaped control character) is made once, then the bytes go straight into the sink's array.
+     */
     private static void string(ByteSink out, String s) {
-        out.write('"');
         int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x80) {
-                if (c == '"' || c == '\\') {
-                    out.write('\\');
-                }
-                out.write(c);
-            } else if (c < 0x20) {
-                switch (c) {
-                    case '\n' -> ascii(out, "\\n");
-                    case '\r' -> ascii(out, "\\r");
-                    case '\t' -> ascii(out, "\\t");
-                    default -> {
-                        ascii(out, "\\u00");
-                        out.write(HEX[c >> 4]);
-                        out.write(HEX[c & 0xF]);
+        out.write('"');
+        int i = 0;
+        while (i < n) {
+            int end = Math.min(n, i + RUN);
+            out.ensureWritable(6 * (end - i) + 8); // + 8: a surrogate pair may end one past the run
+            byte[] b = out.array();
+            int start = out.length();
+            int at = start;
+            for (; i < end; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x20 && c < 0x80) {
+                    if (c == '"' || c == '\\') {
+                        b[at++] = '\\';
                     }
+                    b[at++] = (byte) c;
+                } else if (c < 0x20) {
+                    b[at++] = '\\';
+                    switch (c) {
+                        case '\n' -> b[at++] = 'n';
+                        case '\r' -> b[at++] = 'r';
+                        case '\t' -> b[at++] = 't';
+                        default -> {
+                            b[at++] = 'u';
+                            b[at++] = '0';
+                            b[at++] = '0';
+                            b[at++] = HEX[c >> 4];
+                            b[at++] = HEX[c & 0xF];
+                        }
+                    }
+                } else if (c < 0x800) {
+                    b[at++] = (byte) (0xC0 | c >> 6);
+                    b[at++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    b[at++] = (byte) (0xF0 | cp >> 18);
+                    b[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    b[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    b[at++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    char u = Character.isSurrogate(c) ? '\uFFFD' : c;
+                    b[at++] = (byte) (0xE0 | u >> 12);
+                    b[at++] = (byte) (0x80 | u >> 6 & 0x3F);
+                    b[at++] = (byte) (0x80 | u & 0x3F);
                 }
-            } else if (c < 0x800) {
-                out.write(0xC0 | c >> 6);
-                out.write(0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                out.write(0xF0 | cp >> 18);
-                out.write(0x80 | cp >> 12 & 0x3F);
-                out.write(0x80 | cp >> 6 & 0x3F);
-                out.write(0x80 | cp & 0x3F);
-            } else {
-                char u = Character.isSurrogate(c) ? '\uFFFD' : c;
-                out.write(0xE0 | u >> 12);
-                out.write(0x80 | u >> 6 & 0x3F);
-                out.write(0x80 | u & 0x3F);
             }
+            out.advance(at - start);
         }
         out.write('"');
     }

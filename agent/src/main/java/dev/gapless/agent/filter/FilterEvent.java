@@ -81,6 +81,27 @@ public final class FilterEvent implements Condition.Subject {
         return message;
     }
 
+    /**
+     * Whether the message is still the bytes it arrived as, so a filter may read {@link #messageArray()} from
+     * {@link #messageOffset()} for {@link #messageLength()} bytes (UTF-8, maybe invalid) instead of its text.
+     */
+    public boolean messageAsArrived() {
+        return !messageChanged;
+    }
+
+    /** The array holding the message as it arrived; read only, and only while {@link #messageAsArrived()}. */
+    public byte[] messageArray() {
+        return messageBytes;
+    }
+
+    public int messageOffset() {
+        return messageFrom;
+    }
+
+    public int messageLength() {
+        return messageLength;
+    }
+
     /** Replaces the message (a filter that does so says so in the README). */
     public void message(String text) {
         message = text;

@@ -17,12 +17,15 @@ class JsonFilterTest {
     private final FilterStats stats = new FilterStats("json_1", "json");
 
     private MessageBatch run(JsonFilterConfig config, String message, String fields) {
+        return run(config, message.getBytes(StandardCharsets.UTF_8), fields);
+    }
+
+    private MessageBatch run(JsonFilterConfig config, byte[] m, String fields) {
         JsonFilter f = new JsonFilter(config, stats);
         FilterChain chain = new FilterChain(List.of(new FilterChain.Step(stats, Optional.empty(), f)), 4 << 20);
         MessageBatch b = new MessageBatch(4 << 20);
         b.source("app");
         b.receivedAtNanos(1L);
-        byte[] m = message.getBytes(StandardCharsets.UTF_8);
         b.add(m, 0, m.length, 0);
         if (fields != null) {
             byte[] f2 = fields.getBytes(StandardCharsets.UTF_8);
@@ -114,5 +117,27 @@ class JsonFilterTest {
 
         assertThat(out.hasFreeTags()).isFalse();
         assertThat(stats.failures.sum()).isZero();
+    }
+
+    @Test
+    void aMessageIsReadFromItsBytesAsItsTextWouldBe() {
+        // The message is parsed from the bytes it arrived as; where those are no UTF-8 JSON, or could be taken for
+        // another encoding, the outcome is still the text's (bad bytes read as U+FFFD).
+        byte[] invalidUtf8 = {'{', '"', 'a', '"', ':', '"', 'x', (byte) 0xC3, '"', '}'};
+        assertThat(fields(run(config("message", "fields", false), invalidUtf8, null)))
+                .isEqualTo("{\"a\":\"x\uFFFD\"}");
+
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'};
+        MessageBatch withBom = run(config("message", "fields", false), bom, null);
+        assertThat(withBom.freeTags(0)).containsExactly("_jsonparsefailure"); // U+FEFF is no JSON, as text
+
+        byte[] utf16 = "{\"a\":1}".getBytes(StandardCharsets.UTF_16BE);
+        MessageBatch wide = run(config("message", "fields", false), utf16, null);
+        assertThat(wide.freeTags(0)).containsExactly("_jsonparsefailure");
+        assertThat(wide.fieldsLength(0)).isZero();
+
+        MessageBatch nothing = run(config("message", "fields.doc", false), "null", null);
+        assertThat(fields(nothing)).isEqualTo("{\"doc\":null}");
+        assertThat(stats.failures.sum()).isEqualTo(2);
     }
 }
