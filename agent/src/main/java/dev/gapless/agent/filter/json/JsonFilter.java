@@ -49,6 +49,10 @@ final class JsonFilter implements Filter {
     @SuppressWarnings("unchecked")
     public boolean apply(FilterEvent event) {
         Object parsed = fieldIsMessage && event.messageAsArrived() ? fromBytes(event) : null;
+        if (parsed == NOT_JSON) {
+            failed(event);
+            return true;
+        }
         if (parsed == null) {
             if (!(event.get(field) instanceof String text)) {
                 return true; // nothing to parse: no text there (missing, or a value that is not a string)
@@ -61,10 +65,7 @@ final class JsonFilter implements Filter {
             try {
                 parsed = FieldTree.parseValue(text);
             } catch (IOException | RuntimeException e) {
-                for (String t : tagOnFailure) {
-                    event.tag(t);
-                }
-                stats.failures.increment();
+                failed(event);
                 return true;
             }
         }
@@ -85,10 +86,22 @@ final class JsonFilter implements Filter {
         return true;
     }
 
+    private void failed(FilterEvent event) {
+        for (String t : tagOnFailure) {
+            event.tag(t);
+        }
+        stats.failures.increment();
+    }
+
+    /** What {@link #fromBytes} says of ASCII that is no JSON: its text, the same characters, is none either. */
+    private static final Object NOT_JSON = new Object();
+
     /**
-     * The message parsed from the bytes it arrived as, without decoding it first; null when that does not give a
-     * value (a JSON null, text too long to say here, bytes that are not JSON in UTF-8), so the text is parsed
-     * instead and every outcome is the text's: the same values, tags and counts either way.
+     * The message parsed from the bytes it arrived as, without decoding it first; {@link #NOT_JSON} when those are
+     * ASCII and no JSON; null when the bytes do not say (a JSON null, text too long to say here, bytes the parser
+     * could take for another encoding, bytes that are not UTF-8 JSON but hold non-ASCII), so the text is parsed
+     * instead. Every outcome is the text's: the same values, tags and counts either way, and a line that is no
+     * JSON is parsed once.
      */
     private static Object fromBytes(FilterEvent event) {
         int n = event.messageLength();
@@ -105,9 +118,14 @@ final class JsonFilter implements Filter {
             }
         }
         try {
-            return FieldTree.parseValue(event.messageArray(), event.messageOffset(), event.messageLength());
+            return FieldTree.parseValue(b, from, n);
         } catch (IOException | RuntimeException e) {
-            return null;
+            for (int i = from; i < from + n; i++) {
+                if (b[i] < 0) {
+                    return null; // not ASCII: the text reads bad bytes as U+FFFD, which may still be JSON
+                }
+            }
+            return NOT_JSON;
         }
     }
 }
