@@ -76,6 +76,7 @@ public final class AgentMetrics {
             gauge(MetricNames.output(id, "backlog_events"), () -> Math.max(0, j.headSeq() - o.ackedSeq));
             gauge(MetricNames.output(id, "delivered_records"), o.deliveredRecords::sum);
             gauge(MetricNames.output(id, "delivered_bytes"), o.deliveredBytes::sum);
+            gauge(MetricNames.output(id, "skipped_records"), o.skippedRecords::sum);
             gauge(MetricNames.output(id, "failed_attempts"), o.failedAttempts::sum);
             gauge(MetricNames.output(id, "rejected_records"), o.rejectedRecords::sum);
             gauge(MetricNames.output(id, "consecutive_failures"), () -> o.consecutiveFailures);

@@ -2,6 +2,7 @@ package dev.gapless.agent.admin;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.gapless.agent.filter.FilterStats;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.output.OutputStatus;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Renders /health: the watchdog's contract (docs/architecture.md). Built from volatile fields and counters
@@ -99,6 +103,27 @@ public final class HealthReport {
                 g.writeEndObject();
             }
             g.writeEndObject();
+            // the filter chain's counters, by filter id in chain order (informational: not part of what the
+            // watchdog requires)
+            g.writeObjectFieldStart("filters");
+            for (FilterStats f : view.filters()) {
+                g.writeObjectFieldStart(f.id);
+                g.writeStringField(HealthFields.TYPE, f.type);
+                g.writeNumberField("events", f.events.sum());
+                g.writeNumberField("dropped", f.dropped.sum());
+                g.writeNumberField("failures", f.failures.sum());
+                g.writeNumberField("timeouts", f.timeouts.sum());
+                g.writeNumberField("errors", f.errors.sum());
+                if (!f.rules().isEmpty()) {
+                    g.writeObjectFieldStart("rules");
+                    for (Map.Entry<String, LongAdder> rule : new TreeMap<>(f.rules()).entrySet()) {
+                        g.writeNumberField(rule.getKey(), rule.getValue().sum());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
             g.writeObjectFieldStart(HealthFields.OUTPUTS);
             long first = j.firstSeq();
             for (OutputStatus o : view.outputs()) {
@@ -122,6 +147,7 @@ public final class HealthReport {
                 g.writeStringField(HealthFields.LAST_ERROR_KIND, o.lastErrorKind == null ? null
                         : o.lastErrorKind.wireName());
                 g.writeNumberField("delivered_records", o.deliveredRecords.sum());
+                g.writeNumberField("skipped_records", o.skippedRecords.sum());
                 g.writeNumberField("rejected_records", o.rejectedRecords.sum());
                 g.writeNumberField("cursor_commit_failures", o.cursorCommitFailures.sum());
                 g.writeEndObject();

@@ -35,7 +35,7 @@ public final class MetricNames {
     /** Suffixes under {@code gapless.output.<id>.}. */
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
         "failed_attempts", "rejected_records", "consecutive_failures", "last_ack_at_seconds", "in_flight_seconds",
-        "oldest_unacked_age_seconds", "cursor_commit_failures", "sent_records", "retried_records"};
+        "oldest_unacked_age_seconds", "cursor_commit_failures", "sent_records", "retried_records", "skipped_records"};
     /** Suffixes under {@code gapless.filter.<id>.}. */
     public static final String[] FILTER = {"events", "dropped", "failures", "timeouts", "errors"};
     /** Timers under {@code gapless.output.<id>.}: Prometheus summaries with the id as a label. */

@@ -28,6 +28,9 @@ final class Batch {
     // The run of events the route left out that is not written yet: it grows while encoding and is written as one
     // skipped record before the next record carried, or at the end of the batch (or range).
     final Run run = new Run();
+    // Events of the encoded range the route left out (written as skipped records): delivered, they are counted as
+    // skipped, not as delivered.
+    int skipped;
     // When the first record was read (Ticker): max_wait counts from here, also for a batch read ahead.
     private long readAtNanos;
     // Records [0, encodedCount) are in the payload (a batch read but not yet encoded: a read that threw part-way).
@@ -56,6 +59,7 @@ final class Batch {
         payload.reset();
         frames.reset();
         run.clear();
+        skipped = 0;
         readAtNanos = 0;
         encodedCount = 0;
         attempts = 0;

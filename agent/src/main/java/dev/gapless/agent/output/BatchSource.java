@@ -183,6 +183,7 @@ final class BatchSource {
         batch.payload.reset();
         batch.frames.reset();
         batch.run.clear();
+        batch.skipped = 0;
         encodeInto(batch, batch.rangeFrom(), batch.rangeTo());
         closeRun(batch);
         batch.encoded(encodedOf(batch));
@@ -222,6 +223,7 @@ final class BatchSource {
         for (int i = from; i < to; i++) {
             JournalRecord r = list.get(i);
             if (!route.carries(r)) {
+                batch.skipped++;
                 if (!batch.run.grow(r)) {
                     closeRun(batch); // a run is consecutive and of one boot: this record starts the next one
                     batch.run.start(r);

@@ -20,7 +20,13 @@ public final class OutputStatus {
     public volatile Outcome.ErrorKind lastErrorKind;
     /** Receive time (epoch ms) of the oldest record read but not yet acknowledged; 0 when none is held. */
     public volatile long oldestUnackedReceivedAt;
+    /** Events the destination acknowledged, not counting those its route ({@code when:}) left out. */
     public final LongAdder deliveredRecords = new LongAdder();
+    /**
+     * Events the route ({@code when:}) left out, counted once the skipped records that declare them were delivered:
+     * accounted for in the stream, never a loss. 0 for an output without {@code when:}.
+     */
+    public final LongAdder skippedRecords = new LongAdder();
     public final LongAdder deliveredBytes = new LongAdder();
     public final LongAdder failedAttempts = new LongAdder();
     /** Records handed to the destination, counting every attempt (so resends count again). */

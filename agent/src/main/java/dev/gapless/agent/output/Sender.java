@@ -131,14 +131,16 @@ final class Sender {
     Next record(Batch batch, Outcome outcome) {
         EncodedBatch sent = batch.encoded();
         long refused = 0;
+        long carried = sent.records() - batch.skipped; // the rest went as skipped records
         if (outcome instanceof Outcome.PartlyRejected p) {
-            refused = Math.min(p.count(), sent.records());
+            refused = Math.min(p.count(), carried);
             status.rejectedRecords.add(refused);
             log.error("output {}: destination took seq {}..{} but refused {} of them, unnamed ({}); declared lost over "
                     + "the range", id, sent.firstSeq(), sent.lastSeq(), p.count(), p.reason());
         }
         if (outcome instanceof Outcome.Delivered || outcome instanceof Outcome.PartlyRejected) {
-            status.deliveredRecords.add(sent.records() - refused);
+            status.deliveredRecords.add(carried - refused);
+            status.skippedRecords.add(batch.skipped);
             status.deliveredBytes.add(sent.length());
             status.ackLatency.update(Math.max(0, ticker.nanoTime() - batch.sentAtNanos()), TimeUnit.NANOSECONDS);
             status.lastAckAt = clock.millis();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gapless.agent.StepClock;
 import dev.gapless.agent.event.Event;
+import dev.gapless.agent.filter.FilterStats;
 import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.input.TestJournals;
 import dev.gapless.agent.journal.AppendResult;
@@ -126,6 +127,34 @@ class HealthReportTest {
                 .filteredOn(n -> n.startsWith("gapless.input.") || n.startsWith("gapless.output."))
                 .isNotEmpty()
                 .allSatisfy(n -> assertThat(IdFamilies.isPerId(n)).as(n).isTrue());
+    }
+
+    @Test
+    void eachFiltersCountersAreShownInChainOrderAndAnOutputsSkippedRecordsWithThem() throws Exception {
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        FilterStats grok = new FilterStats("access", "grok");
+        grok.events.add(10);
+        grok.failures.add(2);
+        grok.timeouts.add(1);
+        FilterStats redact = new FilterStats("pii", "redact");
+        redact.events.add(8);
+        redact.rule("email").add(4);
+        central.skippedRecords.add(6);
+        HealthReport withFilters = new HealthReport(new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test",
+                T0.toEpochMilli(), journal, List.of(app), List.of(central), List.of(grok, redact)), watch, clock);
+        watch.runOnce();
+        JsonNode h = JSON.readTree(withFilters.render());
+        JsonNode filters = h.path("filters");
+        assertThat(filters.fieldNames()).toIterable().containsExactly("access", "pii");
+        assertThat(filters.path("access").path("type").asText()).isEqualTo("grok");
+        assertThat(filters.path("access").path("events").asLong()).isEqualTo(10);
+        assertThat(filters.path("access").path("failures").asLong()).isEqualTo(2);
+        assertThat(filters.path("access").path("timeouts").asLong()).isEqualTo(1);
+        assertThat(filters.path("access").has("rules")).isFalse();
+        assertThat(filters.path("pii").path("rules").path("email").asLong()).isEqualTo(4);
+        assertThat(h.path("outputs").path("central").path("skipped_records").asLong()).isEqualTo(6);
+        assertThat(health().path("filters").isObject()).as("no filters: an empty object").isTrue();
+        assertThat(health().path("filters")).isEmpty();
     }
 
     @Test

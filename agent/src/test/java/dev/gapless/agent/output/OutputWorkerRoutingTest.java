@@ -113,6 +113,8 @@ class OutputWorkerRoutingTest {
         assertThat(cursor.load()).as("skipped events count as delivered with their batch").isEqualTo(last);
         assertThat(sink.framed.get(0)).as("a skipped record is the frame of its run's last seq")
                 .containsExactly("1=e1:ERR a\n", "3=s2-3x2\n", "4=e4:ERR d\n", "5=s5-5x1\n");
+        assertThat(w.status().deliveredRecords.sum()).as("only the events carried are delivered").isEqualTo(3);
+        assertThat(w.status().skippedRecords.sum()).as("the events left out, declared skipped").isEqualTo(5);
     }
 
     @Test
@@ -123,6 +125,8 @@ class OutputWorkerRoutingTest {
         runUntilAcked(w, last);
         assertThat(sink.sent).containsExactly("s1-3x3\n");
         assertThat(cursor.load()).isEqualTo(last);
+        assertThat(w.status().deliveredRecords.sum()).isZero();
+        assertThat(w.status().skippedRecords.sum()).isEqualTo(3);
     }
 
     @Test

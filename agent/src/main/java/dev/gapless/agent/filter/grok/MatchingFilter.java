@@ -41,7 +41,7 @@ public final class MatchingFilter implements Filter {
             for (int c = 0; c < captures.size(); c++) {
                 List<String> keys = new ArrayList<>(config.target().segments());
                 keys.addAll(captures.get(c).path());
-                paths[p][c] = new FieldPath(keys.subList(0, Math.min(keys.size(), FieldPath.MAX_SEGMENTS)));
+                paths[p][c] = new FieldPath(keys); // bounded in depth when the config was bound (MatchConfig)
             }
         }
         this.state = ThreadLocal.withInitial(this::newState);

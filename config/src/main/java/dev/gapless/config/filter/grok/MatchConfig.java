@@ -77,11 +77,24 @@ public record MatchConfig(FieldPath field, List<CompiledPattern> patterns, Field
         List<CompiledPattern> patterns = new ArrayList<>();
         if (expressions != null) {
             for (int i = 0; i < expressions.size(); i++) {
+                String which = expressions.size() == 1 ? "pattern"
+                        : "pattern " + (i + 1) + " of " + expressions.size();
                 try {
-                    patterns.add(compiler.compile(expressions.get(i)));
+                    CompiledPattern compiled = compiler.compile(expressions.get(i));
+                    patterns.add(compiled);
+                    // a capture is written at target + its own keys: a path past FieldPath's bound is refused here,
+                    // never cut short (which would write the value somewhere else)
+                    int base = target == null ? 1 : target.segments().size();
+                    for (CompiledPattern.Capture c : compiled.captures()) {
+                        if (base + c.path().size() > FieldPath.MAX_SEGMENTS) {
+                            s.problem(which + " '" + expressions.get(i) + "': capture '" + String.join(".", c.path())
+                                    + "' would be written " + (base + c.path().size()) + " keys deep under the target;"
+                                    + " at most " + FieldPath.MAX_SEGMENTS + " keys in all", "pattern");
+                            ok = false;
+                            break;
+                        }
+                    }
                 } catch (GrokException e) {
-                    String which = expressions.size() == 1 ? "pattern"
-                            : "pattern " + (i + 1) + " of " + expressions.size();
                     s.problem(which + " '" + expressions.get(i) + "': " + e.getMessage(), "pattern");
                     ok = false;
                 }

@@ -115,4 +115,27 @@ class GrokConfigTest {
         assertThat(e).hasSize(1);
         assertThat(e.get(0).path()).isEqualTo("filters[0].target");
     }
+
+    @Test
+    void aCapturePathDeeperThanAFieldPathHoldsIsAnErrorNotCutShort() throws Exception {
+        List<ConfigError> e = errors("""
+                filters:
+                  - type: grok
+                    pattern: '%{IP:a.b.c.d.e.f.g.h.i.j.k.l.m.n}'
+                    target: fields.x.y
+                """);
+
+        assertThat(e).hasSize(1);
+        assertThat(e.get(0).path()).isEqualTo("filters[0].pattern");
+        assertThat(e.get(0).toString()).contains("a.b.c.d.e.f.g.h.i.j.k.l.m.n").contains("17 keys deep")
+                .contains("at most 16");
+        GrokFilterConfig g = (GrokFilterConfig) parse("""
+                filters:
+                  - type: grok
+                    pattern: '%{IP:a.b.c.d.e.f.g.h.i.j.k.l.m}'
+                    target: fields.x.y
+                """).filters().get(0);
+        assertThat(g.match().patterns().get(0).captures().get(0).path()).as("16 keys in all is the bound")
+                .hasSize(13);
+    }
 }
