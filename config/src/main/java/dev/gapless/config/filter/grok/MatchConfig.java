@@ -88,8 +88,8 @@ public record MatchConfig(FieldPath field, List<CompiledPattern> patterns, Field
                     for (CompiledPattern.Capture c : compiled.captures()) {
                         if (base + c.path().size() > FieldPath.MAX_SEGMENTS) {
                             s.problem(which + " '" + expressions.get(i) + "': capture '" + String.join(".", c.path())
-                                    + "' would be written " + (base + c.path().size()) + " keys deep under the target;"
-                                    + " at most " + FieldPath.MAX_SEGMENTS + " keys in all", "pattern");
+                                    + "' would be written at a path of " + (base + c.path().size()) + " keys (the target's and"
+                                    + " its own); at most " + FieldPath.MAX_SEGMENTS, "pattern");
                             ok = false;
                             break;
                         }

@@ -127,7 +127,7 @@ class GrokConfigTest {
 
         assertThat(e).hasSize(1);
         assertThat(e.get(0).path()).isEqualTo("filters[0].pattern");
-        assertThat(e.get(0).toString()).contains("a.b.c.d.e.f.g.h.i.j.k.l.m.n").contains("17 keys deep")
+        assertThat(e.get(0).toString()).contains("a.b.c.d.e.f.g.h.i.j.k.l.m.n").contains("a path of 17 keys")
                 .contains("at most 16");
         GrokFilterConfig g = (GrokFilterConfig) parse("""
                 filters:
