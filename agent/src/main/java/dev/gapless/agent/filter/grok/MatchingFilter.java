@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
  * The live grok and regex filter: tries the compiled patterns in order on the text of {@code field}, through a
  * {@link BoundedText} with one budget for all of them, and writes the captures of the first that matches under
  * {@code target}. No match: the failure tags and {@link FilterStats#failures}. Out of budget: the timeout tag and
- * {@link FilterStats#timeouts}, nothing written. Patterns are compiled once (at config load); each thread keeps
- * its own matchers and budgeted text.
+ * {@link FilterStats#timeouts}, nothing written. A pattern with a {@link dev.gapless.config.filter.grok.GrokPlan}
+ * runs it first ({@link PlanRunner}); only when a step of the plan fails does the whole regex decide. Patterns are
+ * compiled once (at config load); each thread keeps its own matchers, plan runners and budgeted text.
  */
 public final class MatchingFilter implements Filter {
 
@@ -47,22 +48,29 @@ public final class MatchingFilter implements Filter {
         this.state = ThreadLocal.withInitial(this::newState);
     }
 
-    /** One thread's matchers (one per pattern) and budgeted text, reused event after event. */
+    /** One thread's matchers and plan runners (one per pattern) and budgeted text, reused event after event. */
     private static final class State {
         final BoundedText text = new BoundedText();
         final Matcher[] matchers;
+        final PlanRunner[] plans; // null where a pattern has no plan
 
-        State(Matcher[] matchers) {
+        State(Matcher[] matchers, PlanRunner[] plans) {
             this.matchers = matchers;
+            this.plans = plans;
         }
     }
 
     private State newState() {
         Matcher[] m = new Matcher[patterns.length];
+        PlanRunner[] plans = new PlanRunner[patterns.length];
+        State s = new State(m, plans);
         for (int i = 0; i < patterns.length; i++) {
             m[i] = patterns[i].pattern().matcher("");
+            if (patterns[i].plan() != null) {
+                plans[i] = new PlanRunner(patterns[i].plan(), patterns[i].captures().size(), s.text);
+            }
         }
-        return new State(m);
+        return s;
     }
 
     @Override
@@ -78,6 +86,12 @@ public final class MatchingFilter implements Filter {
         BoundedText text = s.text.reset(value, steps, config.timeout().toNanos());
         try {
             for (int p = 0; p < patterns.length; p++) {
+                PlanRunner plan = s.plans[p];
+                if (plan != null && plan.run(value, text)) {
+                    write(event, p, plan.starts, plan.ends, value);
+                    return true;
+                }
+                // No plan, or one of its steps failed: the whole expression decides (it may backtrack further).
                 Matcher m = s.matchers[p];
                 if (text.find(m)) {
                     write(event, p, m, value);
@@ -107,16 +121,25 @@ public final class MatchingFilter implements Filter {
         List<Capture> captures = patterns[p].captures();
         for (int c = 0; c < captures.size(); c++) {
             Capture capture = captures.get(c);
-            int start = m.start(capture.group());
-            if (start < 0) {
-                continue; // the group took no part in the match
-            }
-            int end = m.end(capture.group());
-            if (start == end && !config.keepEmptyCaptures()) {
-                continue;
-            }
-            event.put(paths[p][c], convert(value.substring(start, end), capture.conversion()));
+            write(event, paths[p][c], capture, m.start(capture.group()), m.end(capture.group()), value);
         }
+    }
+
+    private void write(FilterEvent event, int p, int[] starts, int[] ends, String value) {
+        List<Capture> captures = patterns[p].captures();
+        for (int c = 0; c < captures.size(); c++) {
+            write(event, paths[p][c], captures.get(c), starts[c], ends[c], value);
+        }
+    }
+
+    private void write(FilterEvent event, FieldPath path, Capture capture, int start, int end, String value) {
+        if (start < 0) {
+            return; // the group took no part in the match
+        }
+        if (start == end && !config.keepEmptyCaptures()) {
+            return;
+        }
+        event.put(path, convert(value.substring(start, end), capture.conversion()));
     }
 
     private static Object convert(String text, CompiledPattern.Conversion conversion) {

@@ -21,7 +21,7 @@ class GrokFilterTest {
         GrokCompiler compiler = new GrokCompiler(GrokLibrary.definitions());
         List<dev.gapless.config.filter.grok.CompiledPattern> patterns = new java.util.ArrayList<>();
         for (String e : expressions) {
-            patterns.add(compiler.compile(e));
+            patterns.add(compiler.compileWithPlan(e)); // as the filter is built from its config
         }
         return new MatchingFilter(new MatchConfig(MatchConfig.DEFAULT_FIELD, patterns, MatchConfig.DEFAULT_TARGET,
                 List.of("_grokparsefailure"), MatchConfig.DEFAULT_TIMEOUT, MatchConfig.DEFAULT_STEPS_PER_CHAR,

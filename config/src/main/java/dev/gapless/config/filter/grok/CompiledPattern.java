@@ -11,13 +11,19 @@ import java.util.regex.Pattern;
  * @param source   the expression as written in the config
  * @param pattern  the compiled Java regex, every named group under an internal name ({@code g1}, {@code g2}, ...)
  * @param captures the named groups to write, in the order they open in the expression
+ * @param plan     a faster way to the same match, tried before {@link #pattern}; null when there is none
  */
-public record CompiledPattern(String source, Pattern pattern, List<Capture> captures) {
+public record CompiledPattern(String source, Pattern pattern, List<Capture> captures, GrokPlan plan) {
 
     public CompiledPattern {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(pattern, "pattern");
         captures = List.copyOf(captures);
+    }
+
+    /** A pattern without a plan. */
+    public CompiledPattern(String source, Pattern pattern, List<Capture> captures) {
+        this(source, pattern, captures, null);
     }
 
     @Override

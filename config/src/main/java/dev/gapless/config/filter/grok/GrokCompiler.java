@@ -47,6 +47,17 @@ public final class GrokCompiler {
     }
 
     /**
+     * Compiles a grok expression with a {@link GrokPlan} where it has one: what the filter runs.
+     *
+     * @throws GrokException as {@link #compile}
+     */
+    public CompiledPattern compileWithPlan(String expression) throws GrokException {
+        CompiledPattern whole = compile(expression);
+        GrokPlan plan = GrokPlanner.plan(this, definitions, expression, whole);
+        return plan == null ? whole : new CompiledPattern(whole.source(), whole.pattern(), whole.captures(), plan);
+    }
+
+    /**
      * Compiles a plain Java regex: {@code %{} is left as written; its named groups are the captures.
      *
      * @throws GrokException if it does not compile

@@ -92,7 +92,7 @@ public final class GrokFilterType implements FilterType<GrokFilterConfig> {
                 }
             }
         }
-        MatchConfig match = MatchConfig.bind(s, GrokFilterConfig.DEFAULT_TAG_ON_FAILURE, compiler::compile);
+        MatchConfig match = MatchConfig.bind(s, GrokFilterConfig.DEFAULT_TAG_ON_FAILURE, compiler::compileWithPlan);
         if (!ok || match == null || c.id() == null) {
             return null;
         }
