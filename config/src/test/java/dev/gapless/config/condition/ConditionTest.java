@@ -93,6 +93,45 @@ class ConditionTest {
     }
 
     @Test
+    void aCatastrophicRegexRunsOutOfBudgetAndIsFalseForMatchAndNoMatch() throws Exception {
+        Condition.Subject hostile = event(Map.of("message", "a".repeat(1 << 20) + "b"));
+        Condition match = Condition.parse("message =~ \"^(a+)+$\"");
+        Condition noMatch = Condition.parse("message !~ \"^(a+)+$\"");
+
+        assertThat(match.test(hostile)).isFalse();
+        assertThat(noMatch.test(hostile)).as("undecided: a drop with !~ must not drop").isFalse();
+
+        assertThat(match.regexTimeouts()).isEqualTo(1);
+        assertThat(noMatch.regexTimeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void aRegexThatOverflowsTheStackIsUndecidedNeverAnError() throws Exception {
+        // java.util.regex recurses once per repetition of (a|b): a 1 MiB text overflows the stack, not the budget
+        Condition.Subject hostile = event(Map.of("message", "a".repeat(1 << 20) + "c"));
+        Condition match = Condition.parse("message =~ \"^(a|b)+$\"");
+        Condition noMatch = Condition.parse("message !~ \"^(a|b)+$\"");
+
+        assertThat(match.test(hostile)).isFalse();
+        assertThat(noMatch.test(hostile)).isFalse();
+
+        assertThat(match.regexTimeouts()).isEqualTo(1);
+        assertThat(noMatch.regexTimeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void regexTimeoutsAreSummedOverTheTreeAndZeroForAnOrdinaryMatch() throws Exception {
+        Condition ordinary = Condition.parse("message =~ \"index\" && !(source !~ \"^w\") || exists(fields.x)");
+        assertThat(ordinary.test(WEB)).isTrue();
+        assertThat(ordinary.regexTimeouts()).isZero();
+
+        Condition.Subject hostile = event(Map.of("source", "web", "message", "a".repeat(1 << 20) + "b"));
+        Condition both = Condition.parse("source == \"web\" && message =~ \"^(a+)+$\" || message !~ \"^(a+)+$\"");
+        assertThat(both.test(hostile)).isFalse();
+        assertThat(both.regexTimeouts()).isEqualTo(2);
+    }
+
+    @Test
     void inLooksInListsAndStrings() throws Exception {
         assertThat(eval("\"_grokparsefailure\" in tags")).isTrue();
         assertThat(eval("\"_other\" in tags")).isFalse();
