@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gapless.config.FieldPath;
+import dev.gapless.config.filter.grok.MatchConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,14 @@ class ConditionTest {
     void aRegexThatOverflowsTheStackIsUndecidedNeverAnError() throws Exception {
         // java.util.regex recurses once per repetition of (a|b): a 1 MiB text overflows the stack, not the budget
         assertUndecided("^(a|b)+$", "a".repeat(1 << 20) + "c");
+    }
+
+    @Test
+    void theRegexBudgetIsGroksDefault() {
+        // the README says so instead of giving the figures twice
+        assertThat(Condition.REGEX_STEPS_PER_CHAR).isEqualTo(MatchConfig.DEFAULT_STEPS_PER_CHAR);
+        assertThat(Condition.REGEX_MAX_STEPS).isEqualTo(MatchConfig.DEFAULT_MAX_STEPS);
+        assertThat(Condition.REGEX_TIMEOUT).isEqualTo(MatchConfig.DEFAULT_TIMEOUT);
     }
 
     @Test
