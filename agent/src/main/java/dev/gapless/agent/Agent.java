@@ -146,11 +146,12 @@ public final class Agent implements AutoCloseable {
         for (Map.Entry<OutputConfig, Long> e : cursors.entrySet()) {
             OutputConfig oc = e.getKey();
             Sink sink = components.sink(oc);
-            OutputStatus status = new OutputStatus(oc.id(), oc.type(), sink.destination());
+            Condition when = config.routes().get(oc.id());
+            OutputStatus status = new OutputStatus(oc.id(), oc.type(), sink.destination(), when);
             OutputWorker w = new OutputWorker(new OutputWorker.Parts(oc.id(), journal, sink,
                     components.encoder(oc),
                     new CursorStore(dataDir.cursor(oc.id()), sync), dataDir.deadLetter(oc.id()), oc.batch(),
-                    new Backoff(oc.retry()), clock, failpoints, status).routed(route(oc)), e.getValue());
+                    new Backoff(oc.retry()), clock, failpoints, status).routed(route(when)), e.getValue());
             journal.registerConsumer(w::committedSeq); // retention follows the cursor, not the /health figure
             statuses.add(status);
             outputs.add(w);
@@ -249,9 +250,8 @@ public final class Agent implements AutoCloseable {
         return v == null ? "dev" : v;
     }
 
-    /** The output's {@code when:} as a route; carrying everything when it has none. */
-    private Route route(OutputConfig oc) {
-        Condition when = config.routes().get(oc.id());
+    /** An output's {@code when:} as a route; carrying everything when it has none (null). */
+    private static Route route(Condition when) {
         return when == null ? Route.all() : Route.when(when);
     }
 

@@ -61,7 +61,7 @@ final class Components {
     private FilterChain filters(List<FilterConfig> configs) {
         List<FilterChain.Step> steps = new ArrayList<>();
         for (FilterConfig fc : configs) {
-            FilterStats stats = new FilterStats(fc.id(), fc.type());
+            FilterStats stats = new FilterStats(fc.id(), fc.type(), fc.when());
             steps.add(new FilterChain.Step(stats, fc.when(), plugins.filter(fc, new FilterContext(stats,
                     ctx.clock()))));
         }

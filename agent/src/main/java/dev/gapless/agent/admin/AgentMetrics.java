@@ -49,6 +49,7 @@ public final class AgentMetrics {
             gauge(MetricNames.filter(f.id, "failures"), f.failures::sum);
             gauge(MetricNames.filter(f.id, "timeouts"), f.timeouts::sum);
             gauge(MetricNames.filter(f.id, "errors"), f.errors::sum);
+            gauge(MetricNames.filter(f.id, "when_timeouts"), f::whenTimeouts);
             f.rules().forEach((rule, count) -> gauge(MetricNames.filterRule(f.id, rule), count::sum));
         }
         for (InputStats in : view.inputs()) {
@@ -77,6 +78,7 @@ public final class AgentMetrics {
             gauge(MetricNames.output(id, "delivered_records"), o.deliveredRecords::sum);
             gauge(MetricNames.output(id, "delivered_bytes"), o.deliveredBytes::sum);
             gauge(MetricNames.output(id, "skipped_records"), o.skippedRecords::sum);
+            gauge(MetricNames.output(id, "when_timeouts"), o::whenTimeouts);
             gauge(MetricNames.output(id, "failed_attempts"), o.failedAttempts::sum);
             gauge(MetricNames.output(id, "rejected_records"), o.rejectedRecords::sum);
             gauge(MetricNames.output(id, "consecutive_failures"), () -> o.consecutiveFailures);

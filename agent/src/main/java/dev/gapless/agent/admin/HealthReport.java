@@ -114,6 +114,7 @@ public final class HealthReport {
                 g.writeNumberField("failures", f.failures.sum());
                 g.writeNumberField("timeouts", f.timeouts.sum());
                 g.writeNumberField("errors", f.errors.sum());
+                g.writeNumberField("when_timeouts", f.whenTimeouts());
                 if (!f.rules().isEmpty()) {
                     g.writeObjectFieldStart("rules");
                     for (Map.Entry<String, LongAdder> rule : new TreeMap<>(f.rules()).entrySet()) {
@@ -148,6 +149,7 @@ public final class HealthReport {
                         : o.lastErrorKind.wireName());
                 g.writeNumberField("delivered_records", o.deliveredRecords.sum());
                 g.writeNumberField("skipped_records", o.skippedRecords.sum());
+                g.writeNumberField("when_timeouts", o.whenTimeouts());
                 g.writeNumberField("rejected_records", o.rejectedRecords.sum());
                 g.writeNumberField("cursor_commit_failures", o.cursorCommitFailures.sum());
                 g.writeEndObject();

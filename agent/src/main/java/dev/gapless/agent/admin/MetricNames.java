@@ -35,9 +35,10 @@ public final class MetricNames {
     /** Suffixes under {@code gapless.output.<id>.}. */
     public static final String[] OUTPUT = {"acked_seq", "backlog_events", "delivered_records", "delivered_bytes",
         "failed_attempts", "rejected_records", "consecutive_failures", "last_ack_at_seconds", "in_flight_seconds",
-        "oldest_unacked_age_seconds", "cursor_commit_failures", "sent_records", "retried_records", "skipped_records"};
+        "oldest_unacked_age_seconds", "cursor_commit_failures", "sent_records", "retried_records", "skipped_records",
+        "when_timeouts"};
     /** Suffixes under {@code gapless.filter.<id>.}. */
-    public static final String[] FILTER = {"events", "dropped", "failures", "timeouts", "errors"};
+    public static final String[] FILTER = {"events", "dropped", "failures", "timeouts", "errors", "when_timeouts"};
     /** Timers under {@code gapless.output.<id>.}: Prometheus summaries with the id as a label. */
     public static final String[] OUTPUT_TIMERS = {"ack_latency_seconds"};
 

@@ -1,13 +1,16 @@
 package dev.gapless.agent.filter;
 
+import dev.gapless.config.condition.Condition;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What one filter has done, for metrics ({@code gapless_filter_<suffix>{filter="<id>"}}) and /health. Every field is
  * safe to read from any thread. The chain counts {@link #events}, {@link #dropped} and {@link #errors}; the filter
- * itself counts {@link #failures}, {@link #timeouts} and its per-rule counts.
+ * itself counts {@link #failures}, {@link #timeouts} and its per-rule counts; its {@code when:} counts the regex
+ * matches that ran out of their budget ({@link #whenTimeouts}).
  */
 public final class FilterStats {
 
@@ -27,10 +30,25 @@ public final class FilterStats {
     /** Events on which the filter threw: tagged {@code _filter_error} and passed on. */
     public final LongAdder errors = new LongAdder();
     private final Map<String, LongAdder> rules = new ConcurrentHashMap<>();
+    private final Condition when; // null without when:
 
+    /** The stats of a filter without {@code when:}. */
     public FilterStats(String id, String type) {
+        this(id, type, Optional.empty());
+    }
+
+    public FilterStats(String id, String type, Optional<Condition> when) {
         this.id = id;
         this.type = type;
+        this.when = when.orElse(null);
+    }
+
+    /**
+     * Evaluations of the filter's {@code when:} whose regex match ran out of its budget: the comparison was taken as
+     * false ({@link Condition#regexTimeouts}). 0 without {@code when:}.
+     */
+    public long whenTimeouts() {
+        return when == null ? 0 : when.regexTimeouts();
     }
 
     /**

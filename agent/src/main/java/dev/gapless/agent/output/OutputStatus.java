@@ -1,6 +1,7 @@
 package dev.gapless.agent.output;
 
 import com.codahale.metrics.Timer;
+import dev.gapless.config.condition.Condition;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -45,10 +46,26 @@ public final class OutputStatus {
     public volatile long cursorFailingSince;
     /** The latest cursor write's error while {@link #cursorFailingSince} is set, else null. */
     public volatile String cursorError;
+    private final Condition when; // the route's when:, null without one
 
+    /** The status of an output without {@code when:}. */
     public OutputStatus(String id, String type, String destination) {
+        this(id, type, destination, null);
+    }
+
+    /** @param when the output's {@code when:} (its route), or null */
+    public OutputStatus(String id, String type, String destination, Condition when) {
         this.id = id;
         this.type = type;
         this.destination = destination;
+        this.when = when;
+    }
+
+    /**
+     * Evaluations of the output's {@code when:} whose regex match ran out of its budget: the comparison was taken as
+     * false ({@link Condition#regexTimeouts}). 0 without {@code when:}.
+     */
+    public long whenTimeouts() {
+        return when == null ? 0 : when.regexTimeouts();
     }
 }

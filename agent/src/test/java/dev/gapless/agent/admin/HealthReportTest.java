@@ -16,6 +16,7 @@ import dev.gapless.agent.journal.TestBatches;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.config.ByteSize;
 import dev.gapless.config.JournalConfig;
+import dev.gapless.config.condition.Condition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +157,36 @@ class HealthReportTest {
         assertThat(h.path("outputs").path("central").path("skipped_records").asLong()).isEqualTo(6);
         assertThat(health().path("filters").isObject()).as("no filters: an empty object").isTrue();
         assertThat(health().path("filters")).isEmpty();
+    }
+
+    @Test
+    void conditionsOutOfTheirRegexBudgetAreCountedPerFilterAndPerOutputInHealthAndMetrics() throws Exception {
+        open(config(ByteSize.ofMebibytes(64), ByteSize.ofBytes(0)));
+        Condition filterWhen = Condition.parse("message =~ \"^(a+)+$\"");
+        Condition outputWhen = Condition.parse("message !~ \"^(a+)+$\"");
+        String text = "a".repeat(1 << 20) + "b";
+        Condition.Subject hostile = path -> text; // message: the only path either condition reads
+        assertThat(filterWhen.test(hostile)).isFalse();
+        assertThat(outputWhen.test(hostile)).isFalse();
+        assertThat(outputWhen.test(hostile)).isFalse();
+        FilterStats drop = new FilterStats("noise", "drop", Optional.of(filterWhen));
+        OutputStatus routed = new OutputStatus("errors", "file", "/var/log/errors.ndjson", outputWhen);
+        AgentView view = new AgentView(UUID.randomUUID(), UUID.randomUUID(), "test", T0.toEpochMilli(), journal,
+                List.of(app), List.of(central, routed), List.of(drop));
+        watch.runOnce();
+
+        JsonNode h = JSON.readTree(new HealthReport(view, watch, clock).render());
+
+        assertThat(h.path("filters").path("noise").path("when_timeouts").asLong()).isEqualTo(1);
+        assertThat(h.path("outputs").path("errors").path("when_timeouts").asLong()).isEqualTo(2);
+        assertThat(h.path("outputs").path("central").path("when_timeouts").asLong()).as("no when:").isZero();
+        AgentMetrics metrics = new AgentMetrics(view, watch, clock);
+        assertThat(metrics.registry().getGauges().get(MetricNames.filter("noise", "when_timeouts")).getValue())
+                .isEqualTo(1L);
+        assertThat(metrics.registry().getGauges().get(MetricNames.output("errors", "when_timeouts")).getValue())
+                .isEqualTo(2L);
+        assertThat(metrics.registry().getNames()).filteredOn(n -> n.endsWith(".when_timeouts"))
+                .allSatisfy(n -> assertThat(IdFamilies.isPerId(n)).as(n).isTrue());
     }
 
     @Test

@@ -18,8 +18,8 @@ class FilterChainTest {
     private static final long T = 1_700_000_000_000_000_000L;
 
     private static FilterChain.Step step(String id, String when, Filter f) throws Exception {
-        return new FilterChain.Step(new FilterStats(id, "test"),
-                when == null ? Optional.empty() : Optional.of(Condition.parse(when)), f);
+        Optional<Condition> condition = when == null ? Optional.empty() : Optional.of(Condition.parse(when));
+        return new FilterChain.Step(new FilterStats(id, "test", condition), condition, f);
     }
 
     private static MessageBatch batch(String... messages) {
@@ -56,6 +56,20 @@ class FilterChainTest {
         assertThat(out.source()).isEqualTo("web");
         assertThat(drop.stats().events.sum()).as("applied where when: held").isEqualTo(2);
         assertThat(drop.stats().dropped.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aWhenOutOfItsRegexBudgetDropsNothingAndIsCounted() throws Exception {
+        FilterChain.Step drop = step("drop_1", "message !~ \"^(a+)+$\"", e -> false);
+        FilterChain chain = new FilterChain(List.of(drop), 4 << 20);
+        String hostile = "a".repeat(1 << 20) + "b";
+
+        MessageBatch out = chain.runner().apply(batch("info b", hostile, "aaa"));
+
+        assertThat(messages(out)).as("undecided is false: the drop is not applied").containsExactly(hostile, "aaa");
+        assertThat(drop.stats().dropped.sum()).isEqualTo(1);
+        assertThat(drop.stats().whenTimeouts()).isEqualTo(1);
+        assertThat(drop.stats().errors.sum()).isZero();
     }
 
     @Test

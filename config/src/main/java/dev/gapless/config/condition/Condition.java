@@ -1,9 +1,11 @@
 package dev.gapless.config.condition;
 
 import dev.gapless.config.FieldPath;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +14,10 @@ import java.util.regex.Pattern;
  * {@code fields."a.b"}), string, number, boolean and null literals, lists of literals, the comparisons
  * {@code == != < <= > >=}, regex match {@code =~ !~}, {@code in}, {@code exists(path)}, {@code !}, {@code &&},
  * {@code ||} and parentheses. Evaluation never throws: a missing field or a type mismatch makes a comparison false.
- * Immutable and thread-safe.
+ * A regex match has a budget ({@link #REGEX_STEPS_PER_CHAR}, {@link #REGEX_MAX_STEPS}, {@link #REGEX_TIMEOUT}): one
+ * that runs out of it (or of stack) makes its comparison false, for {@code =~} and {@code !~} alike (it could not be
+ * decided), and is counted ({@link #regexTimeouts}). Immutable but for those counters, and thread-safe: several
+ * threads evaluate one condition at once.
  */
 public abstract sealed class Condition permits Condition.And, Condition.Or, Condition.Not, Condition.Compare,
         Condition.Exists, Condition.Truthy {
@@ -22,6 +27,13 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
 
     /** The longest condition accepted: a config holds a few dozen characters, not kilobytes. */
     public static final int MAX_LENGTH = 4096;
+
+    /** Characters one regex comparison may read per character of its text (grok's default). */
+    public static final int REGEX_STEPS_PER_CHAR = 200;
+    /** The most characters one regex comparison may read, however long its text: past it, the comparison is false. */
+    public static final long REGEX_MAX_STEPS = 20_000_000;
+    /** The longest one regex comparison may take: past it, the comparison is false. */
+    public static final Duration REGEX_TIMEOUT = Duration.ofMillis(100);
 
     /** What a condition looks at: the event (or record) it is evaluated on. */
     public interface Subject {
@@ -51,6 +63,12 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
     /** Whether the subject passes. */
     public abstract boolean test(Subject subject);
 
+    /**
+     * How many regex comparisons in this condition ran out of their budget, over all its evaluations so far: each
+     * was taken as false. Safe to read from any thread.
+     */
+    public abstract long regexTimeouts();
+
     /** The expression as written. */
     @Override
     public String toString() {
@@ -71,6 +89,11 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
         public boolean test(Subject s) {
             return left.test(s) && right.test(s);
         }
+
+        @Override
+        public long regexTimeouts() {
+            return left.regexTimeouts() + right.regexTimeouts();
+        }
     }
 
     static final class Or extends Condition {
@@ -87,6 +110,11 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
         public boolean test(Subject s) {
             return left.test(s) || right.test(s);
         }
+
+        @Override
+        public long regexTimeouts() {
+            return left.regexTimeouts() + right.regexTimeouts();
+        }
     }
 
     static final class Not extends Condition {
@@ -100,6 +128,11 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
         @Override
         public boolean test(Subject s) {
             return !inner.test(s);
+        }
+
+        @Override
+        public long regexTimeouts() {
+            return inner.regexTimeouts();
         }
     }
 
@@ -115,6 +148,11 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
         @Override
         public boolean test(Subject s) {
             return s.value(path) != null;
+        }
+
+        @Override
+        public long regexTimeouts() {
+            return 0;
         }
     }
 
@@ -141,6 +179,11 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
             }
             return !(v instanceof Map<?, ?> m) || !m.isEmpty();
         }
+
+        @Override
+        public long regexTimeouts() {
+            return 0;
+        }
     }
 
     /** An operand: a path read from the subject, or a literal (a String, Long, Double, Boolean, List or null). */
@@ -165,6 +208,7 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
         private final Op op;
         private final Operand right;
         private final Pattern regex; // for MATCH and NO_MATCH: the right side, compiled when parsed
+        private final LongAdder timeouts = new LongAdder(); // regex matches that ran out of budget (or stack)
 
         Compare(String text, Operand left, Op op, Operand right, Pattern regex) {
             super(text);
@@ -184,10 +228,37 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
                 case LE -> comparable(a, right.value(s)) && order(a, right.value(s)) <= 0;
                 case GT -> comparable(a, right.value(s)) && order(a, right.value(s)) > 0;
                 case GE -> comparable(a, right.value(s)) && order(a, right.value(s)) >= 0;
-                case MATCH -> scalarText(a) != null && regex.matcher(scalarText(a)).find();
-                case NO_MATCH -> !(scalarText(a) != null && regex.matcher(scalarText(a)).find());
+                case MATCH -> find(scalarText(a)) == Found.YES;
+                case NO_MATCH -> find(scalarText(a)) == Found.NO;
                 case IN -> contains(right.value(s), a);
             };
+        }
+
+        @Override
+        public long regexTimeouts() {
+            return timeouts.sum();
+        }
+
+        /** What a regex match decided: no text at all (a missing field, a map, a list) counts as no match. */
+        private enum Found { YES, NO, UNDECIDED }
+
+        /**
+         * Looks for the regex in {@code text} within the budget. Out of it, or out of stack (java.util.regex recurses
+         * once per repetition of a group such as {@code (a|b)+}, so a long text overflows any stack), counts a timeout
+         * and is undecided: the condition never throws, and an output's route must not fail the same batch forever.
+         */
+        private Found find(String text) {
+            if (text == null) {
+                return Found.NO;
+            }
+            long steps = Math.min(REGEX_STEPS_PER_CHAR * (text.length() + 1L), REGEX_MAX_STEPS);
+            try {
+                return regex.matcher(new BoundedChars(text, steps, REGEX_TIMEOUT.toNanos())).find() ? Found.YES
+                        : Found.NO;
+            } catch (BoundedChars.Exhausted | StackOverflowError e) {
+                timeouts.increment();
+                return Found.UNDECIDED;
+            }
         }
 
         /** Equality without coercion, except that numbers compare by value whatever their Java type. */

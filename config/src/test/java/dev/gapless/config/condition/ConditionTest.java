@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gapless.config.FieldPath;
+import dev.gapless.config.filter.grok.MatchConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,47 @@ class ConditionTest {
         assertThat(eval("message =~ \"index\"")).isTrue();
         assertThat(eval("message !~ \"^POST\"")).isTrue();
         assertThat(eval("fields.user =~ \".\"")).isFalse(); // a map has no text
+    }
+
+    /** Both {@code =~} and {@code !~} with {@code regex} on {@code message}: false, each counted once. */
+    private static void assertUndecided(String regex, String message) throws Exception {
+        Condition.Subject hostile = event(Map.of("message", message));
+        for (String op : List.of("=~", "!~")) {
+            Condition c = Condition.parse("message " + op + " \"" + regex + "\"");
+            assertThat(c.test(hostile)).as("undecided is false for %s: a drop with !~ must not drop", op).isFalse();
+            assertThat(c.regexTimeouts()).as(op).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCatastrophicRegexRunsOutOfBudgetAndIsFalseForMatchAndNoMatch() throws Exception {
+        assertUndecided("^(a+)+$", "a".repeat(1 << 20) + "b");
+    }
+
+    @Test
+    void aRegexThatOverflowsTheStackIsUndecidedNeverAnError() throws Exception {
+        // java.util.regex recurses once per repetition of (a|b): a 1 MiB text overflows the stack, not the budget
+        assertUndecided("^(a|b)+$", "a".repeat(1 << 20) + "c");
+    }
+
+    @Test
+    void theRegexBudgetIsGroksDefault() {
+        // the README says so instead of giving the figures twice
+        assertThat(Condition.REGEX_STEPS_PER_CHAR).isEqualTo(MatchConfig.DEFAULT_STEPS_PER_CHAR);
+        assertThat(Condition.REGEX_MAX_STEPS).isEqualTo(MatchConfig.DEFAULT_MAX_STEPS);
+        assertThat(Condition.REGEX_TIMEOUT).isEqualTo(MatchConfig.DEFAULT_TIMEOUT);
+    }
+
+    @Test
+    void regexTimeoutsAreSummedOverTheTreeAndZeroForAnOrdinaryMatch() throws Exception {
+        Condition ordinary = Condition.parse("message =~ \"index\" && !(source !~ \"^w\") || exists(fields.x)");
+        assertThat(ordinary.test(WEB)).isTrue();
+        assertThat(ordinary.regexTimeouts()).isZero();
+
+        Condition.Subject hostile = event(Map.of("source", "web", "message", "a".repeat(1 << 20) + "b"));
+        Condition both = Condition.parse("source == \"web\" && message =~ \"^(a+)+$\" || message !~ \"^(a+)+$\"");
+        assertThat(both.test(hostile)).isFalse();
+        assertThat(both.regexTimeouts()).isEqualTo(2);
     }
 
     @Test

@@ -84,8 +84,11 @@ public final class GrokCompiler {
             try {
                 return new CompiledPattern(expression, Pattern.compile(out.toString()), captures);
             } catch (PatternSyntaxException e) {
+                // Java reads the '{' of a grok reference as a repetition: say what was meant
+                String hint = !grok && expression.contains("%{")
+                        ? "; %{NAME} is grok's: a regex filter takes plain Java regexes (use type: grok)" : "";
                 throw new GrokException("does not compile: " + e.getDescription()
-                        + (grok ? " (in the expanded regex" : " (") + " at index " + e.getIndex() + ")");
+                        + (grok ? " (in the expanded regex at index " : " (at index ") + e.getIndex() + ")" + hint);
             }
         }
 
