@@ -19,6 +19,9 @@
 #   TIMEOUT [180]     seconds a run may take  KEEP [0]  1: keep the work folder (logs, config, JFR)
 #   GAPLESS_AGENT_OPTS  extra JVM options for the agent (as for bin/gapless)
 #   DIST [packaging/target/gapless]  the distribution to run (e.g. a saved copy, to alternate before/after runs)
+#   FILTERS []        a YAML file with a filters: list, put into the agent's config (e.g. bench/grok-apache.yaml)
+#   CODEC [line]      the output's codec (json_lines: the structured events, fields included, go to the sink)
+#   LINE_FORMAT []    apache: the generator sends Apache combined-log lines (see bench/harness/Gen.java)
 # Results are appended to $RESULTS [bench/target/agent-bench.tsv]; a summary (median, min-max) ends the output.
 set -euo pipefail
 
@@ -116,9 +119,12 @@ outputs:
   - id: sink
     type: tcp
     address: 127.0.0.1:$(cat "$dir/sink.port")
-    codec: line
+    codec: ${CODEC:-line}
     batch: { max_events: $BATCH_EVENTS, max_bytes: 8MiB, max_wait: $MAX_WAIT }
 YAML
+    if [[ -n "${FILTERS:-}" ]]; then
+        cat "$FILTERS" >> "$dir/agent.yaml"
+    fi
     local opts="${GAPLESS_AGENT_OPTS:-}"
     if [[ "${NMT:-0}" == 1 ]]; then
         opts="$opts -XX:NativeMemoryTracking=summary"

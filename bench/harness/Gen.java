@@ -4,6 +4,9 @@
 // Sink.java turns into a latency. Prints one JSON line. Run with `java Gen.java` (single-file source).
 //
 //   java Gen.java HOST PORT COUNT SIZE [RATE (0 = unlimited)] [STAMP_EVERY (default 1000)]
+//
+// LINE_FORMAT=apache (environment): each line is an Apache combined-log line whose client is a 20-character host
+// name (the stamp takes its place on stamped lines, itself a valid host name), its user agent padded to SIZE.
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -19,6 +22,21 @@ public class Gen {
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     }
 
+    /** An Apache combined-log line of exactly {@code size} bytes; its first 21 are a host name and a space. */
+    static byte[] apacheLine(int l, int size) {
+        String head = String.format("h%019d - frank [10/Oct/2026:13:55:%02d -0700] \"GET /apache_pb%d.gif HTTP/1.0\""
+                + " 200 %d \"http://www.example.com/start.html\" \"Mozilla/5.0 (X11; Linux x86_64; rv:120.0)", l,
+                l % 60, l, 2000 + l);
+        StringBuilder b = new StringBuilder(head);
+        if (b.length() + 1 > size) {
+            throw new IllegalArgumentException("SIZE must be at least " + (b.length() + 1) + " for LINE_FORMAT=apache");
+        }
+        while (b.length() < size - 1) {
+            b.append('x');
+        }
+        return b.append('"').toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     public static void main(String[] args) throws Exception {
         String host = args[0];
         int port = Integer.parseInt(args[1]);
@@ -31,9 +49,14 @@ public class Gen {
         }
         int lineBytes = size + 1;
         ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_LINES * lineBytes);
+        boolean apache = "apache".equals(System.getenv("LINE_FORMAT"));
         for (int l = 0; l < CHUNK_LINES; l++) {
-            for (int k = 0; k < size; k++) {
-                chunk.put((byte) ('a' + (k + l) % 26));
+            if (apache) {
+                chunk.put(apacheLine(l, size));
+            } else {
+                for (int k = 0; k < size; k++) {
+                    chunk.put((byte) ('a' + (k + l) % 26));
+                }
             }
             chunk.put((byte) '\n');
         }

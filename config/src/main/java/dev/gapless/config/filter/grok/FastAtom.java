@@ -212,19 +212,26 @@ public enum FastAtom {
             return i;
         }
     },
-    /** {@code IPV4|IPV6}: an IPv4 address is decided here, anything else by the regex. */
+    /**
+     * {@code IPV6|IPV4}. Every form of IPv6 has a colon among its first five characters; without one, only the IPv4
+     * form can match. With one, the regex decides.
+     */
     IP {
         @Override
         public int match(String s, int pos) {
             int v4 = IPV4.match(s, pos);
-            return v4 != NO_MATCH ? v4 : UNDECIDED;
+            if (v4 != NO_MATCH) {
+                return v4;
+            }
+            return colonSoon(s, pos) ? UNDECIDED : NO_MATCH;
         }
     },
-    /** {@code IP|HOSTNAME}, IP before the host name as in the definition. */
+    /** {@code IP|HOSTNAME}: an address when one matches, else a host name. */
     IPORHOST {
         @Override
         public int match(String s, int pos) {
-            return IP.match(s, pos);
+            int ip = IP.match(s, pos);
+            return ip == NO_MATCH ? HOSTNAME.match(s, pos) : ip;
         }
     },
     /** {@code 3[01]|[12]\d|0?[1-9]} */
@@ -432,6 +439,16 @@ public enum FastAtom {
             return UNDECIDED;
         }
         return wordAscii(c) ? NO_MATCH : i;
+    }
+
+    /** A colon among the five characters from {@code pos}: where every IPv6 form has its first. */
+    private static boolean colonSoon(String s, int pos) {
+        for (int i = pos, end = Math.min(s.length(), pos + 5); i < end; i++) {
+            if (s.charAt(i) == ':') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code [+-]?+} */
