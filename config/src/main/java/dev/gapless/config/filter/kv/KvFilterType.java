@@ -33,13 +33,20 @@ public final class KvFilterType implements FilterType<KvFilterConfig> {
     public KvFilterConfig bind(Settings s, FilterCommon c) {
         FieldPath field = s.get("field", Kind.FIELD_PATH, MESSAGE);
         FieldPath target = s.get("target", Kind.FIELD_PATH, FIELDS);
-        String fieldSplit = s.get("field_split", Kind.NON_EMPTY_STRING, " ");
-        String valueSplit = s.get("value_split", Kind.NON_EMPTY_STRING, "=");
+        // Any characters, whitespace too (a space is the default): only an empty string separates nothing.
+        String fieldSplit = s.get("field_split", Kind.STRING, " ");
+        String valueSplit = s.get("value_split", Kind.STRING, "=");
         List<String> include = s.get("include_keys", Kind.STRING_LIST, List.of());
         List<String> exclude = s.get("exclude_keys", Kind.STRING_LIST, List.of());
         String prefix = s.get("prefix", Kind.STRING, "");
         List<String> tags = s.get("tag_on_failure", Kind.STRING_LIST, List.of("_kvparsefailure"));
         boolean ok = true;
+        for (String key : List.of("field_split", "value_split")) {
+            if ((key.equals("field_split") ? fieldSplit : valueSplit).isEmpty()) {
+                s.problem("expected at least one separator character, got ''", key);
+                ok = false;
+            }
+        }
         if (!target.segments().get(0).equals("fields")) {
             s.problem("target must be 'fields' or a path under it, got '" + target + "'", "target");
             ok = false;

@@ -79,6 +79,19 @@ class KvFilterConfigTest {
     }
 
     @Test
+    void whitespaceIsASeparatorLikeAnyOtherCharacter() throws Exception {
+        KvFilterConfig c = (KvFilterConfig) parse("""
+                filters:
+                  - type: kv
+                    field_split: ' '
+                    value_split: "\\t="
+                """).filters().get(0);
+
+        assertThat(c.fieldSplit()).isEqualTo(" ");
+        assertThat(c.valueSplit()).isEqualTo("\t=");
+    }
+
+    @Test
     void anEmptySeparatorAQuoteSeparatorAndABadTargetAreReported() {
         List<ConfigError> e = errors("""
                 filters:
