@@ -1,5 +1,6 @@
 package dev.gapless.config.condition;
 
+import dev.gapless.config.BoundedText;
 import dev.gapless.config.FieldPath;
 import java.time.Duration;
 import java.util.List;
@@ -253,9 +254,9 @@ public abstract sealed class Condition permits Condition.And, Condition.Or, Cond
             }
             long steps = Math.min(REGEX_STEPS_PER_CHAR * (text.length() + 1L), REGEX_MAX_STEPS);
             try {
-                return regex.matcher(new BoundedChars(text, steps, REGEX_TIMEOUT.toNanos())).find() ? Found.YES
-                        : Found.NO;
-            } catch (BoundedChars.Exhausted | StackOverflowError e) {
+                BoundedText bounded = new BoundedText().reset(text, steps, REGEX_TIMEOUT.toNanos());
+                return bounded.find(regex.matcher(bounded)) ? Found.YES : Found.NO;
+            } catch (BoundedText.Exhausted | StackOverflowError e) {
                 timeouts.increment();
                 return Found.UNDECIDED;
             }

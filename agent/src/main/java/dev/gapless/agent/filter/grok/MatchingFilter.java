@@ -1,6 +1,6 @@
 package dev.gapless.agent.filter.grok;
 
-import dev.gapless.agent.filter.BoundedText;
+import dev.gapless.config.BoundedText;
 import dev.gapless.agent.filter.Filter;
 import dev.gapless.agent.filter.FilterEvent;
 import dev.gapless.agent.filter.FilterStats;

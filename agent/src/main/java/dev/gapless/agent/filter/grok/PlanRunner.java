@@ -1,6 +1,6 @@
 package dev.gapless.agent.filter.grok;
 
-import dev.gapless.agent.filter.BoundedText;
+import dev.gapless.config.BoundedText;
 import dev.gapless.config.filter.grok.CompiledPattern.Capture;
 import dev.gapless.config.filter.grok.FastAtom;
 import dev.gapless.config.filter.grok.GrokPlan;

@@ -2,7 +2,7 @@ package dev.gapless.agent.filter.grok;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gapless.agent.filter.BoundedText;
+import dev.gapless.config.BoundedText;
 import dev.gapless.agent.filter.FilterEvent;
 import dev.gapless.agent.filter.FilterStats;
 import dev.gapless.config.filter.grok.CompiledPattern;

@@ -1,4 +1,4 @@
-package dev.gapless.agent.filter;
+package dev.gapless.config;
 
 import java.util.regex.Matcher;
 
