@@ -37,14 +37,16 @@ public final class BoundedText implements CharSequence {
      * Runs {@code m.find()} over this text with its budget.
      *
      * @return whether it found a match
-     * @throws Exhausted if the budget ran out first (the matcher is then reset and holds no match)
+     * @throws Exhausted if the budget ran out first, or the stack did (java.util.regex recurses once per repetition
+     *                   of a group such as {@code (a|b)+}, so a long enough text overflows any stack): the matcher is
+     *                   then reset and holds no match
      */
     public boolean find(Matcher m) {
         try {
             return m.reset(this).find();
-        } catch (Exhausted e) {
+        } catch (Exhausted | StackOverflowError e) {
             m.reset("");
-            throw e;
+            throw Exhausted.INSTANCE;
         }
     }
 
@@ -52,9 +54,18 @@ public final class BoundedText implements CharSequence {
     public boolean matches(Matcher m) {
         try {
             return m.reset(this).matches();
-        } catch (Exhausted e) {
+        } catch (Exhausted | StackOverflowError e) {
             m.reset("");
-            throw e;
+            throw Exhausted.INSTANCE;
+        }
+    }
+
+    /** As {@link #find}, for a match at the start of the region set on {@code m}, which reads this text already. */
+    public boolean lookingAt(Matcher m) {
+        try {
+            return m.lookingAt();
+        } catch (StackOverflowError e) {
+            throw Exhausted.INSTANCE;
         }
     }
 

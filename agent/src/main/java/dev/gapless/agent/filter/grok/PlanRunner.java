@@ -132,6 +132,6 @@ final class PlanRunner {
 
     private boolean lookingAt(int slot, BoundedText text, int pos) {
         // The matcher reads the thread's BoundedText, which holds this event's text: region() resets it to it.
-        return matchers[slot].region(pos, text.length()).lookingAt();
+        return text.lookingAt(matchers[slot].region(pos, text.length()));
     }
 }

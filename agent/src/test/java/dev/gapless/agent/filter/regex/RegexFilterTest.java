@@ -142,4 +142,18 @@ class RegexFilterTest {
         assertThat(out.fieldsLength(0)).isZero();
         assertThat(message(out)).isEqualTo(line.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aMatchThatOverflowsTheStackIsTakenAsOutOfBudgetNotAsAnError() throws Exception {
+        // java.util.regex recurses once per repetition of (a|b): a long run overflows any stack, well within budget.
+        String line = "ab".repeat(100_000);
+
+        MessageBatch out = run("pattern: '^(?<x>(a|b)+)$'", line);
+
+        assertThat(out.size()).isEqualTo(1);
+        assertThat(out.freeTags(0)).containsExactly(RegexFilterConfig.TIMEOUT_TAG);
+        assertThat(stats.timeouts.sum()).isEqualTo(1);
+        assertThat(stats.errors.sum()).isZero();
+        assertThat(message(out)).isEqualTo(line.getBytes(StandardCharsets.UTF_8));
+    }
 }
