@@ -75,6 +75,37 @@ class GrokPlanTest {
         assertThat(compared).isGreaterThan(4000);
     }
 
+    @Test
+    void everyShippedPatternWritesWhatItsRegexWrites() throws Exception {
+        Random random = new Random(31L);
+        List<String> lines = new java.util.ArrayList<>();
+        for (String[] c : CASES) {
+            for (int l = 1; l < c.length; l++) {
+                lines.add(c[l]);
+                for (int v = 0; v < 12; v++) {
+                    lines.add(damaged(c[l], random));
+                }
+            }
+        }
+        int planned = 0;
+        for (String name : new java.util.TreeSet<>(GrokLibrary.definitions().keySet())) {
+            for (String expression : List.of("%{" + name + ":x}", "%{" + name + ":x} %{NOTSPACE:next}")) {
+                planned += pattern(expression, true).plan() != null ? 1 : 0;
+                MatchingFilter withPlan = filter(expression, true);
+                MatchingFilter whole = filter(expression, false);
+                for (String line : lines) {
+                    FilterEvent a = event(line);
+                    FilterEvent b = event(line);
+                    withPlan.apply(a);
+                    whole.apply(b);
+                    assertThat(a.fields()).as("%s on %s", expression, line).isEqualTo(b.fields());
+                    assertThat(a.tags()).as("%s on %s", expression, line).isEqualTo(b.tags());
+                }
+            }
+        }
+        assertThat(planned).as("expressions with a plan").isGreaterThan(50);
+    }
+
     private static boolean planSucceeds(String expression, String line) throws Exception {
         CompiledPattern p = pattern(expression, true);
         BoundedText text = new BoundedText().reset(line, Long.MAX_VALUE, Long.MAX_VALUE / 4);
