@@ -42,8 +42,9 @@ final class GrokPlanner {
     /** The plan of {@code expression}, or null when it has none worth running (or none at all). */
     static GrokPlan plan(GrokCompiler compiler, Map<String, String> definitions, String expression,
                          CompiledPattern whole) {
-        if (expression.contains("\\k<") || hasBackReference(expression)) {
-            return null;
+        String regex = whole.pattern().pattern(); // expanded: a definition's back-reference counts too
+        if (regex.contains("\\k<") || hasBackReference(regex)) {
+            return null; // a fragment numbers its groups from 1: a reference could point at another group
         }
         GrokPlanner p = new GrokPlanner(compiler, definitions);
         try {
