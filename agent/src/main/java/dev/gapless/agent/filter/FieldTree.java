@@ -39,6 +39,12 @@ public final class FieldTree {
      * @throws IOException if {@code json[from, from + n)} is not one JSON object (with a message saying why)
      */
     public static Map<String, Object> parseObject(byte[] json, int from, int n) throws IOException {
+        Map<String, Object> flat = FlatJson.parse(json, from, n);
+        return flat != null ? flat : jacksonObject(json, from, n);
+    }
+
+    /** {@link #parseObject} as Jackson alone reads it. */
+    static Map<String, Object> jacksonObject(byte[] json, int from, int n) throws IOException {
         try (JsonParser p = JSON.createParser(json, from, n)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("expected a JSON object");
@@ -59,6 +65,12 @@ public final class FieldTree {
      * @throws IOException if {@code json[from, from + n)} is not exactly one JSON value in UTF-8
      */
     public static Object parseValue(byte[] json, int from, int n) throws IOException {
+        Map<String, Object> flat = FlatJson.parse(json, from, n);
+        return flat != null ? flat : jacksonValue(json, from, n); // the common flat object read by code, else Jackson
+    }
+
+    /** {@link #parseValue(byte[], int, int)} as Jackson alone reads it. */
+    static Object jacksonValue(byte[] json, int from, int n) throws IOException {
         if (n > PADDED_MAX) {
             try (JsonParser p = JSON.createParser(json, from, n)) {
                 return whole(p);
@@ -149,26 +161,21 @@ public final class FieldTree {
         value(out, fields, 0);
     }
 
-    private static void value(ByteSink out, Object v, int depth) {
+    static void value(ByteSink out, Object v, int depth) {
         if (depth > MAX_DEPTH) {
             string(out, "(deeper than " + MAX_DEPTH + ")");
         } else if (v == null) {
             ascii(out, "null");
-        } else if (v instanceof String s) {
+        } else if (v instanceof String s) { // the final classes first: each is one cheap check
             string(out, s);
+        } else if (v instanceof Long x) {
+            integer(out, x);
+        } else if (v instanceof Boolean b) {
+            ascii(out, b ? "true" : "false");
+        } else if (v instanceof FieldMap m) {
+            m.write(out, depth);
         } else if (v instanceof Map<?, ?> m) {
-            out.write('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    out.write(',');
-                }
-                first = false;
-                string(out, String.valueOf(e.getKey()));
-                out.write(':');
-                value(out, e.getValue(), depth + 1);
-            }
-            out.write('}');
+            entries(out, m, depth);
         } else if (v instanceof List<?> l) {
             out.write('[');
             for (int i = 0; i < l.size(); i++) {
@@ -178,24 +185,44 @@ public final class FieldTree {
                 value(out, l.get(i), depth + 1);
             }
             out.write(']');
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+        } else if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
             integer(out, ((Number) v).longValue());
         } else if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             ascii(out, Double.isNaN(d) || Double.isInfinite(d) ? "null" : Double.toString(d));
         } else if (v instanceof BigInteger || v instanceof BigDecimal) {
             ascii(out, v.toString());
-        } else if (v instanceof Boolean b) {
-            ascii(out, b ? "true" : "false");
         } else {
             string(out, v.toString());
         }
     }
 
-    private static void ascii(ByteSink out, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            out.write(s.charAt(i));
+    /** Any map as a JSON object, at nesting {@code depth}. */
+    static void entries(ByteSink out, Map<?, ?> m, int depth) {
+        out.write('{');
+        boolean first = true;
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            Object key = e.getKey();
+            string(out, key instanceof String k ? k : String.valueOf(key));
+            out.write(':');
+            value(out, e.getValue(), depth + 1);
         }
+        out.write('}');
+    }
+
+    private static void ascii(ByteSink out, String s) {
+        int n = s.length();
+        out.ensureWritable(n);
+        byte[] b = out.array();
+        int at = out.length();
+        for (int i = 0; i < n; i++) {
+            b[at + i] = (byte) s.charAt(i);
+        }
+        out.advance(n);
     }
 
     /** A long's decimal digits, written straight into the sink (no string made for it). */
@@ -204,25 +231,36 @@ public final class FieldTree {
             ascii(out, Long.toString(v));
             return;
         }
-        long r0 = Math.abs(v);
+        out.ensureWritable(20); // a sign and the 19 digits of Long.MAX_VALUE
+        byte[] b = out.array();
+        int start = out.length();
+        int at = start;
+        long r = v;
+        if (r < 0) {
+            b[at++] = '-';
+            r = -r;
+        }
         int digits = 1;
-        for (long limit = 10; digits < 19 && r0 >= limit; limit *= 10) { // 19: the digits of Long.MAX_VALUE
+        for (long limit = 10; digits < 19 && r >= limit; limit *= 10) {
             digits++;
         }
-        int n = v < 0 ? digits + 1 : digits;
-        out.ensureWritable(n);
-        byte[] b = out.array();
-        int end = out.length() + n;
-        long r = r0;
-        int at = end;
-        do {
-            b[--at] = (byte) ('0' + r % 10);
-            r /= 10;
-        } while (r != 0);
-        if (v < 0) {
-            b[--at] = '-';
+        int end = at + digits;
+        at = end;
+        if (r <= Integer.MAX_VALUE) {
+            int q = (int) r; // what most numbers are: int division is the cheaper
+            do {
+                int next = q / 10;
+                b[--at] = (byte) ('0' + q - next * 10);
+                q = next;
+            } while (q != 0);
+        } else {
+            do {
+                long next = r / 10;
+                b[--at] = (byte) ('0' + (int) (r - next * 10));
+                r = next;
+            } while (r != 0);
         }
-        out.advance(n);
+        out.advance(end - start);
     }
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -231,13 +269,38 @@ public final class FieldTree {
     private static final int RUN = 4096;
 
     /**
-     * A JSON string, in runs of {@link #RUN} characters: room for a run's worst case (six bytes a character, for an
-     * escaped control character) is made once, then the bytes go straight into the sink's array.
+     * A JSON string. Its leading printable ASCII, what most strings are all of, goes straight into the sink's array
+     * (room for it made once); the rest, from the first character that needs more, in runs of {@link #RUN}
+     * characters with room for a run's worst case (six bytes a character, for an escaped control character).
      */
-    private static void string(ByteSink out, String s) {
+    static void string(ByteSink out, String s) {
         int n = s.length();
-        out.write('"');
+        out.ensureWritable(n + 2);
+        byte[] b = out.array();
+        int start = out.length();
+        int at = start;
+        b[at++] = '"';
         int i = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            b[at++] = (byte) c;
+        }
+        if (i == n) {
+            b[at++] = '"';
+            out.advance(at - start);
+            return;
+        }
+        out.advance(at - start);
+        escaped(out, s, i);
+        out.write('"');
+    }
+
+    /** The characters of {@code s} from {@code i}, escaped and encoded as UTF-8. */
+    private static void escaped(ByteSink out, String s, int i) {
+        int n = s.length();
         while (i < n) {
             int end = Math.min(n, i + RUN);
             out.ensureWritable(6 * (end - i) + 8); // + 8: a surrogate pair may end one past the run
@@ -283,6 +346,5 @@ public final class FieldTree {
             }
             out.advance(at - start);
         }
-        out.write('"');
     }
 }

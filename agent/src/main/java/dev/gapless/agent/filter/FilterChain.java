@@ -79,6 +79,9 @@ public final class FilterChain {
         private final FilterEvent event = new FilterEvent();
         private final MessageBatch out = new MessageBatch(4096);
         private final ByteSink json = new ByteSink(512);
+        // Events each step was applied to in this batch, added to its stats once the batch is done: one atomic add
+        // a step and batch, not one an event.
+        private final long[] applied = new long[steps.size()];
 
         private Runner() {
         }
@@ -95,11 +98,21 @@ public final class FilterChain {
             out.receivedAtNanos(in.receivedAtNanos());
             byte[] data = in.array();
             byte[] fieldData = in.fieldsArray();
-            for (int i = 0; i < in.size(); i++) {
-                event.load(in.source(), data, in.offset(i), in.length(i), fieldData, in.fieldsOffset(i),
-                        in.fieldsLength(i), in.tags(i), in.freeTags(i), in.receivedAtNanos(), in.eventTimeNanos(i));
-                if (run()) {
-                    write(in, i);
+            try {
+                for (int i = 0; i < in.size(); i++) {
+                    event.load(in.source(), data, in.offset(i), in.length(i), fieldData, in.fieldsOffset(i),
+                            in.fieldsLength(i), in.tags(i), in.freeTags(i), in.receivedAtNanos(),
+                            in.eventTimeNanos(i));
+                    if (run()) {
+                        write(in, i);
+                    }
+                }
+            } finally {
+                for (int s = 0; s < applied.length; s++) {
+                    if (applied[s] != 0) {
+                        steps.get(s).stats.events.add(applied[s]);
+                        applied[s] = 0;
+                    }
                 }
             }
             return out;
@@ -113,7 +126,7 @@ public final class FilterChain {
                     if (step.when.isPresent() && !step.when.get().test(event)) {
                         continue;
                     }
-                    step.stats.events.increment();
+                    applied[s]++;
                     if (!step.filter.apply(event)) {
                         step.stats.dropped.increment();
                         return false;

@@ -63,7 +63,9 @@ public final class FilterEvent implements Condition.Subject {
         this.fieldsUnreadable = false;
         this.tagBits = tags;
         this.labels.clear();
-        this.labels.addAll(freeTags);
+        if (!freeTags.isEmpty()) {
+            this.labels.addAll(freeTags);
+        }
         this.receivedAtNanos = receivedAtNanos;
         this.eventTimeNanos = eventTimeNanos;
     }
@@ -126,6 +128,11 @@ public final class FilterEvent implements Condition.Subject {
             }
         }
         return fields;
+    }
+
+    /** Whether the event has no fields at all: none arrived with it and no filter put any. */
+    public boolean fieldsAbsent() {
+        return fields == null ? fieldsLength == 0 : fields.isEmpty();
     }
 
     /** Says that {@link #fields()} was changed in place, so the tree is written back. */
@@ -248,11 +255,15 @@ public final class FilterEvent implements Condition.Subject {
             }
             at = m.get(keys.get(i));
         }
-        if (!(at instanceof Map<?, ?> m) || !m.containsKey(keys.get(keys.size() - 1))) {
+        if (!(at instanceof Map<?, ?> m)) {
             return null;
         }
-        fieldsChanged = true;
-        return m.remove(keys.get(keys.size() - 1));
+        int before = m.size();
+        Object old = m.remove(keys.get(keys.size() - 1)); // null for a null value too: the size tells them apart
+        if (m.size() != before) {
+            fieldsChanged = true;
+        }
+        return old;
     }
 
     /** Adds a tag (once): one of the envelope's built-in tags by its name, or a free-form one. */

@@ -73,7 +73,7 @@ final class JsonFilter implements Filter {
             event.remove(field); // before the merge, so a parsed key of the same name stays
         }
         if (parsed instanceof Map<?, ?> object) {
-            Object at = event.get(target);
+            Object at = targetIsFields && event.fieldsAbsent() ? null : event.get(target);
             if (at instanceof Map<?, ?> into && !into.isEmpty()) {
                 ((Map<String, Object>) into).putAll((Map<String, Object>) object);
                 event.fieldsChanged();
