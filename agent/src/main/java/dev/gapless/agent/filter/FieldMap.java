@@ -57,6 +57,8 @@ final class FieldMap extends AbstractMap<String, Object> {
     private String[] keys; // null until made
     private Object[] values; // UNREAD until made
     private int modCount;
+    // One bit for each key read from the bytes, by its hash: a key whose bit is clear repeats none read before.
+    private long readHashes;
     private LinkedHashMap<String, Object> big; // all entries, once past MAX_ENTRIES
 
     /** An empty index over {@code raw} (this map's own copy), which {@link #addRaw} fills. */
@@ -79,7 +81,10 @@ final class FieldMap extends AbstractMap<String, Object> {
             return false;
         }
         int n = keyEnd - keyFrom - 2;
-        for (int i = 0; i < size; i++) {
+        long bit = 1L << hash; // the low six bits of the hash pick it
+        boolean seen = (readHashes & bit) != 0;
+        readHashes |= bit;
+        for (int i = 0; seen && i < size; i++) {
             if (ints[i * INTS + HASH] == hash && ints[i * INTS + KEY_FROM] >= 0) {
                 int other = ints[i * INTS + KEY_FROM];
                 if (ints[i * INTS + KEY_END] - other - 2 == n

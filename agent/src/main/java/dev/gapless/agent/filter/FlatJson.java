@@ -1,5 +1,8 @@
 package dev.gapless.agent.filter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -69,10 +72,7 @@ final class FlatJson {
             byte c = b[i];
             byte kind;
             if (c == '"') {
-                i++;
-                while (i < end && plain(b[i])) {
-                    i++;
-                }
+                i = plainRun(b, i + 1, end);
                 if (i >= end || b[i] != '"') {
                     return null;
                 }
@@ -150,6 +150,36 @@ final class FlatJson {
             i++;
         }
         return i;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The first index from {@code i} whose byte is not {@link #plain}, eight bytes at a time: a word's bytes past
+     * ASCII, below a space, or equal to a quote, a backslash or DEL each set their high bit in the mask. A byte above
+     * a match may be marked falsely (a borrow), never one below, so the lowest mark is the first such byte.
+     */
+    private static int plainRun(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long w = (long) LONGS.get(b, i);
+            long mask = (w | (w - 0x20 * ONES) & ~w | zero(w ^ '"' * ONES) | zero(w ^ '\\' * ONES)
+                    | zero(w ^ 0x7F * ONES)) & HIGHS;
+            if (mask != 0) {
+                return i + (Long.numberOfTrailingZeros(mask) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end && plain(b[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** High bits set in each byte of {@code x} that is zero (and maybe in bytes above one). */
+    private static long zero(long x) {
+        return (x - ONES) & ~x;
     }
 
     /**

@@ -101,6 +101,24 @@ class FlatJsonTest {
     }
 
     @Test
+    void aByteThatNeedsJacksonIsSeenAtEveryPlaceInAString() {
+        // Strings are scanned eight bytes at a time: each byte the quick reader must not take, at every offset of
+        // strings long and short, is seen (the text is then Jackson's), and a string of plain bytes is taken whole.
+        byte[] awkward = {'"', '\\', 0x00, 0x1F, 0x7F, (byte) 0x80, (byte) 0xC3, (byte) 0xFF};
+        for (int length = 0; length <= 40; length++) {
+            for (int at = 0; at < length; at++) {
+                for (byte a : awkward) {
+                    byte[] b = ("{\"k\":\"" + "p".repeat(length) + "\"}").getBytes(StandardCharsets.US_ASCII);
+                    b[6 + at] = a; // 6: the bytes of {"k":"
+                    assertThat(FlatJson.parse(b, 0, b.length)).as("byte %02x at %d of %d", a, at, length).isNull();
+                }
+            }
+            String plain = " ~!#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}".repeat(2).substring(0, length);
+            assertThat(parse("{\"k\":\"" + plain + "\"}")).as("plain, %d", length).containsEntry("k", plain);
+        }
+    }
+
+    @Test
     void itsMapDoesWhatALinkedHashMapDoesUnderAnyChanges() {
         Random random = new Random(5);
         String[] keys = {"ts", "level", "usr", "user", "method", "status", "k7", "new", "x", ""};
