@@ -6,11 +6,20 @@ import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.net.BearerToken;
 import dev.gapless.agent.net.HttpListener;
 import dev.gapless.config.input.otlp.OtlpInputConfig;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.io.IOException;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -65,11 +74,26 @@ public final class OtlpInput implements Input {
     }
 
     /**
-     * Netty's aggregator, which answers 413 (and closes unless the rest can be skipped) for a body past
-     * {@code max_body_bytes}; here it also counts the request as one rejected event (its records are unknown).
+     * Netty's aggregator of a request's body up to {@code max_body_bytes}, which answers a body past it here: 413 with
+     * a {@code Status} saying why, counted as one rejected event (its records are unknown). The connection reads
+     * only when asked, so Netty's own answer would close it at once, with the body still arriving: the kernel then
+     * resets the connection and the client may never read the 413. Instead the rest of the body is read and dropped
+     * (the aggregator drops it; this asks for the reads), up to {@link #MAX_DROPPED_BYTES}, then the connection goes
+     * on to the next request, or closes when the request did not keep it alive. A client that waits for
+     * {@code 100 Continue} sends no body after a final answer, so that connection is closed at once.
      */
     private static final class Aggregator extends HttpObjectAggregator {
+        /**
+         * The most of a refused body read and dropped; past it the connection is closed (the client has had the
+         * answer for as long as the bytes took to arrive).
+         */
+        static final long MAX_DROPPED_BYTES = 64L * 1024 * 1024;
+
         private final InputStats stats;
+        private boolean dropping; // the rest of a refused body is being read and dropped
+        private boolean closeAfter;
+        private boolean readNext; // the refused request ended: read the next one
+        private long dropped;
 
         Aggregator(int maxBody, InputStats stats) {
             super(maxBody, true);
@@ -81,7 +105,54 @@ public final class OtlpInput implements Input {
             stats.rejected.increment();
             log.warn("input {}: refused a request from {} (413): its body exceeds max_body_bytes ({})", stats.id,
                     ctx.channel().remoteAddress(), maxContentLength());
-            super.handleOversizedMessage(ctx, oversized);
+            if (!(oversized instanceof HttpRequest)) {
+                super.handleOversizedMessage(ctx, oversized);
+                return;
+            }
+            boolean protobuf = Answers.mediaType(oversized.headers().get(HttpHeaderNames.CONTENT_TYPE))
+                    .equals(Answers.PROTOBUF);
+            FullHttpResponse a = Answers.failure(protobuf, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    Answers.RESOURCE_EXHAUSTED, "the body exceeds max_body_bytes (" + maxContentLength() + ")");
+            if (HttpUtil.is100ContinueExpected(oversized) && !(oversized instanceof LastHttpContent)) {
+                a.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(a).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            closeAfter = !HttpUtil.isKeepAlive(oversized);
+            if (closeAfter) {
+                a.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            ctx.writeAndFlush(a).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            dropping = true;
+            dropped = 0;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            boolean last = msg instanceof LastHttpContent; // read before the aggregator releases it
+            boolean wasDropping = dropping;
+            if (dropping && msg instanceof HttpContent c) {
+                dropped += c.content().readableBytes();
+            }
+            super.channelRead(ctx, msg); // the aggregator drops a refused body's content itself
+            if (dropping && last) { // the refused body ended here (it may end in the piece that went past the limit)
+                dropping = false;
+                readNext = true;
+            }
+            if (readNext && closeAfter || wasDropping && dropping && dropped > MAX_DROPPED_BYTES) {
+                dropping = false;
+                readNext = false;
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+            super.channelReadComplete(ctx);
+            if ((dropping || readNext) && ctx.channel().isActive()) {
+                readNext = false;
+                ctx.read(); // the request handler asks for reads only for requests it was given
+            }
         }
     }
 

@@ -315,6 +315,52 @@ class OtlpInputTest {
     }
 
     @Test
+    void aBodyPastTheLimitIsAnsweredBeforeItEndsAndTheConnectionGoesOnOnceItHasArrived() throws Exception {
+        // The client reads the 413 while half its body is still unsent, then sends the rest on the same
+        // connection and a good request after it: answered 200. A connection closed at the 413 (with the body
+        // still arriving, so the kernel resets it) can lose the answer, and could not take the second request.
+        long head = journal.headSeq();
+        String hostPort = input.boundAddress();
+        int colon = hostPort.lastIndexOf(':');
+        byte[] good = request(record("after the refusal")).toByteArray();
+        try (java.net.Socket socket = new java.net.Socket(hostPort.substring(0, colon),
+                Integer.parseInt(hostPort.substring(colon + 1)))) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            int length = 4 * MAX_BODY;
+            out.write(("POST " + OtlpInputConfig.PATH + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf"
+                    + "\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[length / 2]);
+            out.flush();
+            String refused = response(in);
+            assertThat(refused).startsWith("HTTP/1.1 413").doesNotContainIgnoringCase("connection: close");
+            out.write(new byte[length / 2]);
+            out.write(("POST " + OtlpInputConfig.PATH + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf"
+                    + "\r\nContent-Length: " + good.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(good);
+            out.flush();
+            assertThat(response(in)).startsWith("HTTP/1.1 200");
+        }
+        assertThat(since(head)).extracting(x -> text(x.message())).containsExactly("after the refusal");
+    }
+
+    /** One HTTP response read off a socket: its head, then as many body bytes as its Content-Length says. */
+    private static String response(java.io.InputStream in) throws Exception {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the connection ended before a whole answer: %s", head).isNotNegative();
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        assertThat(in.readNBytes(Integer.parseInt(m.group(1)))).hasSize(Integer.parseInt(m.group(1)));
+        return text;
+    }
+
+    @Test
     void anEmptyRequestIsSuccessWithNothingTaken() throws Exception {
         long head = journal.headSeq();
         HttpResponse<byte[]> r = post("application/x-protobuf", new byte[0]);
