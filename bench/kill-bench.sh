@@ -65,7 +65,8 @@ for ((i = 1; i <= RUNS; i++)); do
     one sleep 0.2 sleep 600
     one jvm 1 java -XX:+UseSerialGC -Xmx128m -cp "$W" Sleep
     one agent "$SETTLE" "$DIST/bin/gapless" agent --config "$W/idle.yml"
-done | tee "$W/runs"
+done > "$W/runs" # not a pipe: PID must be set in this shell, for the cleanup to kill it if interrupted
+cat "$W/runs"
 echo "median [min-max] of $RUNS: ms from kill -9 to reaped; RSS and anonymous RSS (MiB) of the median run before it"
 for kind in sleep jvm agent; do
     awk -v k="$kind" '$1 == k {print $2, $3, $4}' "$W/runs" | sort -n | awk -v k="$kind" '
