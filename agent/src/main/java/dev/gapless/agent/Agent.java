@@ -14,6 +14,7 @@ import dev.gapless.agent.input.InputStats;
 import dev.gapless.agent.journal.CursorStore;
 import dev.gapless.agent.journal.Journal;
 import dev.gapless.agent.journal.JournalOptions;
+import dev.gapless.agent.net.EventLoops;
 import dev.gapless.agent.output.Backoff;
 import dev.gapless.agent.output.OutputStatus;
 import dev.gapless.agent.output.OutputWorker;
@@ -26,8 +27,6 @@ import dev.gapless.config.JournalConfig;
 import dev.gapless.config.OutputConfig;
 import dev.gapless.config.condition.Condition;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,10 +133,10 @@ public final class Agent implements AutoCloseable {
             }
         }
 
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        inputLoops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        outputLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        adminLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        boss = EventLoops.nio("gapless-accept", 1);
+        inputLoops = EventLoops.nio("gapless-in", 2);
+        outputLoops = EventLoops.nio("gapless-client", 1);
+        adminLoop = EventLoops.nio("gapless-admin", 1);
         String host = hostName();
         Components components = new Components(Plugins.load(), new Components.Context(journal, dataDir, boss,
                 inputLoops, outputLoops, agentId, host, clock), config.filters());
@@ -179,9 +178,13 @@ public final class Agent implements AutoCloseable {
         });
         long hb = config.heartbeatInterval().toMillis();
         scheduler.scheduleAtFixedRate(this::heartbeat, 0, hb, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::retain, 1, 1, TimeUnit.SECONDS);
+        // Retention and /health's sampling share one tick, every 2 s: an idle agent wakes for them once in 2 s. Outputs
+        // also retain after each cursor write, so disk use follows them without waiting for this tick.
         long sample = HealthWatch.SAMPLE_INTERVAL.toMillis();
-        scheduler.scheduleWithFixedDelay(() -> watchHealth(watch), sample, sample, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> {
+            retain();
+            watchHealth(watch);
+        }, sample, sample, TimeUnit.MILLISECONDS);
         Map<String, String> bound = new LinkedHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             String addr = inputs.get(i).boundAddress();

@@ -29,7 +29,7 @@ import java.util.List;
 public final class HealthWatch {
 
     /** How often the agent runs {@link #runOnce()}: /health's degraded list is at most this old. */
-    public static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(2);
     /**
      * An input whose senders have been paused by refused appends for this long is {@code ingest_blocked}. Shorter
      * pauses are back-pressure doing its job (a journal at max_size frees a segment at a time as outputs catch up);
@@ -102,13 +102,10 @@ public final class HealthWatch {
     private Degradation minFree(Journal j, boolean refused, long now) {
         long min = j.minFree().bytes();
         long usable;
-        long total;
         try {
             usable = j.fileStore().getUsableSpace();
-            total = j.fileStore().getTotalSpace();
         } catch (IOException e) {
             usable = -1; // cannot tell: only a refusal says so
-            total = -1;
         }
         // Measured when it can be: the journal's own reason is only refreshed by the next append, and stays set
         // after space was freed while no sender tries again.
@@ -118,11 +115,20 @@ public final class HealthWatch {
             return null;
         }
         lowSince = lowSince == 0 ? now : lowSince;
-        String space = usable < 0 ? "free space unknown" : Sizes.of(usable) + " free of " + Sizes.of(total);
+        String space = usable < 0 ? "free space unknown" : Sizes.of(usable) + " free of " + total(j);
         return new Degradation(DegradedReason.MIN_FREE, lowSince, "the journal's file system has " + space
                 + ", min_free is " + j.minFree() + ": appends "
                 + (j.config().whenFull() == WhenFull.DROP_OLDEST
                         ? "drop the oldest segments" : "are refused") + " until space is freed or min_free lowered",
                 null, null);
+    }
+
+    /** The file system's size, for the message only (a second statfs, so only when there is something to say). */
+    private static String total(Journal j) {
+        try {
+            return Sizes.of(j.fileStore().getTotalSpace());
+        } catch (IOException e) {
+            return "an unknown total";
+        }
     }
 }

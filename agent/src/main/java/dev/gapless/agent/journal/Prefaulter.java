@@ -33,7 +33,7 @@ final class Prefaulter implements AutoCloseable {
     static final long LOW_WATER = AHEAD / 2;
     private static final int CHUNK = 256 << 10;
     /** The longest it sleeps unwoken: the writer wakes it whenever it comes near what was read. */
-    private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** What the writer publishes: the active cycle file; its position is published separately. */
     private record Target(Path file) {

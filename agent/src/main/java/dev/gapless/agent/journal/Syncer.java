@@ -29,7 +29,7 @@ final class Syncer {
     /** The least wait before retrying a force that failed. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** The longest an idle syncer sleeps before it looks again by itself (a wake-up lost to a bug costs this). */
-    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Journal journal;
     private final Durability durability;

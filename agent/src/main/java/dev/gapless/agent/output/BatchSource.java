@@ -35,7 +35,7 @@ final class BatchSource {
      * How long an idle source waits for new durable records before its worker looks again by itself: the journal
      * wakes it when its durable point moves and a stop interrupts it, so this only bounds the idle wake-ups.
      */
-    private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** How often a reader that sees no record although the journal holds later ones looks again. */
     private static final long STUCK_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 

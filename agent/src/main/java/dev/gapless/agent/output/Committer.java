@@ -236,6 +236,21 @@ final class Committer {
         }
         committedSeq = seq;
         status.ackedSeq = seq;
+        retain();
+    }
+
+    /**
+     * Lets the journal delete the segments every output has now passed, at once rather than at the next housekeeping
+     * tick: disk use follows the cursors, and a journal full at max_size takes appends again as soon as an output
+     * moves on. Cheap when nothing can go (a look at the oldest segment).
+     */
+    private void retain() {
+        try {
+            journal.retain();
+        } catch (RuntimeException e) {
+            // Retention is the housekeeping tick's too: a failure here only defers it, never fails the delivery.
+            log.warn("output {}: journal retention failed: {}", id, e.toString());
+        }
     }
 
     /**

@@ -40,7 +40,7 @@ class SyncerTest {
             long second = j.append(TestBatches.of(padded("b", 10))).lastSeq();
             j.whenDurable(second).get(10, TimeUnit.SECONDS);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
-                    .as("woken by the append, not by its own 1 s timeout").isLessThan(TimeUnit.NANOSECONDS.toMillis(
+                    .as("woken by the append, not by its own idle timeout").isLessThan(TimeUnit.NANOSECONDS.toMillis(
                             Syncer.IDLE_NANOS));
             assertThat(j.durableSeq()).isEqualTo(second);
         }
