@@ -125,6 +125,15 @@ class OutputWorkerTest {
         return last;
     }
 
+    /** ~1.5 MiB of records over the test's 1 MiB segments; returns the last seq. */
+    private long appendOverSeveralSegments() throws Exception {
+        long last = 0;
+        for (int i = 0; i < 10; i++) {
+            last = append(numbered("x".repeat(300) + "-" + i + "-", 500));
+        }
+        return last;
+    }
+
     /** Steps the worker until its cursor reaches {@code seq}, with a bound on the steps. */
     private void runUntilAcked(OutputWorker w, long seq) throws Exception {
         for (int i = 0; i < 1000 && w.status().ackedSeq < seq; i++) {
@@ -229,10 +238,7 @@ class OutputWorkerTest {
         ScriptedSink sink = new ScriptedSink();
         OutputWorker w = worker(sink, 1000);
         journal.registerConsumer(w::committedSeq);
-        long last = 0;
-        for (int i = 0; i < 10; i++) {
-            last = append(numbered("x".repeat(300) + "-" + i + "-", 500)); // ~1.5 MiB over 1 MiB segments
-        }
+        long last = appendOverSeveralSegments();
         runUntilAcked(w, last);
         for (int i = 0; i < 1000 && w.committedSeq() < last; i++) {
             w.runOnce(); // the last delivery's cursor is written on the next step
@@ -247,10 +253,7 @@ class OutputWorkerTest {
         ScriptedSink sink = new ScriptedSink();
         OutputWorker w = worker(sink, 1000);
         journal.registerConsumer(w::committedSeq);
-        long last = 0;
-        for (int i = 0; i < 10; i++) {
-            last = append(numbered("x".repeat(300) + "-" + i + "-", 500)); // ~1.5 MiB over 1 MiB segments
-        }
+        long last = appendOverSeveralSegments();
         w.status().ackedSeq = last; // what /health shows is not what retention goes by
         assertThat(journal.retain()).as("nothing committed yet").isZero();
         assertThat(journal.firstSeq()).isEqualTo(1);
