@@ -54,6 +54,8 @@ final class Committer {
     // Written only by the worker thread (and the constructor); read by the journal's retention through
     // committedSeq(), so what retention keeps follows the cursor on disk, not a /health figure.
     private volatile long committedSeq;
+    // Only the worker thread: the last retention after a commit failed (logged once until one works).
+    private boolean retainFailing;
 
     /** A batch in flight: its seq range and how far into it the parts done so far reach. */
     private static final class InFlight {
@@ -247,9 +249,14 @@ final class Committer {
     private void retain() {
         try {
             journal.retain();
+            retainFailing = false;
         } catch (RuntimeException e) {
-            // Retention is the housekeeping tick's too: a failure here only defers it, never fails the delivery.
-            log.warn("output {}: journal retention failed: {}", id, e.toString());
+            // Retention is the housekeeping tick's too (which logs each failure): a failure here only defers it,
+            // never fails the delivery, and is logged once until retention works again, not once per batch.
+            if (!retainFailing) {
+                log.warn("output {}: journal retention failed: {}", id, e.toString());
+            }
+            retainFailing = true;
         }
     }
 
