@@ -1,6 +1,7 @@
 package dev.gapless.it.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gapless.it.support.Await;
 import dev.gapless.it.support.GaplessProcess;
@@ -15,6 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The launcher's class-data archive for the agent (AppCDS): a run that stops writes it under a name of its own, the
  * next start takes it in and the JVM maps it; a damaged archive is ignored by the JVM, and one cut short (as a run
  * killed while writing it leaves it, which would kill a JVM that maps it) is never taken in: the agent runs as
- * without one. {@code GAPLESS_CDS=off} makes none.
+ * without one. {@code GAPLESS_CDS=off} makes none. On Java 25 and newer the archive is the JVM's ahead-of-time cache.
  */
 class CdsArchiveIT {
 
@@ -85,7 +89,8 @@ class CdsArchiveIT {
             return List.of();
         }
         try (Stream<Path> s = Files.list(cds)) {
-            return s.map(f -> f.getFileName().toString()).sorted().toList();
+            // Java 25 keeps its list of what a training run loaded beside the cache it will write, while it runs
+            return s.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".config")).sorted().toList();
         }
     }
 
@@ -96,19 +101,56 @@ class CdsArchiveIT {
     @Test
     void aStoppedRunLeavesAnArchiveTheNextStartMapsAndADamagedOneIsIgnored() throws Exception {
         Path cds = dir.resolve("cds");
+        lifecycle(Map.of("GAPLESS_CDS_DIR", cds.toString()), cds, "jsa");
+    }
+
+    /** On Java 25 and newer the launcher keeps an ahead-of-time cache instead, through the same steps. */
+    @Test
+    void onJava25TheArchiveIsAnAheadOfTimeCache() throws Exception {
+        Optional<Path> home = javaHomeAtLeast(25);
+        assumeTrue(home.isPresent(), "no Java 25 or newer under /usr/lib/jvm");
+        Path cds = dir.resolve("aot");
+        lifecycle(Map.of("GAPLESS_CDS_DIR", cds.toString(), "JAVA_HOME", home.get().toString()), cds, "aot");
+        assertThat(Files.readString(dir.resolve("agent.log"))).as("no warning of restricted or deprecated access")
+                .doesNotContain("WARNING: A restricted method", "WARNING: A terminally deprecated method");
+    }
+
+    /** A runtime under /usr/lib/jvm whose release file names that major version or a newer one. */
+    private static Optional<Path> javaHomeAtLeast(int major) throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+        try (Stream<Path> s = Files.list(jvms)) {
+            for (Path home : s.sorted().toList()) {
+                Path release = home.resolve("release");
+                if (!Files.isExecutable(home.resolve("bin/java")) || !Files.isReadable(release)) {
+                    continue;
+                }
+                Matcher m = version.matcher(Files.readString(release));
+                if (m.find() && Integer.parseInt(m.group(1)) >= major) {
+                    return Optional.of(home);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void lifecycle(Map<String, String> env, Path cds, String ext) throws Exception {
         Path out = dir.resolve("out.ndjson");
-        Map<String, String> env = Map.of("GAPLESS_CDS_DIR", cds.toString());
+        String name = "agent-[0-9]+\\." + ext;
 
         GaplessProcess first = start(env);
         delivers(first, out, "first run");
         long firstPid = first.pid();
         first.stop(UP);
         assertThat(names(cds)).as("written at the exit, under the run's own name")
-                .singleElement().asString().matches("agent-[0-9]+\\.jsa\\.tmp\\." + firstPid);
+                .singleElement().asString().matches(name + "\\.tmp\\." + firstPid);
         assertThat(Files.size(cds.resolve(names(cds).get(0)))).isPositive();
 
         GaplessProcess second = start(env);
-        assertThat(names(cds)).singleElement().asString().matches("agent-[0-9]+\\.jsa");
+        assertThat(names(cds)).singleElement().asString().matches(name);
         Path archive = cds.resolve(names(cds).get(0));
         assertThat(mapped(second, archive)).as("the JVM maps the archive").isTrue();
         delivers(second, out, "second run");
@@ -135,7 +177,7 @@ class CdsArchiveIT {
         delivers(cut, out, "cut archive");
         cut.stop(UP);
         assertThat(names(cds)).as("that run made a whole one again").singleElement().asString()
-                .matches("agent-[0-9]+\\.jsa\\.tmp\\." + cut.pid());
+                .matches(name + "\\.tmp\\." + cut.pid());
     }
 
     @Test
