@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.openhft.posix.PosixAPI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,11 @@ public final class Agent implements AutoCloseable {
     private static final long OUTPUT_STOP_MS = 5_000;
 
     static {
+        // Chronicle's POSIX binding (jnr-ffi, which generates and loads its native stubs at start: ~70 ms of every
+        // start, docs/benchmarks.md) stays unloaded: Chronicle calls it only for msync sync modes, its pretoucher
+        // and a POSIX clock, none of which the journal uses, and the journal's one native call (madvise) goes
+        // through the JDK (journal.DontNeed). Before Chronicle's first class initialises, which binds it eagerly.
+        PosixAPI.useNoOpPosixApi();
         // Chronicle registers shutdown hooks of its own from static initializers, first run when the first
         // segment opens, on the housekeeping thread. After a SIGTERM that came right after launch the JVM refuses
         // new hooks ("Shutdown in progress"), so that class could never initialize, an ExceptionInInitializerError

@@ -52,6 +52,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.setLevel(rootLevel);
         root.addAppender(stderr);
         context.getLogger("net.openhft").setLevel(Level.WARN);
+        // Chronicle loads its thread-affinity library at start, which warns that JNA is missing (left out on
+        // purpose: the agent pins no thread) and falls back to doing nothing.
+        context.getLogger("net.openhft.affinity").setLevel(Level.ERROR);
         context.getLogger("io.netty").setLevel(Level.WARN);
         // The kafka output reports its own outcomes; the producer's per-attempt connection warnings would repeat
         // every second of an outage.

@@ -7,8 +7,6 @@ import net.openhft.chronicle.core.OS;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.Wire;
-import net.openhft.posix.MAdviseFlag;
-import net.openhft.posix.PosixAPI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +37,6 @@ final class PageReleaser {
     /** A reader releases what it has read past once it is this much. */
     static final long READ_RELEASE = 1 << 20;
 
-    private final PosixAPI posix;
     private final ReferenceOwner owner = ReferenceOwner.temporary("gapless-page-releaser");
     // File offset up to which pages were released in the current cycle file; reset when the appender changes.
     private long releasedTo;
@@ -49,28 +46,15 @@ final class PageReleaser {
     private MappedBytesStore held;
     private boolean failed;
 
-    private PageReleaser(PosixAPI posix) {
-        this.posix = posix;
+    private PageReleaser() {
     }
 
-    /** @return a releaser, or null where the platform offers no madvise (then forces simply work as before) */
+    /**
+     * @return a releaser, or null where madvise is not reachable ({@link DontNeed#available()}; then forces simply
+     *         work as before)
+     */
     static PageReleaser create() {
-        PosixAPI posix = posix();
-        return posix == null ? null : new PageReleaser(posix);
-    }
-
-    /** The library's POSIX calls, or null where pages are left mapped (not Linux, switched off, unavailable). */
-    private static PosixAPI posix() {
-        if (!System.getProperty("os.name", "").startsWith("Linux")
-                || Boolean.getBoolean("gapless.journal.keepPagesMapped")) {
-            return null;
-        }
-        try {
-            return PosixAPI.posix();
-        } catch (RuntimeException | LinkageError e) {
-            log.info("journal: madvise is not available ({}); pages are left mapped", e.toString());
-            return null;
-        }
+        return DontNeed.available() ? new PageReleaser() : null;
     }
 
     /**
@@ -149,7 +133,7 @@ final class PageReleaser {
 
     /** Releases the whole pages of file offsets [from, to) that lie inside {@code store}. */
     private void madvise(MappedBytesStore store, long from, long to) {
-        long done = dontNeed(posix, store, from, to);
+        long done = dontNeed(store, from, to);
         if (done >= 0) {
             releasedTo = done;
         }
@@ -162,7 +146,7 @@ final class PageReleaser {
      * @return the file offset released up to, or -1 if nothing was (too little, or not inside the chunk)
      * @throws IllegalStateException if madvise failed
      */
-    static long dontNeed(PosixAPI posix, MappedBytesStore store, long from, long to) {
+    static long dontNeed(MappedBytesStore store, long from, long to) {
         from = (from + PAGE - 1) & -PAGE;
         to = Math.min(to, end(store)) & -PAGE;
         if (to - from < MIN_RELEASE || !store.inside(from, to - from)) {
@@ -172,10 +156,7 @@ final class PageReleaser {
         if ((address & (PAGE - 1)) != 0) {
             return -1; // the chunk is not mapped at a page boundary here: leave it
         }
-        int rc = posix.madvise(address, to - from, MAdviseFlag.MADV_DONTNEED);
-        if (rc != 0) {
-            throw new IllegalStateException("madvise(MADV_DONTNEED) returned " + rc);
-        }
+        DontNeed.pages(address, to - from);
         return to;
     }
 
@@ -187,20 +168,17 @@ final class PageReleaser {
      * the reader's thread inside the document it reads, so the chunk is mapped meanwhile.
      */
     static final class Trailing {
-        private final PosixAPI posix;
         private final ReferenceOwner owner = ReferenceOwner.temporary("gapless-read-page-releaser");
         private MappedBytesStore store;
         private long releasedTo;
         private boolean failed;
 
-        private Trailing(PosixAPI posix) {
-            this.posix = posix;
+        private Trailing() {
         }
 
         /** @return a releaser, or null where there is none (see {@link PageReleaser#create()}) */
         static Trailing create() {
-            PosixAPI posix = posix();
-            return posix == null ? null : new Trailing(posix);
+            return DontNeed.available() ? new Trailing() : null;
         }
 
         /** The reader is at {@code in}'s read position; never fails the caller. */
@@ -226,7 +204,7 @@ final class PageReleaser {
                     return;
                 }
                 try {
-                    long done = dontNeed(posix, s, releasedTo, position);
+                    long done = dontNeed(s, releasedTo, position);
                     if (done >= 0) {
                         releasedTo = done;
                     }
